@@ -1,0 +1,135 @@
+/**
+ * Numerically careful building blocks shared by every statistic: compensated sums,
+ * Welford mean/variance and co-moments. Pure; no imports from the rest of the app.
+ *
+ * Policy (house style): programmer errors throw in simple-statistics' wording;
+ * statistically undefined results return NaN.
+ */
+
+/**
+ * Kahan–Babuška (Neumaier) compensated sum.
+ * @example sum([0.1, 0.2, 0.3]) // => 0.6 (exact to the last ulp, unlike naive summation)
+ */
+export function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  let compensation = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    const t = total + v;
+    if (Math.abs(total) >= Math.abs(v)) compensation += total - t + v;
+    else compensation += v - t + total;
+    total = t;
+  }
+  return total + compensation;
+}
+
+/**
+ * Arithmetic mean, via a compensated sum. NaN for an empty series.
+ * @example mean([1, 2, 3, 4]) // => 2.5
+ */
+export function mean(values: ArrayLike<number>): number {
+  if (values.length === 0) return NaN;
+  return sum(values) / values.length;
+}
+
+/**
+ * Variance by Welford's online algorithm.
+ * `correction` is the delta degrees of freedom: 1 = sample (ddof 1, the default), 0 = population.
+ * NaN when fewer than `correction + 1` values.
+ * @example variance([1, 2, 3, 4]) // => 1.6666666666666667 (numpy: np.var(x, ddof=1))
+ */
+export function variance(values: ArrayLike<number>, correction = 1): number {
+  const n = values.length;
+  if (n - correction <= 0) return NaN;
+  let m = 0;
+  let m2 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = values[i] as number;
+    const delta = x - m;
+    m += delta / (i + 1);
+    m2 += delta * (x - m);
+  }
+  return m2 / (n - correction);
+}
+
+/**
+ * Standard deviation: √variance with the same `correction` (default sample, ddof 1).
+ * @example standardDeviation([1, 2, 3, 4]) // => 1.2909944487358056
+ */
+export function standardDeviation(values: ArrayLike<number>, correction = 1): number {
+  return Math.sqrt(variance(values, correction));
+}
+
+/**
+ * Covariance of two equal-length series (Welford co-moment). `correction` as in {@link variance}.
+ * @throws "covariance requires series of equal length"
+ * @example covariance([1, 2, 3], [1, 2, 4]) // => 1.5 (numpy: np.cov(x, y, ddof=1)[0, 1])
+ */
+export function covariance(x: ArrayLike<number>, y: ArrayLike<number>, correction = 1): number {
+  if (x.length !== y.length) throw new Error("covariance requires series of equal length");
+  const n = x.length;
+  if (n - correction <= 0) return NaN;
+  let mx = 0;
+  let my = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i] as number;
+    const yi = y[i] as number;
+    const dx = xi - mx;
+    mx += dx / (i + 1);
+    my += (yi - my) / (i + 1);
+    c += dx * (yi - my);
+  }
+  return c / (n - correction);
+}
+
+/**
+ * Covariance matrix of k equal-length columns, row-major k×k, symmetric by construction.
+ * Columns are centred on their compensated means first (two-pass), which is as accurate as
+ * Welford and vectorises better for the many-pairs case.
+ * @throws "covarianceMatrix requires columns of equal length"
+ * @example covarianceMatrix([[1, 2, 3], [1, 2, 4]]) // => Float64Array [1, 1.5, 1.5, 2.333…]
+ */
+export function covarianceMatrix(columns: readonly ArrayLike<number>[], correction = 1): Float64Array {
+  const k = columns.length;
+  const out = new Float64Array(k * k);
+  if (k === 0) return out;
+  const n = (columns[0] as ArrayLike<number>).length;
+  for (const c of columns) {
+    if (c.length !== n) throw new Error("covarianceMatrix requires columns of equal length");
+  }
+  if (n - correction <= 0) return out.fill(NaN);
+  const centred = columns.map((c) => {
+    const m = mean(c);
+    const d = new Float64Array(n);
+    for (let t = 0; t < n; t++) d[t] = (c[t] as number) - m;
+    return d;
+  });
+  for (let i = 0; i < k; i++) {
+    const a = centred[i] as Float64Array;
+    for (let j = i; j < k; j++) {
+      const b = centred[j] as Float64Array;
+      let s = 0;
+      for (let t = 0; t < n; t++) s += (a[t] as number) * (b[t] as number);
+      const v = s / (n - correction);
+      out[i * k + j] = v;
+      out[j * k + i] = v;
+    }
+  }
+  return out;
+}
+
+/**
+ * Correlation matrix from a covariance matrix (row-major k×k): Σᵢⱼ / √(ΣᵢᵢΣⱼⱼ).
+ * NaN where a variance is 0 (undefined), 1 on the diagonal otherwise.
+ */
+export function correlationFromCovariance(cov: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const d = Math.sqrt((cov[i * k + i] as number) * (cov[j * k + j] as number));
+      out[i * k + j] = d > 0 ? (i === j ? 1 : (cov[i * k + j] as number) / d) : NaN;
+    }
+  }
+  return out;
+}

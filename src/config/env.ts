@@ -1,0 +1,119 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import cron from "node-cron";
+import { z } from "zod";
+
+/** Thrown when the environment is invalid; `.problems` lists every problem, each naming its variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const intWithDefault = (def: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const cronExpression = (def: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(def)
+      .refine((v) => cron.validate(v), { message: "is not a valid cron expression" }),
+  );
+const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
+
+const envSchema = z.object({
+  DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default("./data/modelfolio.db")),
+  NUMERAI_API_URL: z.preprocess(emptyToUndefined, z.url().default("https://api-tournament.numer.ai")),
+  NUMERAI_TOURNAMENT: intWithDefault(8, 1, 1000),
+  NUMERAI_PUBLIC_ID: optionalString,
+  NUMERAI_SECRET_KEY: optionalString,
+  NUMERAI_CONCURRENCY: intWithDefault(4, 1, 64),
+  NUMERAI_TIMEOUT_MS: intWithDefault(30_000, 100, 600_000),
+  SYNC_CRON: cronExpression("17 6 * * *"),
+  SYNC_LOOKBACK_ROUNDS: intWithDefault(40, 1, 1000),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
+  DISCORD_API_BASE: z.preprocess(emptyToUndefined, z.url().optional()),
+  DISCORD_DEV_GUILD_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
+  ADMIN_USER_IDS: z.preprocess(
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(snowflake).default([]),
+  ),
+});
+
+export interface Config {
+  readonly databasePath: string;
+  readonly numeraiApiUrl: string;
+  readonly numeraiTournament: number;
+  readonly numeraiPublicId: string | undefined;
+  readonly numeraiSecretKey: string | undefined;
+  readonly numeraiConcurrency: number;
+  readonly numeraiTimeoutMs: number;
+  readonly syncCron: string;
+  readonly syncLookbackRounds: number;
+  readonly logLevel: string;
+  readonly discordToken: string | undefined;
+  readonly discordApplicationId: string | undefined;
+  readonly discordApiBase: string | undefined;
+  readonly discordDevGuildId: string | undefined;
+  readonly adminUserIds: readonly string[];
+}
+
+/**
+ * Parses the environment once, reporting every problem at once with the variable's name.
+ * Creates the database's folder. Secrets stay in the returned object and are never logged
+ * (the logger redacts them).
+ * @throws ConfigError listing all problems
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { createDirs?: boolean } = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path.join(".") || "(environment)";
+      // Never echo the offending value: it might be a secret.
+      return `${key}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if ((e.NUMERAI_PUBLIC_ID === undefined) !== (e.NUMERAI_SECRET_KEY === undefined)) {
+    problems.push("NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY: set both or neither");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const databasePath = e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : resolve(e.DATABASE_PATH);
+  if (options.createDirs !== false && databasePath !== ":memory:") {
+    mkdirSync(dirname(databasePath), { recursive: true });
+  }
+  return {
+    databasePath,
+    numeraiApiUrl: e.NUMERAI_API_URL,
+    numeraiTournament: e.NUMERAI_TOURNAMENT,
+    numeraiPublicId: e.NUMERAI_PUBLIC_ID,
+    numeraiSecretKey: e.NUMERAI_SECRET_KEY,
+    numeraiConcurrency: e.NUMERAI_CONCURRENCY,
+    numeraiTimeoutMs: e.NUMERAI_TIMEOUT_MS,
+    syncCron: e.SYNC_CRON,
+    syncLookbackRounds: e.SYNC_LOOKBACK_ROUNDS,
+    logLevel: e.LOG_LEVEL,
+    discordToken: e.DISCORD_TOKEN,
+    discordApplicationId: e.DISCORD_APPLICATION_ID,
+    discordApiBase: e.DISCORD_API_BASE,
+    discordDevGuildId: e.DISCORD_DEV_GUILD_ID,
+    adminUserIds: e.ADMIN_USER_IDS,
+  };
+}

@@ -1,0 +1,43 @@
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { fileURLToPath } from "node:url";
+import * as schema from "./schema.js";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Store {
+  readonly db: Db;
+  /** The raw connection, for pragmas, online backup and the bulk-insert fast path. */
+  readonly sqlite: Database.Database;
+  readonly path: string;
+  close(): void;
+}
+
+/** drizzle/ at the repository root, wherever this module is loaded from (src/ or dist/src/). */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url).href.replace("/dist/drizzle", "/drizzle"));
+
+/**
+ * Opens (creating if needed) the SQLite file, sets WAL, foreign keys and a busy timeout, and
+ * applies the committed migrations. Safe to call at every start-up: applied migrations are skipped.
+ */
+export function openDatabase(path: string, options: { readonly?: boolean } = {}): Store {
+  const sqlite = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  sqlite.pragma("busy_timeout = 5000");
+  if (!options.readonly) {
+    if (path !== ":memory:") sqlite.pragma("journal_mode = WAL");
+    // NORMAL is durable across application crashes in WAL mode (only an OS crash can lose the last commit).
+    sqlite.pragma("synchronous = NORMAL");
+  }
+  sqlite.pragma("foreign_keys = ON");
+  const db = drizzle({ client: sqlite, schema });
+  if (!options.readonly) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return {
+    db,
+    sqlite,
+    path,
+    close: () => {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { and, asc, desc, eq, gte, inArray, lte, max, min, sql } from "drizzle-orm";
+import type { Db } from "../open.js";
+import { modelRounds, rounds, scores } from "../schema.js";
+
+export interface RoundRange {
+  readonly fromRound?: number | undefined;
+  readonly toRound?: number | undefined;
+}
+
+export interface ScoreValueRow {
+  readonly modelId: string;
+  readonly roundNumber: number;
+  readonly value: number;
+}
+
+export interface RoundFactRow {
+  readonly modelId: string;
+  readonly roundNumber: number;
+  readonly atRisk: string | null;
+  readonly corrMultiplier: number | null;
+  readonly mmcMultiplier: number | null;
+  readonly payoutFactor: string | null;
+  readonly resolved: boolean;
+}
+
+export function createScoreReadRepository(db: Db, tournament: number) {
+  const roundFilter = (col: typeof scores.roundNumber | typeof modelRounds.roundNumber, range: RoundRange) =>
+    and(
+      range.fromRound !== undefined ? gte(col, range.fromRound) : undefined,
+      range.toRound !== undefined ? lte(col, range.toRound) : undefined,
+    );
+
+  return {
+    /** Non-null values of one score name, ordered by model then round. */
+    values(modelIds: readonly string[], name: string, range: RoundRange = {}): ScoreValueRow[] {
+      if (modelIds.length === 0) return [];
+      return db
+        .select({ modelId: scores.modelId, roundNumber: scores.roundNumber, value: scores.value })
+        .from(scores)
+        .where(
+          and(
+            inArray(scores.modelId, [...modelIds]),
+            eq(scores.name, name),
+            sql`${scores.value} IS NOT NULL`,
+            roundFilter(scores.roundNumber, range),
+          ),
+        )
+        .orderBy(asc(scores.modelId), asc(scores.roundNumber))
+        .all() as ScoreValueRow[];
+    },
+
+    roundFacts(modelIds: readonly string[], range: RoundRange = {}): RoundFactRow[] {
+      if (modelIds.length === 0) return [];
+      return db
+        .select({
+          modelId: modelRounds.modelId,
+          roundNumber: modelRounds.roundNumber,
+          atRisk: modelRounds.atRisk,
+          corrMultiplier: modelRounds.corrMultiplier,
+          mmcMultiplier: modelRounds.mmcMultiplier,
+          payoutFactor: modelRounds.payoutFactor,
+          resolved: modelRounds.resolved,
+        })
+        .from(modelRounds)
+        .where(and(inArray(modelRounds.modelId, [...modelIds]), roundFilter(modelRounds.roundNumber, range)))
+        .orderBy(asc(modelRounds.modelId), asc(modelRounds.roundNumber))
+        .all();
+    },
+
+    /** Distinct score names stored for these models (for validation and autocomplete). */
+    scoreNames(modelIds: readonly string[]): string[] {
+      if (modelIds.length === 0) return [];
+      return db
+        .selectDistinct({ name: scores.name })
+        .from(scores)
+        .where(inArray(scores.modelId, [...modelIds]))
+        .orderBy(asc(scores.name))
+        .all()
+        .map((r) => r.name);
+    },
+
+    /** Rounds of a model the store holds but that were not resolved when last fetched. */
+    unresolvedRounds(modelId: string): number[] {
+      return db
+        .selectDistinct({ n: scores.roundNumber })
+        .from(scores)
+        .where(and(eq(scores.modelId, modelId), eq(scores.resolved, false)))
+        .orderBy(asc(scores.roundNumber))
+        .all()
+        .map((r) => r.n);
+    },
+
+    roundSpan(modelIds: readonly string[]): { first: number | null; last: number | null } {
+      if (modelIds.length === 0) return { first: null, last: null };
+      const row = db
+        .select({ first: min(scores.roundNumber), last: max(scores.roundNumber) })
+        .from(scores)
+        .where(inArray(scores.modelId, [...modelIds]))
+        .get();
+      return { first: row?.first ?? null, last: row?.last ?? null };
+    },
+
+    /** The newest round the store knows for the tournament (from the API), if any. */
+    latestKnownRound(): number | null {
+      const row = db
+        .select({ n: rounds.number })
+        .from(rounds)
+        .where(eq(rounds.tournament, tournament))
+        .orderBy(desc(rounds.number))
+        .limit(1)
+        .get();
+      return row?.n ?? null;
+    },
+
+    counts(): { scores: number; modelRounds: number; rounds: number } {
+      const one = (table: typeof scores | typeof modelRounds | typeof rounds) =>
+        db.select({ n: sql<number>`count(*)` }).from(table).get()?.n ?? 0;
+      return { scores: one(scores), modelRounds: one(modelRounds), rounds: one(rounds) };
+    },
+  };
+}
+
+export type ScoreReadRepository = ReturnType<typeof createScoreReadRepository>;

@@ -1,0 +1,44 @@
+import type { Logger } from "../logger.js";
+import type { Store } from "../db/open.js";
+import { createIngestionRunRepository } from "../db/repositories/ingestion-runs.js";
+import {
+  createModelRepository,
+  createRegistrationRepository,
+  createUserSettingsRepository,
+} from "../db/repositories/models.js";
+import { createScoreReadRepository } from "../db/repositories/score-reads.js";
+import { createScoreWriter } from "../db/repositories/scores.js";
+import { createIngestionService, type ScoreSource } from "./ingestion.js";
+import { createRegistrationService } from "./registrations.js";
+
+export interface ServiceOptions {
+  readonly tournament: number;
+  readonly syncLookbackRounds: number;
+  readonly backfillBatchRounds?: number;
+  readonly clock?: () => Date;
+}
+
+/** Repositories and services over one store and one score source: the plain-object container (no DI library). */
+export function createServices(store: Store, source: ScoreSource, logger: Logger, options: ServiceOptions) {
+  const repos = {
+    models: createModelRepository(store.db, options.tournament),
+    registrations: createRegistrationRepository(store.db, options.tournament),
+    settings: createUserSettingsRepository(store.db),
+    runs: createIngestionRunRepository(store.db),
+    reads: createScoreReadRepository(store.db, options.tournament),
+    writer: createScoreWriter(store.sqlite, options.tournament),
+  };
+  const ingestion = createIngestionService({
+    store,
+    source,
+    logger,
+    ...repos,
+    syncLookbackRounds: options.syncLookbackRounds,
+    ...(options.backfillBatchRounds !== undefined ? { backfillBatchRounds: options.backfillBatchRounds } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const registrations = createRegistrationService({ lookup: source, logger, ...repos });
+  return { repos, ingestion, registrations };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,395 @@
+import type { Logger } from "../logger.js";
+import type { Store } from "../db/open.js";
+import type { ModelRepository, ModelRow, RegistrationRepository } from "../db/repositories/models.js";
+import type { IngestionRunRepository } from "../db/repositories/ingestion-runs.js";
+import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
+import type { RoundRecord, ScoreRow, ScoreWriter } from "../db/repositories/scores.js";
+import { AlreadyRunningError, UserFacingError } from "../errors.js";
+import { CsvSyntaxError, parseCsv } from "./csv.js";
+
+/** What ingestion needs from the Numerai API (the real client satisfies it). */
+export interface ScoreSource {
+  lookupModel(name: string): Promise<{ id: string; name: string }>;
+  roundPerformances(
+    modelId: string,
+    range?: { fromRound?: number; toRound?: number; lastNRounds?: number },
+  ): Promise<readonly RoundRecord[]>;
+  currentRound(): Promise<number>;
+}
+
+export interface IngestionDeps {
+  readonly store: Store;
+  readonly source: ScoreSource;
+  readonly models: ModelRepository;
+  readonly registrations: RegistrationRepository;
+  readonly runs: IngestionRunRepository;
+  readonly reads: ScoreReadRepository;
+  readonly writer: ScoreWriter;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+  /** Rounds re-fetched behind the current round on every sync (scores change daily for ~a month). */
+  readonly syncLookbackRounds: number;
+  /** Rounds per API call and per transaction during a backfill. */
+  readonly backfillBatchRounds?: number;
+}
+
+export interface Progress {
+  readonly runId: number;
+  readonly unitsDone: number;
+  readonly unitsTotal: number;
+  readonly rowsWritten: number;
+  readonly model: string | null;
+}
+
+export interface BackfillRequest {
+  readonly from: number;
+  readonly to: number;
+  /** One model by name; all registered models when absent. */
+  readonly modelName?: string | undefined;
+  readonly requestedBy?: string | undefined;
+  readonly onProgress?: ((p: Progress) => void) | undefined;
+}
+
+export interface BackfillResult {
+  readonly runId: number;
+  readonly resumed: boolean;
+  readonly models: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  readonly unitsTotal: number;
+  /** Score rows written by this invocation (an upsert of identical data counts too). */
+  readonly rowsWritten: number;
+}
+
+export interface SyncResult {
+  readonly runId: number;
+  readonly currentRound: number;
+  readonly models: number;
+  readonly rowsWritten: number;
+  readonly failures: ReadonlyArray<{ model: string; error: string }>;
+}
+
+export interface ImportRequest {
+  readonly text: string;
+  /** Score name of the values in a wide CSV (required for wide files). */
+  readonly scoreName?: string | undefined;
+  readonly requestedBy?: string | undefined;
+  readonly fileName?: string | undefined;
+}
+
+export interface ImportResult {
+  readonly runId: number;
+  readonly format: "wide" | "long";
+  readonly rows: number;
+  readonly models: readonly string[];
+  readonly scoreNames: readonly string[];
+  readonly rounds: { readonly first: number; readonly last: number };
+}
+
+/** The largest round range one backfill may ask for. */
+export const MAX_BACKFILL_ROUNDS = 5000;
+/** Import limits: generous for real history (32 models × 355 rounds is ~11k cells), bounded for memory. */
+export const MAX_IMPORT_ROWS = 2_000_000;
+const MAX_REPORTED_ERRORS = 10;
+const SCORE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+interface BackfillCursor {
+  modelIndex: number;
+  nextRound: number;
+  unitsDone: number;
+}
+
+export function createIngestionService(deps: IngestionDeps) {
+  const now = deps.clock ?? (() => new Date());
+  const batchRounds = deps.backfillBatchRounds ?? 50;
+  const log = deps.logger.child({ module: "ingestion" });
+  const active = new Set<string>();
+
+  function exclusive<T>(key: string, what: string, fn: () => Promise<T>): Promise<T> {
+    if (active.has(key)) return Promise.reject(new AlreadyRunningError(what));
+    active.add(key);
+    return fn().finally(() => active.delete(key));
+  }
+
+  async function resolveModel(name: string): Promise<ModelRow> {
+    const known = deps.models.findByName(name);
+    if (known && known.source === "numerai") return known;
+    const found = await deps.source.lookupModel(name);
+    return deps.models.upsertVerified(found.id, found.name);
+  }
+
+  async function backfill(req: BackfillRequest): Promise<BackfillResult> {
+    const { from, to } = req;
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < 1) {
+      throw new UserFacingError("Rounds must be whole numbers of 1 or more.");
+    }
+    if (from > to) throw new UserFacingError(`The first round (${from}) is after the last round (${to}).`);
+    if (to - from + 1 > MAX_BACKFILL_ROUNDS) {
+      throw new UserFacingError(`A backfill covers at most ${MAX_BACKFILL_ROUNDS} rounds; split ${from}–${to} into smaller ranges.`);
+    }
+    const targets = req.modelName ? [await resolveModel(req.modelName)] : deps.registrations.registeredModels();
+    if (targets.length === 0) throw new UserFacingError("No models are registered yet, so there is nothing to backfill.");
+    targets.sort((a, b) => a.id.localeCompare(b.id));
+    const params = { from, to, modelIds: targets.map((m) => m.id), batchRounds };
+    const windowsPerModel = Math.ceil((to - from + 1) / batchRounds);
+    const unitsTotal = targets.length * windowsPerModel;
+
+    return exclusive(`backfill:${from}:${to}:${params.modelIds.join(",")}`, "This backfill", async () => {
+      const previous = deps.runs.findUnfinished("backfill", params);
+      let cursor: BackfillCursor = { modelIndex: 0, nextRound: from, unitsDone: 0 };
+      let runId: number;
+      if (previous) {
+        runId = previous.id;
+        if (previous.cursor) cursor = previous.cursor as BackfillCursor;
+        deps.runs.reopen(runId, now());
+        log.info({ runId, cursor }, "resuming backfill");
+      } else {
+        runId = deps.runs.start("backfill", params, unitsTotal, req.requestedBy ?? null, now()).id;
+        log.info({ runId, from, to, models: targets.length, requestedBy: req.requestedBy }, "backfill started");
+      }
+      let rowsWritten = 0;
+      try {
+        for (let m = cursor.modelIndex; m < targets.length; m++) {
+          const model = targets[m] as ModelRow;
+          let start = m === cursor.modelIndex ? cursor.nextRound : from;
+          while (start <= to) {
+            const end = Math.min(start + batchRounds - 1, to);
+            const perfs = await deps.source.roundPerformances(model.id, { fromRound: start, toRound: end });
+            const inWindow = perfs.filter((p) => p.roundNumber >= start && p.roundNumber <= end);
+            const nextRound = end + 1;
+            const done = nextRound > to;
+            const nextCursor: BackfillCursor = {
+              modelIndex: done ? m + 1 : m,
+              nextRound: done ? from : nextRound,
+              unitsDone: cursor.unitsDone + 1,
+            };
+            // Data and progress commit together: a crash leaves either both or neither.
+            const written = deps.writer.writeBatch(() => {
+              const n = deps.writer.writeRounds(model.id, inWindow);
+              deps.runs.advance(runId, nextCursor, nextCursor.unitsDone, n, now());
+              return n;
+            });
+            cursor = nextCursor;
+            rowsWritten += written;
+            req.onProgress?.({ runId, unitsDone: cursor.unitsDone, unitsTotal, rowsWritten, model: model.name });
+            start = nextRound;
+          }
+        }
+        deps.runs.succeed(runId, now());
+        log.info({ runId, rowsWritten }, "backfill finished");
+        return {
+          runId,
+          resumed: previous !== undefined,
+          models: targets.map((t) => t.name),
+          from,
+          to,
+          unitsTotal,
+          rowsWritten,
+        };
+      } catch (err) {
+        deps.runs.fail(runId, errorText(err), now());
+        log.error({ runId, err, cursor }, "backfill failed; run it again with the same arguments to resume");
+        throw err;
+      }
+    });
+  }
+
+  async function sync(options: { requestedBy?: string | undefined; onProgress?: (p: Progress) => void } = {}): Promise<SyncResult> {
+    return exclusive("sync", "A score sync", async () => {
+      const targets = deps.registrations.registeredModels().filter((m) => m.source === "numerai");
+      let currentRound: number;
+      try {
+        currentRound = await deps.source.currentRound();
+      } catch (err) {
+        // Between rounds the API answers "Current round not open for submissions"; the newest known round will do.
+        const known = deps.reads.latestKnownRound();
+        if (known === null) throw err;
+        log.warn({ err: errorText(err), known }, "current round unavailable; syncing up to the newest known round");
+        currentRound = known;
+      }
+      const runId = deps.runs.start("sync", { currentRound }, targets.length, options.requestedBy ?? null, now()).id;
+      log.info({ runId, models: targets.length, currentRound }, "sync started");
+      const failures: Array<{ model: string; error: string }> = [];
+      let rowsWritten = 0;
+      let unitsDone = 0;
+      for (const model of targets) {
+        try {
+          const unresolved = deps.reads.unresolvedRounds(model.id);
+          const fromRound = Math.max(1, Math.min(currentRound - deps.syncLookbackRounds, unresolved[0] ?? Infinity));
+          const perfs = await deps.source.roundPerformances(model.id, { fromRound, toRound: currentRound });
+          const written = deps.writer.writeBatch(() => {
+            const n = deps.writer.writeRounds(model.id, perfs);
+            deps.runs.advance(runId, { model: model.name }, ++unitsDone, n, now());
+            return n;
+          });
+          rowsWritten += written;
+        } catch (err) {
+          unitsDone++;
+          failures.push({ model: model.name, error: errorText(err) });
+          log.error({ runId, model: model.name, err }, "sync of one model failed; the others go on");
+        }
+        options.onProgress?.({ runId, unitsDone, unitsTotal: targets.length, rowsWritten, model: model.name });
+      }
+      if (failures.length > 0) {
+        deps.runs.fail(runId, failures.map((f) => `${f.model}: ${f.error}`).join("; "), now());
+      } else {
+        deps.runs.succeed(runId, now());
+      }
+      log.info({ runId, rowsWritten, failures: failures.length }, "sync finished");
+      return { runId, currentRound, models: targets.length, rowsWritten, failures };
+    });
+  }
+
+  function importCsv(req: ImportRequest): ImportResult {
+    let records;
+    try {
+      records = parseCsv(req.text);
+    } catch (err) {
+      if (err instanceof CsvSyntaxError) throw new UserFacingError(`Import rejected, nothing was written: ${err.message}.`);
+      throw err;
+    }
+    const header = records[0];
+    if (!header) throw new UserFacingError("Import rejected: the file is empty.");
+    const head = header.fields.map((f) => f.trim());
+    const maxRound = deps.reads.latestKnownRound();
+    const errors: string[] = [];
+    const addError = (line: number, msg: string) => {
+      errors.push(`line ${line}: ${msg}`);
+    };
+    const parseRound = (line: number, raw: string): number | null => {
+      const t = raw.trim();
+      if (!/^\d+$/.test(t) || Number(t) < 1) {
+        addError(line, `round "${clip(t)}" is not a round number`);
+        return null;
+      }
+      const n = Number(t);
+      if (maxRound !== null && n > maxRound) {
+        addError(line, `round ${n} is unknown (the newest round is ${maxRound})`);
+        return null;
+      }
+      return n;
+    };
+    const parseValue = (line: number, raw: string, what: string): number | null => {
+      const t = raw.trim();
+      // Number("") is 0 and Number("0x1") is 1: only plain decimal notation is a score.
+      const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : NaN;
+      if (!Number.isFinite(n)) {
+        addError(line, `${what} "${clip(t)}" is not a finite number`);
+        return null;
+      }
+      return n;
+    };
+
+    type Pending = { model: string; roundNumber: number; name: string; value: number };
+    const pending: Pending[] = [];
+    const seen = new Set<string>();
+    let format: "wide" | "long";
+    const isLong = head.length === 4 && head.join(",").toLowerCase() === "model,round,score,value";
+    if (isLong) {
+      format = "long";
+      for (const rec of records.slice(1)) {
+        if (rec.fields.length !== 4) {
+          addError(rec.line, `expected 4 fields (model,round,score,value), found ${rec.fields.length}`);
+          continue;
+        }
+        const [modelRaw, roundRaw, scoreRaw, valueRaw] = rec.fields as [string, string, string, string];
+        const model = modelRaw.trim().toLowerCase();
+        const name = scoreRaw.trim().toLowerCase();
+        if (!model) addError(rec.line, "the model name is empty");
+        if (!SCORE_NAME.test(name)) addError(rec.line, `score name "${clip(scoreRaw)}" is not a score name (letters, digits, _)`);
+        const round = parseRound(rec.line, roundRaw);
+        const value = parseValue(rec.line, valueRaw, "value");
+        if (!model || round === null || value === null || !SCORE_NAME.test(name)) continue;
+        const key = `${model}\u0000${round}\u0000${name}`;
+        if (seen.has(key)) addError(rec.line, `duplicate: ${model}, round ${round}, ${name} appears more than once`);
+        seen.add(key);
+        pending.push({ model, roundNumber: round, name, value });
+        if (pending.length > MAX_IMPORT_ROWS) throw new UserFacingError(`Import rejected: more than ${MAX_IMPORT_ROWS} rows.`);
+      }
+    } else if ((head[0] ?? "").replace(/^"|"$/g, "") === "roundNumber") {
+      format = "wide";
+      const name = (req.scoreName ?? "").trim().toLowerCase();
+      if (!name) throw new UserFacingError("A wide CSV needs the score name of its values (e.g. --score canon_corr).");
+      if (!SCORE_NAME.test(name)) throw new UserFacingError(`"${clip(name)}" is not a score name (letters, digits, _).`);
+      const modelCols = head.slice(1).map((h) => h.toLowerCase());
+      if (modelCols.length === 0) throw new UserFacingError("Import rejected: the header names no model columns.");
+      const dupCol = modelCols.find((c, i) => modelCols.indexOf(c) !== i);
+      if (dupCol !== undefined) addError(header.line, `model column "${clip(dupCol)}" appears twice`);
+      if (modelCols.some((c) => c === "")) addError(header.line, "a model column has no name");
+      for (const rec of records.slice(1)) {
+        if (rec.fields.length !== head.length) {
+          addError(rec.line, `expected ${head.length} fields, found ${rec.fields.length}`);
+          continue;
+        }
+        const round = parseRound(rec.line, rec.fields[0] as string);
+        if (round !== null) {
+          if (seen.has(String(round))) addError(rec.line, `duplicate: round ${round} appears more than once`);
+          seen.add(String(round));
+        }
+        modelCols.forEach((model, i) => {
+          const raw = (rec.fields[i + 1] as string).trim();
+          if (raw === "NA" || raw === "") return;
+          const value = parseValue(rec.line, raw, `${model}`);
+          if (round !== null && value !== null) pending.push({ model, roundNumber: round, name, value });
+        });
+        if (pending.length > MAX_IMPORT_ROWS) throw new UserFacingError(`Import rejected: more than ${MAX_IMPORT_ROWS} rows.`);
+      }
+    } else {
+      throw new UserFacingError(
+        'Import rejected: the header is neither a wide CSV ("roundNumber", then one column per model) nor a long one ("model,round,score,value").',
+      );
+    }
+    if (errors.length > 0) {
+      const more = errors.length > MAX_REPORTED_ERRORS ? ` (and ${errors.length - MAX_REPORTED_ERRORS} more)` : "";
+      throw new UserFacingError(
+        `Import rejected, nothing was written: ${errors.slice(0, MAX_REPORTED_ERRORS).join("; ")}${more}.`,
+      );
+    }
+    if (pending.length === 0) throw new UserFacingError("Import rejected: the file holds no scores.");
+
+    const params = { fileName: req.fileName ?? null, format, scoreName: req.scoreName ?? null, rows: pending.length };
+    const modelNames = [...new Set(pending.map((p) => p.model))].sort();
+    const runId = deps.writer.writeBatch(() => {
+      const run = deps.runs.start("import", params, 1, req.requestedBy ?? null, now());
+      const ids = new Map(modelNames.map((n) => [n, deps.models.ensureImported(n).id]));
+      const rows: ScoreRow[] = pending.map((p) => ({
+        modelId: ids.get(p.model) as string,
+        roundNumber: p.roundNumber,
+        name: p.name,
+        value: p.value,
+        percentile: null,
+      }));
+      const n = deps.writer.writeScoreRows(rows);
+      deps.runs.advance(run.id, null, 1, n, now());
+      deps.runs.succeed(run.id, now());
+      return run.id;
+    });
+    let first = Infinity;
+    let last = -Infinity;
+    for (const p of pending) {
+      first = Math.min(first, p.roundNumber);
+      last = Math.max(last, p.roundNumber);
+    }
+    log.info({ runId, format, rows: pending.length, models: modelNames.length, requestedBy: req.requestedBy }, "import finished");
+    return {
+      runId,
+      format,
+      rows: pending.length,
+      models: modelNames,
+      scoreNames: [...new Set(pending.map((p) => p.name))].sort(),
+      rounds: { first, last },
+    };
+  }
+
+  return { backfill, sync, importCsv, resolveModel };
+}
+
+export type IngestionService = ReturnType<typeof createIngestionService>;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function clip(s: string, n = 40): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/env.js";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults to an empty environment", () => {
+    const c = loadConfig({}, { createDirs: false });
+    expect(c.databasePath.endsWith("data/modelfolio.db")).toBe(true);
+    expect(c.numeraiApiUrl).toBe("https://api-tournament.numer.ai");
+    expect(c.numeraiTournament).toBe(8);
+    expect(c.numeraiConcurrency).toBe(4);
+    expect(c.numeraiTimeoutMs).toBe(30000);
+    expect(c.syncCron).toBe("17 6 * * *");
+    expect(c.adminUserIds).toEqual([]);
+    expect(c.discordToken).toBeUndefined();
+  });
+
+  it("reports every problem at once, each with its variable's name", () => {
+    let error: unknown;
+    try {
+      loadConfig(
+        {
+          NUMERAI_TOURNAMENT: "eight",
+          NUMERAI_CONCURRENCY: "0",
+          SYNC_CRON: "every day",
+          LOG_LEVEL: "loud",
+          ADMIN_USER_IDS: "123,abc",
+          NUMERAI_API_URL: "not a url",
+        },
+        { createDirs: false },
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    for (const key of ["NUMERAI_TOURNAMENT", "NUMERAI_CONCURRENCY", "SYNC_CRON", "LOG_LEVEL", "ADMIN_USER_IDS", "NUMERAI_API_URL"]) {
+      expect(problems).toContain(key);
+    }
+  });
+
+  it("never echoes a value back in an error (it may be a secret)", () => {
+    expect(() => loadConfig({ NUMERAI_PUBLIC_ID: "pub-only-SECRETISH" }, { createDirs: false })).toThrow(
+      /NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY: set both or neither/,
+    );
+    try {
+      loadConfig({ NUMERAI_TIMEOUT_MS: "hunter2" }, { createDirs: false });
+    } catch (e) {
+      expect(String(e)).not.toContain("hunter2");
+    }
+  });
+
+  it("parses a comma-separated admin list and treats empty strings as unset", () => {
+    const c = loadConfig(
+      { ADMIN_USER_IDS: " 123456789012345678 , 223456789012345678 ", DISCORD_TOKEN: "", DISCORD_DEV_GUILD_ID: "" },
+      { createDirs: false },
+    );
+    expect(c.adminUserIds).toEqual(["123456789012345678", "223456789012345678"]);
+    expect(c.discordToken).toBeUndefined();
+    expect(c.discordDevGuildId).toBeUndefined();
+  });
+});

@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/logger.js";
+import { createServices, type Services } from "../../src/services/index.js";
+import type { ScoreSource } from "../../src/services/ingestion.js";
+import { makeTestDb } from "../helpers/test-db.js";
+
+// Imports never touch the network: a source that fails loudly proves it.
+const offline: ScoreSource = {
+  lookupModel: () => Promise.reject(new Error("offline")),
+  roundPerformances: () => Promise.reject(new Error("offline")),
+  currentRound: () => Promise.reject(new Error("offline")),
+};
+
+const SHARED = "../shared/data/vladthestaker/daily_data_corr_abs.csv";
+
+describe("importCsv", () => {
+  let db: ReturnType<typeof makeTestDb>;
+  let services: Services;
+  const rowCount = () => (db.sqlite.prepare("select count(*) n from scores").get() as { n: number }).n;
+  beforeEach(() => {
+    db = makeTestDb();
+    services = createServices(db, offline, silentLogger, { tournament: 8, syncLookbackRounds: 40 });
+  });
+  afterEach(() => db.cleanup());
+
+  it("imports a long CSV and reports models, names and rounds", () => {
+    const res = services.ingestion.importCsv({
+      text: "model,round,score,value\nalpha,900,canon_corr,0.01\nalpha,901,canon_corr,-2.5e-3\nbeta,900,canon_mmc,0.003\n",
+    });
+    expect(res).toMatchObject({ format: "long", rows: 3, models: ["alpha", "beta"], scoreNames: ["canon_corr", "canon_mmc"] });
+    expect(res.rounds).toEqual({ first: 900, last: 901 });
+    const v = db.sqlite.prepare("select value from scores where round_number = 901").get() as { value: number };
+    expect(v.value).toBe(-0.0025);
+  });
+
+  it.each([
+    ["not a number", "alpha,900,canon_corr,abc", /line 3: value "abc" is not a finite number/],
+    ["NaN", "alpha,900,canon_corr,NaN", /line 3: value "NaN" is not a finite number/],
+    ["infinity", "alpha,900,canon_corr,Infinity", /line 3: value "Infinity"/],
+    ["a duplicate key", "alpha,899,canon_corr,0.02", /line 3: duplicate: alpha, round 899, canon_corr/],
+    ["a bad round", "alpha,9x9,canon_corr,0.02", /line 3: round "9x9" is not a round number/],
+    ["too few fields", "alpha,900,0.02", /line 3: expected 4 fields/],
+  ])("writes nothing and names the line when one line has %s", (_what, badLine, message) => {
+    const text = `model,round,score,value\nalpha,899,canon_corr,0.01\n${badLine}\nbeta,900,canon_corr,0.02\n`;
+    expect(() => services.ingestion.importCsv({ text })).toThrow(message);
+    expect(rowCount()).toBe(0);
+    expect(services.repos.models.count()).toBe(0);
+  });
+
+  it("rejects rounds newer than the newest round the store knows", () => {
+    db.sqlite.prepare("insert into rounds (tournament, number, resolved) values (8, 1000, 0)").run();
+    expect(() => services.ingestion.importCsv({ text: "model,round,score,value\nalpha,1001,canon_corr,0.01\n" })).toThrow(
+      /line 2: round 1001 is unknown \(the newest round is 1000\)/,
+    );
+    expect(rowCount()).toBe(0);
+  });
+
+  it("imports a wide CSV with NA cells, needing the score name", () => {
+    const text = '"roundNumber","A","B"\n843,0.01,NA\n844,NA,-0.02\n845,0.03,0.04\n';
+    expect(() => services.ingestion.importCsv({ text })).toThrow(/needs the score name/);
+    const res = services.ingestion.importCsv({ text, scoreName: "canon_corr" });
+    expect(res).toMatchObject({ format: "wide", rows: 4, models: ["a", "b"] });
+    expect(rowCount()).toBe(4);
+  });
+
+  it("is idempotent: importing the same file twice leaves the same rows", () => {
+    const text = "model,round,score,value\nalpha,900,canon_corr,0.01\n";
+    services.ingestion.importCsv({ text });
+    const before = db.sqlite.prepare("select * from scores").all();
+    services.ingestion.importCsv({ text });
+    expect(db.sqlite.prepare("select * from scores").all()).toEqual(before);
+  });
+
+  it("rejects a file with an unknown header", () => {
+    expect(() => services.ingestion.importCsv({ text: "a,b\n1,2\n" })).toThrow(/neither a wide CSV/);
+  });
+
+  describe.skipIf(!existsSync(SHARED))("the real vladthestaker file (skipped: ../shared/data is absent)", () => {
+    it("imports every non-NA cell of daily_data_corr_abs.csv", () => {
+      const text = readFileSync(SHARED, "utf8");
+      const res = services.ingestion.importCsv({ text, scoreName: "canon_corr", fileName: "daily_data_corr_abs.csv" });
+      // Independent count of non-NA cells: every field after the first on every data line.
+      const cells = text
+        .trim()
+        .split("\n")
+        .slice(1)
+        .flatMap((l) => l.split(",").slice(1))
+        .filter((c) => c !== "NA").length;
+      expect(res.rows).toBe(cells);
+      expect(res.models).toHaveLength(32);
+      expect(res.rounds).toEqual({ first: 843, last: 1197 });
+      expect(rowCount()).toBe(cells);
+    });
+  });
+});
