@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { rasterizeSvg } from "../../../../src/discord/render/charts/render-png.js";
+import { renderDocument, text } from "../../../../src/discord/render/charts/svg.js";
+import { THEMES } from "../../../../src/discord/render/charts/theme.js";
+import { PNG_SIGNATURE, countDifferingPixels, decodePng, readPngHeader } from "./decode-png.js";
+
+const theme = THEMES.dark;
+const BOX = { x0: 0, y0: 0, x1: 200, y1: 60 };
+
+function renderLine(content: string | undefined): ReturnType<typeof decodePng> {
+  const body = content === undefined ? [] : [text(content, { x: 10, y: 20, style: { size: 16 }, fill: theme.text })];
+  return decodePng(rasterizeSvg(renderDocument(theme, 100, 30, body), 2).png);
+}
+
+describe("rasterizeSvg", () => {
+  it("writes a PNG with the signature and an IHDR of the SVG size times the scale", () => {
+    const image = rasterizeSvg(renderDocument(theme, 120, 45, []), 3);
+    expect(image.png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(readPngHeader(image.png)).toMatchObject({ width: 360, height: 135 });
+    expect([image.width, image.height]).toEqual([360, 135]);
+  });
+
+  it("draws text with the bundled font (not nothing)", () => {
+    const blank = renderLine(undefined);
+    const written = renderLine("Model");
+    expect(countDifferingPixels(blank, written, BOX)).toBeGreaterThan(150);
+  });
+
+  it("draws distinct glyphs for distinct letters (not identical missing-glyph boxes)", () => {
+    expect(countDifferingPixels(renderLine("abcde"), renderLine("vwxyz"), BOX)).toBeGreaterThan(100);
+    expect(countDifferingPixels(renderLine("абвгд"), renderLine("эюяжз"), BOX)).toBeGreaterThan(100);
+  });
+
+  it("renders bold differently from regular", () => {
+    const bold = decodePng(
+      rasterizeSvg(renderDocument(theme, 100, 30, [text("Model", { x: 10, y: 20, style: { size: 16, bold: true }, fill: theme.text })]), 2).png,
+    );
+    expect(countDifferingPixels(renderLine("Model"), bold, BOX)).toBeGreaterThan(100);
+  });
+
+  it("throws on malformed SVG and on a non-positive scale", () => {
+    expect(() => rasterizeSvg("<svg><text>&</text></svg>")).toThrow();
+    expect(() => rasterizeSvg(renderDocument(theme, 10, 10, []), 0)).toThrow("rasterizeSvg requires a positive scale");
+  });
+});
