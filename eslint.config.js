@@ -16,6 +16,7 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
+  { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
   {
     files: ["src/analytics/**/*.ts"],
     rules: {

@@ -73,10 +73,15 @@ CREATE TABLE `scores` (
 	FOREIGN KEY (`model_id`) REFERENCES `models`(`id`) ON UPDATE cascade ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `scores_name_idx` ON `scores` (`name`,`round_number`);--> statement-breakpoint
+CREATE TABLE `server_opt_ins` (
+	`guild_id` text NOT NULL,
+	`discord_user_id` text NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
+	PRIMARY KEY(`guild_id`, `discord_user_id`)
+);
+--> statement-breakpoint
 CREATE TABLE `user_settings` (
 	`discord_user_id` text PRIMARY KEY NOT NULL,
 	`weight_source` text,
-	`server_opt_in` integer DEFAULT false NOT NULL,
 	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL
 );

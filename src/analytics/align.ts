@@ -68,3 +68,29 @@ export function alignPair(a: RoundSeries, b: RoundSeries): { rounds: number[]; x
   const { rounds, columns } = alignByRound([a, b]);
   return { rounds: [...rounds], x: columns[0] as Float64Array, y: columns[1] as Float64Array };
 }
+
+/**
+ * Outer alignment: the union of all series' rounds, ascending, with NaN where a series has no
+ * finite value for a round. The dense form pairwise statistics use to walk many pairs quickly;
+ * the rounds two columns both have finite values for are exactly `alignPair`'s rounds.
+ * @throws "alignOuter requires strictly ascending rounds"
+ * @example alignOuter([{rounds:[1,2],values:[1,2]},{rounds:[2,3],values:[5,6]}])
+ *   // => { rounds: [1, 2, 3], columns: [[1, 2, NaN], [NaN, 5, 6]] }
+ */
+export function alignOuter(series: readonly RoundSeries[]): AlignedSeries {
+  series.forEach((s) => assertWellFormed(s, "alignOuter"));
+  const all = new Set<number>();
+  for (const s of series) for (const r of s.rounds) all.add(r);
+  const rounds = [...all].sort((a, b) => a - b);
+  const index = new Map<number, number>();
+  rounds.forEach((r, t) => index.set(r, t));
+  const columns = series.map((s) => {
+    const col = new Float64Array(rounds.length).fill(NaN);
+    s.rounds.forEach((r, i) => {
+      const v = s.values[i] as number;
+      if (Number.isFinite(v)) col[index.get(r) as number] = v;
+    });
+    return col;
+  });
+  return { rounds, columns };
+}

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import cron from "node-cron";
 import { z } from "zod";
@@ -116,4 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { crea
     discordDevGuildId: e.DISCORD_DEV_GUILD_ID,
     adminUserIds: e.ADMIN_USER_IDS,
   };
+}
+
+/** Loads ./.env into process.env when the file exists; variables already set win. */
+export function loadDotEnv(path = ".env"): void {
+  if (existsSync(path)) process.loadEnvFile(path);
 }

@@ -28,6 +28,8 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     if (path !== ":memory:") sqlite.pragma("journal_mode = WAL");
     // NORMAL is durable across application crashes in WAL mode (only an OS crash can lose the last commit).
     sqlite.pragma("synchronous = NORMAL");
+    // 64 MiB page cache: large backfills and imports touch the scores B-tree all over.
+    sqlite.pragma("cache_size = -65536");
   }
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle({ client: sqlite, schema });

@@ -43,13 +43,26 @@ export const registrations = sqliteTable(
   ],
 );
 
-/** Per-user preferences: which weights to use and whether the user's models appear in server views. */
+/** Per-user preferences: which weights to use (null: declared, else API stakes, else equal). */
 export const userSettings = sqliteTable("user_settings", {
   discordUserId: text("discord_user_id").primaryKey(),
   weightSource: text("weight_source", { enum: ["declared", "api", "equal"] }),
-  serverOptIn: integer("server_opt_in", { mode: "boolean" }).notNull().default(false),
   updatedAt: createdAt(),
 });
+
+/**
+ * Members who agreed to show their models in one server's views. Per guild, because the bot
+ * (Guilds intent only) cannot list a guild's members, and agreeing in one server is not agreeing in all.
+ */
+export const serverOptIns = sqliteTable(
+  "server_opt_ins",
+  {
+    guildId: text("guild_id").notNull(),
+    discordUserId: text("discord_user_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.discordUserId] })],
+);
 
 /** Tournament rounds seen in any response. */
 export const rounds = sqliteTable(
@@ -102,7 +115,9 @@ export const scores = sqliteTable(
     date: integer("date", { mode: "timestamp_ms" }),
     resolved: integer("resolved", { mode: "boolean" }).notNull().default(false),
   },
-  (t) => [primaryKey({ columns: [t.modelId, t.roundNumber, t.name] }), index("scores_name_idx").on(t.name, t.roundNumber)],
+  // No secondary index: every read filters by model first, which the primary key serves, and a
+  // second B-tree would halve ingest speed on large backfills.
+  (t) => [primaryKey({ columns: [t.modelId, t.roundNumber, t.name] })],
 );
 
 /** Every sync, backfill and import: what was asked, how far it got, how it ended. A backfill resumes from `cursor`. */
@@ -124,4 +139,82 @@ export const ingestionRuns = sqliteTable(
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("ingestion_runs_kind_status_idx").on(t.kind, t.status)],
+);
+
+/**
+ * Weekly digest subscriptions: one per target (a user's DMs, or one guild channel). Rows are kept
+ * on unsubscribe or disable (status changes) so the delivery ledger keeps its history and a
+ * re-subscription keeps its id. `activeFrom`: occurrences before it are never delivered (a new
+ * subscription posts nothing until its first scheduled time).
+ */
+export const digestSubscriptions = sqliteTable(
+  "digest_subscriptions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** dm: the user's DMs; channel: a text/announcement channel; forum: a forum channel (a thread per week). */
+    kind: text("kind", { enum: ["dm", "channel", "forum"] }).notNull(),
+    /** `dm:<userId>` or `channel:<channelId>`: at most one subscription per place. */
+    targetKey: text("target_key").notNull(),
+    /** The subscriber (for a channel: who subscribed it; told when the digest is turned off). */
+    discordUserId: text("discord_user_id").notNull(),
+    guildId: text("guild_id"),
+    channelId: text("channel_id"),
+    /** ISO weekday, 1 = Monday … 7 = Sunday, in `timezone`. */
+    weekday: integer("weekday").notNull(),
+    hour: integer("hour").notNull(),
+    timezone: text("timezone").notNull(),
+    status: text("status", { enum: ["active", "unsubscribed", "disabled"] }).notNull(),
+    disabledReason: text("disabled_reason"),
+    disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+    /** When the subscriber was told about the disable (at most once per disable). */
+    noticeSentAt: integer("notice_sent_at", { mode: "timestamp_ms" }),
+    activeFrom: integer("active_from", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("digest_subscriptions_target_unique").on(t.targetKey),
+    index("digest_subscriptions_status_idx").on(t.status),
+    index("digest_subscriptions_user_idx").on(t.discordUserId),
+  ],
+);
+
+/**
+ * The delivery ledger: one row per (subscription, week), planned → sent | failed | skipped.
+ * `nonce` (derived from the key) goes out with the Discord message (`enforce_nonce`), and the
+ * footer carries it too, so a post whose recording was lost is found again instead of re-posted.
+ * `leaseUntil` is the claim of the process delivering it (another process leaves the row alone until it lapses).
+ */
+export const digestDeliveries = sqliteTable(
+  "digest_deliveries",
+  {
+    subscriptionId: integer("subscription_id")
+      .notNull()
+      .references(() => digestSubscriptions.id, { onDelete: "cascade" }),
+    /** The local date (subscriber's timezone) of the scheduled occurrence, YYYY-MM-DD. */
+    week: text("week").notNull(),
+    scheduledFor: integer("scheduled_for", { mode: "timestamp_ms" }).notNull(),
+    status: text("status", { enum: ["planned", "sent", "failed", "skipped"] }).notNull(),
+    nonce: text("nonce").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    /** Where it went: the DM channel, the channel, or the forum thread. */
+    channelId: text("channel_id"),
+    /** Forum: the thread's planned title (recorded before creating it) and its id once known. */
+    threadName: text("thread_name"),
+    threadId: text("thread_id"),
+    messageId: text("message_id"),
+    /** Optional Discourse copy of a server digest. */
+    discourseTopicId: integer("discourse_topic_id"),
+    /** Why it failed or was skipped, or the last transient error while still planned. */
+    detail: text("detail"),
+    plannedAt: integer("planned_at", { mode: "timestamp_ms" }).notNull(),
+    lastAttemptAt: integer("last_attempt_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.subscriptionId, t.week] }),
+    uniqueIndex("digest_deliveries_nonce_unique").on(t.nonce),
+    index("digest_deliveries_status_idx").on(t.status),
+  ],
 );

@@ -9,6 +9,7 @@ import {
 import { createScoreReadRepository } from "../db/repositories/score-reads.js";
 import { createScoreWriter } from "../db/repositories/scores.js";
 import { createIngestionService, type ScoreSource } from "./ingestion.js";
+import { createPortfolioService } from "./portfolio.js";
 import { createRegistrationService } from "./registrations.js";
 
 export interface ServiceOptions {
@@ -38,7 +39,8 @@ export function createServices(store: Store, source: ScoreSource, logger: Logger
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const registrations = createRegistrationService({ lookup: source, logger, ...repos });
-  return { repos, ingestion, registrations };
+  const portfolio = createPortfolioService(repos);
+  return { repos, ingestion, registrations, portfolio };
 }
 
 export type Services = ReturnType<typeof createServices>;

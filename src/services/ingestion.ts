@@ -381,7 +381,23 @@ export function createIngestionService(deps: IngestionDeps) {
     };
   }
 
-  return { backfill, sync, importCsv, resolveModel };
+  /** A newly registered model's whole history, in one transaction (the API returns all rounds when no range is given). */
+  async function fetchModelHistory(modelId: string, requestedBy?: string): Promise<{ rounds: number; rowsWritten: number }> {
+    const model = deps.models.findById(modelId);
+    if (!model) throw new UserFacingError("That model is not in the store.");
+    const perfs = await deps.source.roundPerformances(model.id);
+    const runId = deps.runs.start("sync", { modelIds: [model.id], history: true }, 1, requestedBy ?? null, now()).id;
+    const rowsWritten = deps.writer.writeBatch(() => {
+      const n = deps.writer.writeRounds(model.id, perfs);
+      deps.runs.advance(runId, null, 1, n, now());
+      deps.runs.succeed(runId, now());
+      return n;
+    });
+    log.info({ runId, model: model.name, rounds: perfs.length, rowsWritten }, "model history fetched");
+    return { rounds: perfs.length, rowsWritten };
+  }
+
+  return { backfill, sync, importCsv, resolveModel, fetchModelHistory };
 }
 
 export type IngestionService = ReturnType<typeof createIngestionService>;

@@ -86,8 +86,8 @@ export function createRegistrationService(deps: RegistrationDeps) {
       deps.settings.setWeightSource(userId, source);
     },
 
-    setServerOptIn(userId: string, optIn: boolean): void {
-      deps.settings.setServerOptIn(userId, optIn);
+    setServerOptIn(guildId: string, userId: string, optIn: boolean): boolean {
+      return deps.settings.setServerOptIn(guildId, userId, optIn);
     },
 
     requireOwn,

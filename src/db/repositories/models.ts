@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../open.js";
-import { models, registrations, userSettings } from "../schema.js";
+import { models, registrations, serverOptIns, userSettings } from "../schema.js";
 
 export interface ModelRow {
   readonly id: string;
@@ -170,9 +170,9 @@ export function createRegistrationRepository(db: Db, tournament: number) {
 
 export function createUserSettingsRepository(db: Db) {
   return {
-    get(discordUserId: string): { weightSource: "declared" | "api" | "equal" | null; serverOptIn: boolean } {
+    get(discordUserId: string): { weightSource: "declared" | "api" | "equal" | null } {
       const row = db.select().from(userSettings).where(eq(userSettings.discordUserId, discordUserId)).get();
-      return { weightSource: row?.weightSource ?? null, serverOptIn: row?.serverOptIn ?? false };
+      return { weightSource: row?.weightSource ?? null };
     },
     setWeightSource(discordUserId: string, weightSource: "declared" | "api" | "equal"): void {
       db.insert(userSettings)
@@ -180,18 +180,22 @@ export function createUserSettingsRepository(db: Db) {
         .onConflictDoUpdate({ target: userSettings.discordUserId, set: { weightSource, updatedAt: new Date() } })
         .run();
     },
-    setServerOptIn(discordUserId: string, serverOptIn: boolean): void {
-      db.insert(userSettings)
-        .values({ discordUserId, serverOptIn })
-        .onConflictDoUpdate({ target: userSettings.discordUserId, set: { serverOptIn, updatedAt: new Date() } })
-        .run();
+    /** @returns whether anything changed. */
+    setServerOptIn(guildId: string, discordUserId: string, optIn: boolean): boolean {
+      const res = optIn
+        ? db.insert(serverOptIns).values({ guildId, discordUserId }).onConflictDoNothing().run()
+        : db
+            .delete(serverOptIns)
+            .where(and(eq(serverOptIns.guildId, guildId), eq(serverOptIns.discordUserId, discordUserId)))
+            .run();
+      return res.changes > 0;
     },
-    optedIn(discordUserIds: readonly string[]): string[] {
-      if (discordUserIds.length === 0) return [];
+    optedIn(guildId: string): string[] {
       return db
-        .select({ id: userSettings.discordUserId })
-        .from(userSettings)
-        .where(and(inArray(userSettings.discordUserId, [...discordUserIds]), eq(userSettings.serverOptIn, true)))
+        .select({ id: serverOptIns.discordUserId })
+        .from(serverOptIns)
+        .where(eq(serverOptIns.guildId, guildId))
+        .orderBy(asc(serverOptIns.discordUserId))
         .all()
         .map((r) => r.id);
     },

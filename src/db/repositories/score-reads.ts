@@ -31,8 +31,8 @@ export function createScoreReadRepository(db: Db, tournament: number) {
     );
 
   return {
-    /** Non-null values of one score name, ordered by model then round. */
-    values(modelIds: readonly string[], name: string, range: RoundRange = {}): ScoreValueRow[] {
+    /** Non-null values of one score name, ordered by model then round; resolved rounds only unless asked. */
+    values(modelIds: readonly string[], name: string, range: RoundRange = {}, includeUnresolved = false): ScoreValueRow[] {
       if (modelIds.length === 0) return [];
       return db
         .select({ modelId: scores.modelId, roundNumber: scores.roundNumber, value: scores.value })
@@ -42,6 +42,7 @@ export function createScoreReadRepository(db: Db, tournament: number) {
             inArray(scores.modelId, [...modelIds]),
             eq(scores.name, name),
             sql`${scores.value} IS NOT NULL`,
+            includeUnresolved ? undefined : eq(scores.resolved, true),
             roundFilter(scores.roundNumber, range),
           ),
         )

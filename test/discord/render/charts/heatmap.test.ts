@@ -92,14 +92,11 @@ describe("renderCorrelationHeatmap", () => {
     expect(renderCorrelationHeatmap(INPUT).svg).toBe(renderCorrelationHeatmap({ ...INPUT, theme: "dark" }).svg);
   });
 
-  it("renders k = 60 without cell values, quickly and far under Discord's 8 MB limit", () => {
+  it("renders k = 60 without cell values, far under Discord's 8 MB limit", () => {
     const k = 60;
     const labels = Array.from({ length: k }, (_, i) => `model_${i}`);
-    const started = performance.now();
     const image = renderCorrelationHeatmap({ labels, values: randomMatrix(k), title: "Sixty models" });
-    const elapsed = performance.now() - started;
     expect(image.png.length).toBeLessThan(1_500_000);
-    expect(elapsed).toBeLessThan(2_000); // ~150 ms locally; loose for slow CI runners
     expect(image.width).toBeLessThanOrEqual(2_200);
     expect(image.height).toBeLessThanOrEqual(2_200);
     // Only the title, 2k axis labels and 5 legend ticks: no numbers in the 3600 cells.

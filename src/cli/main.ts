@@ -1,0 +1,238 @@
+/**
+ * The `modelfolio` command line: ingestion and model registration without Discord.
+ * Exit 0 on success; otherwise one line on stderr and a non-zero exit (1 bad input, 2 usage, 3 fault).
+ */
+import { readFileSync, statSync } from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ConfigError, loadConfig, loadDotEnv } from "../config/env.js";
+import { createAppContext, type AppContext } from "../context.js";
+import { isUserFacing, UserFacingError } from "../errors.js";
+import { createLogger } from "../logger.js";
+import { NumeraiError } from "../numerai/errors.js";
+import { runAnalysis, toJson } from "./analyze.js";
+
+export const USAGE = `modelfolio — your Numerai models as a portfolio
+
+Usage: modelfolio <command> [options]
+
+Data
+  backfill --from R1 --to R2 [--model NAME]   fetch rounds R1..R2 (all registered models, or one);
+                                              resumable: run it again to continue after a stop
+  sync                                        fetch recent and unresolved rounds of every registered model
+  import FILE [--score NAME]                  import a CSV: wide (roundNumber + one column per model;
+                                              --score names the values, e.g. canon_corr) or long
+                                              (model,round,score,value); all or nothing
+  status                                      rows, last runs, failures
+
+Analysis (the same numbers the bot shows)
+  analyze <correlation|bets|contribution|hedge|allocate|prune|performance>
+          (--user ID | --models a,b,c) [--score NAME|score|payout] [--rounds N | --from R1 --to R2]
+          [--method pearson|spearman | equal|inverse-variance|min-variance|hrp|max-sharpe|all]
+          [--weights a=0.5,b=0.5] [--cap 0.35] [--model NAME] [--missing-zero] [--min-overlap 20]
+
+Models (for a Discord user id)
+  models add NAME --user ID                   check NAME on Numerai and register it
+  models list --user ID
+  models remove NAME --user ID
+
+Options
+  --json       machine-readable output (full precision)
+  --help, -h   this help
+
+Configuration comes from the environment (see .env.example); DATABASE_PATH picks the store.`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  from: { type: "string" },
+  to: { type: "string" },
+  model: { type: "string" },
+  score: { type: "string" },
+  user: { type: "string" },
+  json: { type: "boolean", default: false },
+  models: { type: "string" },
+  rounds: { type: "string" },
+  method: { type: "string" },
+  weights: { type: "string" },
+  cap: { type: "string" },
+  "missing-zero": { type: "boolean" },
+  "min-overlap": { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const defaultIo: CliIo = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+};
+
+function intOption(values: Values, name: "from" | "to"): number {
+  const raw = values[name];
+  if (raw === undefined) throw new UsageError(`--${name} is required`);
+  if (!/^\d+$/.test(raw)) throw new UserFacingError(`--${name} must be a round number, not "${raw}"`);
+  return Number(raw);
+}
+
+function requireUser(values: Values): string {
+  const user = values.user;
+  if (!user) throw new UsageError("--user <discord user id> is required");
+  if (!/^\d{1,20}$/.test(user)) throw new UserFacingError(`--user must be a Discord user id (digits), not "${user}"`);
+  return user;
+}
+
+async function dispatch(ctx: AppContext, positionals: string[], values: Values, io: CliIo): Promise<unknown> {
+  const [command, sub, arg] = positionals;
+  const { ingestion, registrations, repos } = ctx.services;
+  switch (command) {
+    case "backfill": {
+      const from = intOption(values, "from");
+      const to = intOption(values, "to");
+      let lastShown = 0;
+      const result = await ingestion.backfill({
+        from,
+        to,
+        modelName: values.model,
+        requestedBy: "cli",
+        onProgress: (p) => {
+          if (!values.json && Date.now() - lastShown > 1000) {
+            lastShown = Date.now();
+            io.err(`  ${p.unitsDone}/${p.unitsTotal} batches, ${p.rowsWritten} score rows (${p.model ?? ""})`);
+          }
+        },
+      });
+      if (!values.json) {
+        io.out(
+          `${result.resumed ? "Resumed and finished" : "Finished"} backfill #${result.runId}: rounds ${from}–${to}, ` +
+            `${result.models.length} model(s), ${result.rowsWritten} score rows written.`,
+        );
+      }
+      return result;
+    }
+    case "sync": {
+      const result = await ingestion.sync({ requestedBy: "cli" });
+      if (!values.json) {
+        io.out(`Sync #${result.runId} up to round ${result.currentRound}: ${result.models} model(s), ${result.rowsWritten} score rows.`);
+        for (const f of result.failures) io.out(`  failed: ${f.model}: ${f.error}`);
+      }
+      if (result.failures.length > 0) process.exitCode = 3;
+      return result;
+    }
+    case "import": {
+      const file = sub;
+      if (!file) throw new UsageError("import needs a FILE");
+      let text: string;
+      try {
+        if (statSync(file).size > 200 * 1024 * 1024) throw new UserFacingError(`${file} is larger than 200 MB`);
+        text = readFileSync(file, "utf8");
+      } catch (err) {
+        if (isUserFacing(err)) throw err;
+        throw new UserFacingError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+      const result = ingestion.importCsv({ text, scoreName: values.score, fileName: file, requestedBy: "cli" });
+      if (!values.json) {
+        io.out(
+          `Imported ${result.rows} ${result.format} rows (${result.scoreNames.join(", ")}) for ${result.models.length} model(s), ` +
+            `rounds ${result.rounds.first}–${result.rounds.last}.`,
+        );
+      }
+      return result;
+    }
+    case "models": {
+      const user = requireUser(values);
+      if (sub === "add") {
+        if (!arg) throw new UsageError("models add needs a NAME");
+        const res = await registrations.add(user, arg);
+        if (!values.json) io.out(res.alreadyHad ? `${res.model.name} was already registered.` : `Registered ${res.model.name} (${res.model.id}).`);
+        return res;
+      }
+      if (sub === "remove") {
+        if (!arg) throw new UsageError("models remove needs a NAME");
+        const res = registrations.remove(user, arg);
+        if (!values.json) io.out(`Removed ${res.name}.`);
+        return res;
+      }
+      if (sub === "list") {
+        const rows = registrations.list(user);
+        if (!values.json) {
+          if (rows.length === 0) io.out("No models registered.");
+          for (const r of rows) io.out(`${r.name}\t${r.declaredWeight ?? "-"}\t${r.id}`);
+        }
+        return rows;
+      }
+      throw new UsageError("models takes add, list or remove");
+    }
+    case "analyze": {
+      const result = runAnalysis(ctx, sub, values);
+      // Text output is the JSON, compact: the bot and the shell are where the numbers get words.
+      if (!values.json) io.out(toJson(result));
+      return result;
+    }
+    case "status": {
+      const counts = repos.reads.counts();
+      const runs = repos.runs.recent(10);
+      const result = { database: ctx.store.path, models: repos.models.count(), ...counts, recentRuns: runs };
+      if (!values.json) {
+        io.out(`${result.database}: ${result.models} models, ${counts.scores} score rows, ${counts.rounds} rounds.`);
+        for (const r of runs) {
+          io.out(`  #${r.id} ${r.kind} ${r.status} ${r.unitsDone}/${r.unitsTotal} ${r.startedAt.toISOString()}${r.error ? ` — ${r.error}` : ""}`);
+        }
+      }
+      return result;
+    }
+    default:
+      throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+  }
+}
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = defaultIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`modelfolio: ${(err as Error).message}. See modelfolio --help.`);
+    return 2;
+  }
+  const values = parsed.values as Values;
+  if (values.help || parsed.positionals.length === 0 || parsed.positionals[0] === "help") {
+    io.out(USAGE);
+    return values.help || parsed.positionals[0] === "help" ? 0 : 2;
+  }
+  let ctx: AppContext | undefined;
+  try {
+    if (env === process.env) loadDotEnv();
+    const config = loadConfig(env);
+    // The CLI speaks on stdout; logs go to stderr and only warnings unless LOG_LEVEL says otherwise.
+    const logger = createLogger(env.LOG_LEVEL ? config.logLevel : "warn");
+    ctx = createAppContext(config, logger);
+    const result = await dispatch(ctx, parsed.positionals, values, io);
+    if (values.json) io.out(toJson(result));
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`modelfolio: ${err.message}. See modelfolio --help.`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.err(`modelfolio: ${err.message}`);
+      return 2;
+    }
+    if (isUserFacing(err) || err instanceof NumeraiError) {
+      io.err(`modelfolio: ${(err as Error).message}`);
+      return 1;
+    }
+    io.err(`modelfolio: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    return 3;
+  } finally {
+    await ctx?.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/src/cli/main.ts")) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

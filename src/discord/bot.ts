@@ -1,0 +1,96 @@
+import { Events, type Client, type ClientOptions } from "discord.js";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { request } from "undici";
+import type { AppContext } from "../context.js";
+import { UserFacingError } from "../errors.js";
+import type { AttachmentInput, BotContext, Command } from "./command.js";
+import { createClient } from "./client.js";
+import { createRouter } from "./router.js";
+
+/** Discord serves attachments from these hosts; nothing else is fetched on a user's behalf. */
+const ATTACHMENT_HOSTS = new Set(["cdn.discordapp.com", "media.discordapp.net"]);
+
+export function createBotContext(
+  ctx: AppContext,
+  options: { nextRuns?: () => Record<string, Date | null>; allowFileAttachments?: boolean; attachmentHosts?: ReadonlySet<string> } = {},
+): BotContext & { drain(): Promise<void> } {
+  const pending = new Set<Promise<void>>();
+  const hosts = options.attachmentHosts ?? ATTACHMENT_HOSTS;
+  return {
+    ...ctx,
+    ...(options.nextRuns ? { nextRuns: options.nextRuns } : {}),
+    background(label, work) {
+      const p = work().catch((err: unknown) => ctx.logger.error({ err, task: label }, "background task failed"));
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    },
+    async fetchAttachment(att: AttachmentInput, maxBytes: number): Promise<Buffer> {
+      if (att.size > maxBytes) throw new UserFacingError(`${att.name} is ${Math.ceil(att.size / 1e6)} MB; the limit is ${Math.floor(maxBytes / 1e6)} MB.`);
+      const url = new URL(att.url);
+      if (url.protocol === "file:" && options.allowFileAttachments) {
+        const data = await readFile(fileURLToPath(url)).catch(() => {
+          throw new UserFacingError(`Cannot read ${att.name}.`);
+        });
+        if (data.length > maxBytes) throw new UserFacingError(`${att.name} is larger than ${Math.floor(maxBytes / 1e6)} MB.`);
+        return data;
+      }
+      if (!(url.protocol === "https:" || url.protocol === "http:") || !hosts.has(url.hostname)) {
+        throw new UserFacingError("That attachment does not come from Discord.");
+      }
+      const res = await request(url, { maxRedirections: 0, headersTimeout: 15_000, bodyTimeout: 30_000 } as Parameters<typeof request>[1]);
+      if (res.statusCode !== 200) {
+        await res.body.dump();
+        throw new UserFacingError(`Discord would not hand over ${att.name} (HTTP ${res.statusCode}); try uploading it again.`);
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for await (const chunk of res.body) {
+        total += (chunk as Buffer).length;
+        if (total > maxBytes) {
+          res.body.destroy();
+          throw new UserFacingError(`${att.name} is larger than ${Math.floor(maxBytes / 1e6)} MB.`);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks);
+    },
+    async drain() {
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+export interface Bot {
+  readonly client: Client;
+  readonly context: BotContext & { drain(): Promise<void> };
+  stop(): Promise<void>;
+}
+
+/** Logs in and routes interactions. Resolves once the client is ready. */
+export async function startBot(
+  ctx: AppContext,
+  commands: readonly Command[],
+  options: { nextRuns?: () => Record<string, Date | null>; clientOptions?: Partial<ClientOptions>; attachmentHosts?: ReadonlySet<string> } = {},
+): Promise<Bot> {
+  if (!ctx.config.discordToken) throw new Error("DISCORD_TOKEN is missing");
+  const client = createClient(ctx.config, options.clientOptions ?? {});
+  const context = createBotContext(ctx, options);
+  const route = createRouter(commands, context);
+  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  client.on(Events.Error, (err) => ctx.logger.error({ err }, "discord client error"));
+  client.on(Events.ShardDisconnect, (_e, shardId) => ctx.logger.warn({ shardId }, "gateway disconnected"));
+  client.on(Events.ShardResume, (shardId) => ctx.logger.info({ shardId }, "gateway resumed"));
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(ctx.config.discordToken);
+  await ready;
+  ctx.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shards: client.shard?.ids ?? [0] }, "bot ready");
+  return {
+    client,
+    context,
+    async stop() {
+      await context.drain();
+      await client.destroy();
+    },
+  };
+}

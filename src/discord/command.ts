@@ -1,0 +1,85 @@
+/**
+ * The command contract. Command files in commands/ are Discord glue: parse options, call one
+ * service, render. They see the caller and options through these small interfaces, which the
+ * Discord router fills from real discord.js interactions and the offline shell fills from a
+ * typed line — so both run the same commands, router and renderers.
+ */
+import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import type { AppContext } from "../context.js";
+import type { MessagePayload } from "./render/payload.js";
+
+export interface AttachmentInput {
+  readonly name: string;
+  readonly url: string;
+  readonly size: number;
+  readonly contentType: string | null;
+}
+
+export interface CommandOptions {
+  getSubcommand(): string | null;
+  getSubcommandGroup(): string | null;
+  getString(name: string): string | null;
+  getInteger(name: string): number | null;
+  getNumber(name: string): number | null;
+  getBoolean(name: string): boolean | null;
+  getAttachment(name: string): AttachmentInput | null;
+}
+
+export interface Caller {
+  readonly userId: string;
+  readonly guildId: string | null;
+  readonly channelId: string | null;
+  /** Checked on the server side: Manage Server in this guild, or listed in ADMIN_USER_IDS. */
+  readonly isAdmin: boolean;
+  /** Listed in ADMIN_USER_IDS (some admin actions, like backfilling every model, need this). */
+  readonly isGlobalAdmin: boolean;
+  /** Manage Channels in this guild (channel digests). */
+  readonly canManageChannels: boolean;
+  /** The kind of channel the command was used in, when known (forum threads need it). */
+  readonly channelType: number | null;
+}
+
+export interface Responder {
+  /** Acknowledge within Discord's 3-second deadline; everything after edits this reply. */
+  defer(options: { ephemeral: boolean }): Promise<void>;
+  /** Replace the (deferred) reply. */
+  edit(payload: MessagePayload): Promise<void>;
+  /** Show an error only to the caller: edits an ephemeral reply, or replaces a public one with an ephemeral follow-up. */
+  error(payload: MessagePayload): Promise<void>;
+  /** An extra message after the reply (e.g. "scores are ready"). */
+  followUp(payload: MessagePayload & { ephemeral?: boolean }): Promise<void>;
+}
+
+export interface CommandInput {
+  readonly commandName: string;
+  readonly options: CommandOptions;
+  readonly caller: Caller;
+  readonly respond: Responder;
+}
+
+export interface AutocompleteInput {
+  readonly commandName: string;
+  readonly options: CommandOptions;
+  readonly caller: Caller;
+  readonly focused: { readonly name: string; readonly value: string };
+}
+
+export type Choice = APIApplicationCommandOptionChoice<string>;
+
+/** What command files can use: the app context plus the bot's scheduler view, when there is one. */
+export interface BotContext extends AppContext {
+  readonly nextRuns?: () => Record<string, Date | null>;
+  /** Runs work after the reply without blocking it, with errors logged (e.g. first score fetch). */
+  readonly background: (label: string, work: () => Promise<void>) => void;
+  /**
+   * Downloads an attachment's bytes, refusing more than `maxBytes`. In Discord only https URLs
+   * from Discord's CDN are fetched; the shell reads local files.
+   */
+  readonly fetchAttachment: (attachment: AttachmentInput, maxBytes: number) => Promise<Buffer>;
+}
+
+export interface Command {
+  readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  execute(input: CommandInput, ctx: BotContext): Promise<void>;
+  autocomplete?(input: AutocompleteInput, ctx: BotContext): Promise<Choice[]> | Choice[];
+}

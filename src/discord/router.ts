@@ -1,0 +1,184 @@
+/**
+ * The one interaction router: finds the command, adapts the discord.js interaction to the
+ * command contract, and owns the single error path. A UserFacingError becomes one ephemeral
+ * sentence; anything else becomes a short apology with an error id that is also in the log.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  AttachmentBuilder,
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+} from "discord.js";
+import { isUserFacing } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { AttachmentInput, BotContext, Caller, Command, CommandInput, CommandOptions, Responder } from "./command.js";
+import { fitToLimits, truncate, type MessagePayload } from "./render/payload.js";
+
+export function apologyFor(errorId: string): string {
+  return `Sorry, something went wrong on our side (error id \`${errorId}\`). Nothing was changed; please try again, and quote the id if it keeps happening.`;
+}
+
+/** Runs a command with the one error path. Shared by the Discord router and the shell. */
+export async function runCommand(command: Command, input: CommandInput, ctx: BotContext): Promise<void> {
+  const log = ctx.logger.child({ command: input.commandName, userId: input.caller.userId, guildId: input.caller.guildId });
+  const started = Date.now();
+  try {
+    await command.execute(input, ctx);
+    log.info({ ms: Date.now() - started }, "command done");
+  } catch (err) {
+    let message: string;
+    if (isUserFacing(err)) {
+      message = err.message;
+      log.info({ reason: err.message }, "command refused");
+    } else {
+      const errorId = randomUUID().slice(0, 8);
+      log.error({ err, errorId }, "command failed");
+      message = apologyFor(errorId);
+    }
+    try {
+      await input.respond.error({ content: message });
+    } catch (replyErr) {
+      log.error({ err: replyErr }, "could not deliver the error reply");
+    }
+  }
+}
+
+export function callerOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction, adminUserIds: readonly string[]): Caller {
+  const isGlobalAdmin = adminUserIds.includes(interaction.user.id);
+  const perms = interaction.inGuild() ? interaction.memberPermissions : null;
+  return {
+    userId: interaction.user.id,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    // Discord's default member permissions only hide commands; this is the server-side check.
+    isAdmin: isGlobalAdmin || (perms?.has(PermissionFlagsBits.ManageGuild) ?? false),
+    isGlobalAdmin,
+    canManageChannels: perms?.has(PermissionFlagsBits.ManageChannels) ?? false,
+    channelType: interaction.channel?.type ?? null,
+  };
+}
+
+function optionsOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction): CommandOptions {
+  const o = interaction.options;
+  return {
+    getSubcommand: () => o.getSubcommand(false),
+    getSubcommandGroup: () => o.getSubcommandGroup(false),
+    getString: (n) => o.getString(n),
+    getInteger: (n) => o.getInteger(n),
+    getNumber: (n) => o.getNumber(n),
+    getBoolean: (n) => o.getBoolean(n),
+    getAttachment: (n): AttachmentInput | null => {
+      if (interaction.isAutocomplete()) return null;
+      const a = (interaction as ChatInputCommandInteraction).options.getAttachment(n);
+      return a ? { name: a.name, url: a.url, size: a.size, contentType: a.contentType } : null;
+    },
+  };
+}
+
+/** discord.js reply options from a plain payload; mentions never ping (text may echo user input). */
+export function toDiscordMessage(p: MessagePayload) {
+  const fitted = fitToLimits(p);
+  return {
+    content: fitted.content ?? "",
+    embeds: [...(fitted.embeds ?? [])],
+    files: (fitted.files ?? []).map((f) => new AttachmentBuilder(f.data, { name: f.name, ...(f.description ? { description: f.description } : {}) })),
+    allowedMentions: { parse: [] as [] },
+  };
+}
+
+/** Commands defer first; if one has not within this time (a slow start), the router defers for it. */
+export const AUTO_DEFER_MS = 1500;
+
+function responderFor(interaction: ChatInputCommandInteraction, state: { deferred: boolean; ephemeral: boolean }): Responder {
+  let deferring: Promise<void> | null = null;
+  return {
+    defer({ ephemeral }) {
+      // One acknowledgement only, even when the router's safety defer races the command's own.
+      deferring ??= interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}).then(() => {
+        state.deferred = true;
+        state.ephemeral = ephemeral;
+      });
+      return deferring;
+    },
+    async edit(payload) {
+      await interaction.editReply(toDiscordMessage(payload));
+    },
+    async error(payload) {
+      if (deferring === null) await this.defer({ ephemeral: true });
+      else await deferring;
+      if (state.ephemeral) {
+        await interaction.editReply(toDiscordMessage(payload));
+      } else {
+        await interaction.deleteReply().catch(() => undefined);
+        await interaction.followUp({ ...toDiscordMessage(payload), flags: MessageFlags.Ephemeral });
+      }
+    },
+    async followUp(payload) {
+      await interaction.followUp({ ...toDiscordMessage(payload), ...(payload.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    },
+  };
+}
+
+export function createRouter(commands: readonly Command[], ctx: BotContext) {
+  const byName = new Map(commands.map((c) => [c.data.name, c]));
+  const log: Logger = ctx.logger.child({ module: "router" });
+
+  async function onChatInput(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    if (!command) {
+      log.warn({ command: interaction.commandName }, "unknown command (stale registration?)");
+      await interaction.reply({ content: "That command no longer exists here.", flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const state = { deferred: false, ephemeral: true };
+    const input: CommandInput = {
+      commandName: interaction.commandName,
+      options: optionsOf(interaction),
+      caller: callerOf(interaction, ctx.config.adminUserIds),
+      respond: responderFor(interaction, state),
+    };
+    const safety = setTimeout(() => {
+      input.respond.defer({ ephemeral: true }).catch((err: unknown) => log.warn({ err }, "safety defer failed"));
+    }, AUTO_DEFER_MS);
+    try {
+      await runCommand(command, input, ctx);
+    } finally {
+      clearTimeout(safety);
+    }
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    try {
+      const focused = interaction.options.getFocused(true);
+      const choices = command?.autocomplete
+        ? await command.autocomplete(
+            {
+              commandName: interaction.commandName,
+              options: optionsOf(interaction),
+              caller: callerOf(interaction, ctx.config.adminUserIds),
+              focused: { name: focused.name, value: String(focused.value) },
+            },
+            ctx,
+          )
+        : [];
+      await interaction.respond(choices.slice(0, 25).map((c) => ({ name: truncate(c.name, 100), value: truncate(c.value, 100) })));
+    } catch (err) {
+      log.warn({ err, command: interaction.commandName }, "autocomplete failed");
+      if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+    }
+  }
+
+  /** The interactionCreate listener. Never throws: every failure is logged here. */
+  return async function route(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isChatInputCommand()) await onChatInput(interaction);
+      else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+    } catch (err) {
+      log.error({ err }, "interaction handling failed");
+    }
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * zod schemas of the `data` of each response (see queries.ts). Fields the query asks for must be
+ * present (null allowed where the API's type is nullable and we can do without); anything else is a
+ * malformed response. `Time` becomes a Date, `Nmr` stays the decimal string the server sent.
+ */
+import { z } from "zod";
+
+const time = z.string().transform((text, ctx) => {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: "custom", message: `not a time: ${JSON.stringify(text)}` });
+    return z.NEVER;
+  }
+  return date;
+});
+
+/** Numerai's `Nmr` scalar: "Formatted NMR strings", e.g. "7.088561343807214000". */
+const nmr = z.string().regex(/^-?\d+(\.\d+)?$/, "not an NMR decimal string");
+
+export const lookupModelData = z.object({
+  v3UserProfile: z.object({ id: z.string().min(1), username: z.string().nullable() }).nullable(),
+});
+
+const v2SubmissionScore = z.object({
+  date: time.nullable(),
+  day: z.number().int().nullable(),
+  displayName: z.string(),
+  payoutPending: nmr.nullable(),
+  payoutSettled: nmr.nullable(),
+  percentile: z.number().nullable(),
+  value: z.number().nullable(),
+});
+
+const v2RoundModelPerformance = z.object({
+  atRisk: nmr.nullable(),
+  corrMultiplier: z.number().nullable(),
+  mmcMultiplier: z.number().nullable(),
+  roundPayoutFactor: z.string().nullable(),
+  roundNumber: z.number().int(),
+  roundOpenTime: time.nullable(),
+  roundResolveTime: time.nullable(),
+  roundResolved: z.boolean().nullable(),
+  roundTarget: z.string().nullable(),
+  // numerapi checks `if perf["submissionScores"]:` — null happens.
+  submissionScores: z.array(v2SubmissionScore).nullable(),
+});
+
+export const roundPerformancesData = z.object({
+  v2RoundModelPerformances: z.array(v2RoundModelPerformance),
+});
+
+/** The fields of the flat `submissionScores` rows that we use; the rest are requested but not read. */
+const flatSubmissionScore = z.object({
+  roundNumber: z.number().int(),
+  roundResolveTime: time.nullable(),
+  value: z.number().nullable(),
+  percentile: z.number().nullable(),
+  displayName: z.string(),
+  date: time.nullable(),
+  day: z.number().int().nullable(),
+  resolved: z.boolean().nullable(),
+});
+
+export const submissionScoresData = z.object({
+  submissionScores: z.array(flatSubmissionScore),
+});
+
+export const currentRoundData = z.object({
+  rounds: z.array(z.object({ number: z.number().int() })).min(1, "no round in the answer"),
+});
+
+export const allRoundNumbersData = currentRoundData;
+
+export const listRoundsData = z.object({
+  rounds: z.array(
+    z.object({
+      number: z.number().int(),
+      openTime: time.nullable(),
+      closeStakingTime: time.nullable(),
+      resolveTime: time.nullable(),
+      resolvedGeneral: z.boolean().nullable(),
+      resolvedStaking: z.boolean().nullable(),
+      payoutFactor: z.string().nullable(),
+      defaultCorrMultiplier: z.number().nullable(),
+      defaultMmcMultiplier: z.number().nullable(),
+    }),
+  ),
+});
+
+export type V2RoundModelPerformance = z.infer<typeof v2RoundModelPerformance>;
+export type V2SubmissionScore = z.infer<typeof v2SubmissionScore>;
+export type FlatSubmissionScore = z.infer<typeof flatSubmissionScore>;

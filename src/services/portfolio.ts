@@ -1,0 +1,473 @@
+/**
+ * Portfolio use cases: read the store, align series by round, call the pure core, return plain
+ * data. NaN in results means "not defined / not enough data"; renderers word it, never print it.
+ */
+import { alignByRound, type AlignedSeries } from "../analytics/align.js";
+import { allocate as allocateWeights, allocationInput, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
+import { prune as pruneModels } from "../analytics/prune.js";
+import { walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
+import { pairwiseCorrelation } from "../analytics/correlation.js";
+import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from "../analytics/effective-bets.js";
+import { hedgeValue, type HedgeValue } from "../analytics/hedge.js";
+import { correlationFromCovariance } from "../analytics/moments.js";
+import {
+  leaveOneOutSharpe,
+  normalizeWeights,
+  portfolioReturns,
+  portfolioSharpe,
+  riskShares,
+  sampleMoments,
+  sharpeGradient,
+} from "../analytics/portfolio.js";
+import { histogram, operatorPairCorrelations } from "../analytics/server-view.js";
+import { summarize, type ModelStats } from "../analytics/summary.js";
+import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
+import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
+import { UserFacingError } from "../errors.js";
+import { buildSeries, parseScoreChoice, type BuiltSeries, type RoundWindow } from "./series.js";
+
+export interface PortfolioDeps {
+  readonly models: ModelRepository;
+  readonly registrations: RegistrationRepository;
+  readonly settings: UserSettingsRepository;
+  readonly reads: ScoreReadRepository;
+}
+
+/** Whose models: a Discord user's registrations, or explicit model names from the store. */
+export type Selection = { readonly userId: string } | { readonly modelNames: readonly string[] };
+
+export interface AnalysisOptions extends RoundWindow {
+  /** Score name, `score` (default) or `payout`. */
+  readonly score?: string | undefined;
+  /** Explicit weights by model name (CLI --weights); otherwise the user's weight source. */
+  readonly weights?: Readonly<Record<string, number>> | undefined;
+  /** Treat a round a model lacks as a 0 score (what Numerai pays a non-submission) instead of dropping the round. */
+  readonly missingAsZero?: boolean | undefined;
+  /** Fewest shared rounds a listwise statistic accepts. Default 20. */
+  readonly minRounds?: number | undefined;
+}
+
+export type WeightSource = "explicit" | "declared" | "api" | "equal";
+
+export interface Weights {
+  readonly values: Float64Array;
+  readonly source: WeightSource;
+}
+
+/** User-facing method names ↔ the core's. */
+export const ALLOCATION_METHOD_NAMES: Readonly<Record<string, AllocationMethod>> = {
+  equal: "equal",
+  "inverse-variance": "inverseVariance",
+  "min-variance": "minimumVariance",
+  hrp: "hrp",
+  "max-sharpe": "maximumSharpe",
+};
+const METHOD_LABEL: Readonly<Record<AllocationMethod, string>> = {
+  equal: "equal",
+  inverseVariance: "inverse-variance",
+  minimumVariance: "min-variance",
+  hrp: "hrp",
+  maximumSharpe: "max-sharpe",
+};
+/** Walk-forward: rows fitted before the first out-of-sample rebalance, rows between rebalances, rounds until a score is final. */
+export const WALK_FORWARD = { minFit: 60, rebalanceEvery: 20, resolutionLag: 20 } as const;
+export const OVERFITTING_CAVEAT =
+  "These weights are fitted on past rounds, which overlap in time (each round is scored for ~20 days), so the history is shorter than it looks. " +
+  "In-sample figures flatter every optimiser: trust the out-of-sample rows, and prefer a method only if it beats equal weights there by a clear margin.";
+
+export interface OosFigures {
+  readonly rounds: number;
+  readonly mean: number;
+  readonly sharpe: number;
+  readonly maxDrawdown: number;
+  readonly cvar5: number;
+  readonly turnover: number;
+}
+
+const oosOf = (p: WalkForwardPortfolio | undefined): OosFigures | null =>
+  p ? { rounds: p.nRounds, mean: p.mean, sharpe: p.sharpe, maxDrawdown: p.maxDrawdown, cvar5: p.cvar5, turnover: p.turnover } : null;
+
+export const DEFAULT_MIN_OVERLAP = 20;
+/** Per-round Sharpe must rise by more than this for prune to drop a model. */
+export const DEFAULT_PRUNE_THRESHOLD = 0.005;
+export const DEFAULT_MIN_ROUNDS = 20;
+export const NEAR_DUPLICATE_RHO = 0.9;
+export const MAX_ANALYSIS_MODELS = 200;
+
+export interface ListwiseData {
+  readonly built: BuiltSeries;
+  readonly names: readonly string[];
+  readonly aligned: AlignedSeries;
+  readonly weights: Weights;
+  readonly mu: Float64Array;
+  readonly cov: Float64Array;
+  readonly k: number;
+}
+
+export function createPortfolioService(deps: PortfolioDeps) {
+  function selectModels(sel: Selection, minModels: number): ModelRow[] {
+    let rows: ModelRow[];
+    if ("userId" in sel) {
+      rows = deps.registrations.listForUser(sel.userId);
+      if (rows.length === 0) throw new UserFacingError("You have no models yet. Add one with /models add.");
+    } else {
+      const unknown: string[] = [];
+      rows = [];
+      for (const name of new Set(sel.modelNames.map((n) => n.trim().toLowerCase()).filter(Boolean))) {
+        const m = deps.models.findByName(name);
+        if (m) rows.push(m);
+        else unknown.push(name);
+      }
+      if (unknown.length > 0) throw new UserFacingError(`No stored model called ${unknown.slice(0, 5).join(", ")}.`);
+    }
+    if (rows.length > MAX_ANALYSIS_MODELS) throw new UserFacingError(`At most ${MAX_ANALYSIS_MODELS} models can be analysed at once.`);
+    if (rows.length < minModels) {
+      throw new UserFacingError(`This needs at least ${minModels} models; ${rows.length === 1 ? "there is only one" : `there are ${rows.length}`}.`);
+    }
+    return rows;
+  }
+
+  function read(sel: Selection, opts: AnalysisOptions, minModels: number): BuiltSeries {
+    const models = selectModels(sel, minModels);
+    return buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts);
+  }
+
+  /** declared (user's) → API at-risk stakes → equal, unless the user chose a source or weights were given. */
+  function resolveWeights(sel: Selection, models: readonly ModelRow[], toRound: number | null, explicit?: Readonly<Record<string, number>>): Weights {
+    const k = models.length;
+    if (explicit) {
+      const values = new Float64Array(k);
+      for (const [name, w] of Object.entries(explicit)) {
+        const i = models.findIndex((m) => m.name === name.toLowerCase());
+        if (i < 0) throw new UserFacingError(`--weights names ${name}, which is not among the selected models.`);
+        if (!Number.isFinite(w) || w < 0) throw new UserFacingError(`The weight of ${name} must be a number of 0 or more.`);
+        values[i] = w;
+      }
+      if (values.every((v) => v === 0)) throw new UserFacingError("At least one weight must be above 0.");
+      return { values: normalizeWeights(values), source: "explicit" };
+    }
+    const userId = "userId" in sel ? sel.userId : null;
+    const chosen = userId ? deps.settings.get(userId).weightSource : null;
+    const declared = () => {
+      if (!userId) return null;
+      const regs = deps.registrations.listForUser(userId);
+      const values = Float64Array.from(models, (m) => regs.find((r) => r.id === m.id)?.declaredWeight ?? 0);
+      return values.some((v) => v > 0) ? values : null;
+    };
+    const api = () => {
+      const facts = deps.reads.roundFacts(
+        models.map((m) => m.id),
+        toRound === null ? {} : { toRound },
+      );
+      const latest = new Map<string, number>();
+      for (const f of facts) {
+        const v = f.atRisk === null ? NaN : Number(f.atRisk);
+        if (Number.isFinite(v)) latest.set(f.modelId, v);
+      }
+      const values = Float64Array.from(models, (m) => Math.max(0, latest.get(m.id) ?? 0));
+      return values.some((v) => v > 0) ? values : null;
+    };
+    const order: Array<"declared" | "api" | "equal"> =
+      chosen === "equal" ? ["equal"] : chosen === "api" ? ["api", "equal"] : ["declared", "api", "equal"];
+    for (const source of order) {
+      const values = source === "declared" ? declared() : source === "api" ? api() : new Float64Array(k).fill(1);
+      if (values) return { values: normalizeWeights(values), source };
+    }
+    return { values: normalizeWeights(new Float64Array(k).fill(1)), source: "equal" };
+  }
+
+  /** Rounds every selected model shares (or the union, missing as 0); refuses when too few and names the model that limits it. */
+  function listwise(sel: Selection, opts: AnalysisOptions, minModels = 2): ListwiseData {
+    const built = read(sel, opts, minModels);
+    const minRounds = opts.minRounds ?? DEFAULT_MIN_ROUNDS;
+    const aligned = alignByRound(built.series, { missing: opts.missingAsZero ? "zero" : "drop" });
+    const names = built.models.map((m) => m.name);
+    if (aligned.rounds.length < minRounds) {
+      const counts = built.series.map((s) => s.rounds.length);
+      const limiting = counts.indexOf(Math.min(...counts));
+      throw new UserFacingError(
+        `Only ${aligned.rounds.length} rounds are shared by all ${names.length} models (at least ${minRounds} needed). ` +
+          `${names[limiting]} has the fewest (${counts[limiting]}): leave it out, widen the rounds, or count missing rounds as 0.`,
+      );
+    }
+    const { mu, cov, k } = sampleMoments(aligned.columns);
+    const weights = resolveWeights(sel, built.models, built.window.toRound, opts.weights);
+    return { built, names, aligned, weights, mu, cov, k };
+  }
+
+  function effectiveBets(d: ListwiseData) {
+    const corr = correlationFromCovariance(d.cov, d.k);
+    return {
+      participationRatio: participationRatio(corr, d.k),
+      averageCorrelation: averageCorrelationBets(corr, d.k),
+      meucci: meucciEffectiveBets(d.cov, d.k, d.weights.values),
+      models: d.k,
+      commonRounds: d.aligned.rounds.length,
+    };
+  }
+
+  return {
+    selectModels,
+    listwise,
+    resolveWeights,
+
+    /** Pairwise-complete correlation for display, plus listwise effective bets when there are enough shared rounds. */
+    correlation(sel: Selection, opts: AnalysisOptions & { method?: "pearson" | "spearman"; minOverlap?: number }) {
+      const built = read(sel, opts, 2);
+      const method = opts.method ?? "pearson";
+      const minOverlap = opts.minOverlap ?? DEFAULT_MIN_OVERLAP;
+      const matrix = pairwiseCorrelation(built.series, { method, minOverlap });
+      const names = built.models.map((m) => m.name);
+      const k = names.length;
+      const pairs: Array<{ a: string; b: string; rho: number; overlap: number }> = [];
+      for (let i = 0; i < k; i++) {
+        for (let j = i + 1; j < k; j++) {
+          const rho = matrix.values[i * k + j] as number;
+          if (Number.isFinite(rho)) pairs.push({ a: names[i] as string, b: names[j] as string, rho, overlap: matrix.overlap[i * k + j] as number });
+        }
+      }
+      pairs.sort((x, y) => y.rho - x.rho);
+      // Near-duplicate clusters: connected components of pairs with ρ ≥ threshold (single linkage).
+      const parent = names.map((_, i) => i);
+      const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i] as number)));
+      for (const p of pairs) if (p.rho >= NEAR_DUPLICATE_RHO) parent[find(names.indexOf(p.a))] = find(names.indexOf(p.b));
+      const groups = new Map<number, string[]>();
+      names.forEach((n, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), n]));
+      const clusters = [...groups.values()].filter((g) => g.length > 1);
+      let bets: ReturnType<typeof effectiveBets> | { error: string };
+      try {
+        bets = effectiveBets(listwise(sel, opts));
+      } catch (err) {
+        if (!(err instanceof UserFacingError)) throw err;
+        bets = { error: err.message };
+      }
+      return { names, method, minOverlap, matrix, pairs, clusters, nearDuplicateRho: NEAR_DUPLICATE_RHO, bets, scoreLabel: built.scoreLabel, notes: built.notes, window: built.window };
+    },
+
+    bets(sel: Selection, opts: AnalysisOptions) {
+      const d = listwise(sel, opts);
+      return { names: d.names, weightSource: d.weights.source, ...effectiveBets(d), scoreLabel: d.built.scoreLabel, notes: d.built.notes };
+    },
+
+    /** Per model: own Sharpe, marginal Sharpe (gradient, leave-one-out), Euler risk share, hedge value. */
+    contribution(sel: Selection, opts: AnalysisOptions & { amplification?: number }) {
+      const d = listwise(sel, opts);
+      const w = d.weights.values;
+      const gradient = sharpeGradient(d.mu, d.cov, d.k, w);
+      const loo = leaveOneOutSharpe(d.mu, d.cov, d.k, w);
+      const shares = riskShares(d.cov, d.k, w);
+      const rows = d.names.map((name, i) => {
+        const column = d.aligned.columns[i] as Float64Array;
+        const hedge: HedgeValue = hedgeValue(d.aligned.columns, w, i, opts.amplification !== undefined ? { amplification: opts.amplification } : {});
+        return {
+          name,
+          weight: w[i] as number,
+          stats: summarize(column),
+          gradient: gradient[i] as number,
+          leaveOneOut: loo[i] as number,
+          riskShare: shares[i] as number,
+          hedge,
+        };
+      });
+      rows.sort((a, b) => (Number.isNaN(b.leaveOneOut) ? -1 : b.leaveOneOut - a.leaveOneOut));
+      return {
+        rows,
+        portfolioSharpe: portfolioSharpe(d.mu, d.cov, d.k, w),
+        portfolio: summarize(portfolioReturns(d.aligned.columns, w)),
+        weightSource: d.weights.source,
+        commonRounds: d.aligned.rounds.length,
+        scoreLabel: d.built.scoreLabel,
+        notes: d.built.notes,
+      };
+    },
+
+    hedge(sel: Selection, opts: AnalysisOptions & { amplification?: number }) {
+      const d = listwise(sel, opts);
+      return {
+        rows: d.names.map((name, i) => ({
+          name,
+          ...hedgeValue(d.aligned.columns, d.weights.values, i, opts.amplification !== undefined ? { amplification: opts.amplification } : {}),
+        })),
+        weightSource: d.weights.source,
+        commonRounds: d.aligned.rounds.length,
+        scoreLabel: d.built.scoreLabel,
+        notes: d.built.notes,
+      };
+    },
+
+    /**
+     * Suggested long-only weights by each method on the common rounds, beside the current ones,
+     * with a walk-forward out-of-sample check of every method against equal and current weights.
+     */
+    allocate(sel: Selection, opts: AnalysisOptions & { method?: string | undefined; cap?: number; floor?: number }) {
+      const raw = (opts.method ?? "all").trim().toLowerCase();
+      if (raw !== "all" && !(raw in ALLOCATION_METHOD_NAMES)) {
+        throw new UserFacingError(`Unknown method "${raw.slice(0, 30)}". Use one of: all, ${Object.keys(ALLOCATION_METHOD_NAMES).join(", ")}.`);
+      }
+      const methods: AllocationMethod[] = raw === "all" ? Object.values(ALLOCATION_METHOD_NAMES) : [ALLOCATION_METHOD_NAMES[raw] as AllocationMethod];
+      const cap = opts.cap ?? DEFAULT_CAP;
+      const floor = opts.floor ?? DEFAULT_FLOOR;
+      if (!(cap > 0 && cap <= 1)) throw new UserFacingError("The cap must be above 0 and at most 1.");
+      if (!(floor >= 0 && floor <= cap)) throw new UserFacingError("The floor must be between 0 and the cap.");
+      const d = listwise(sel, opts);
+      if (d.k * cap < 1 - 1e-12) {
+        throw new UserFacingError(`With ${d.k} models a cap of ${cap} cannot add up to 100%; use a cap of at least ${Math.ceil((1 / d.k) * 100) / 100}.`);
+      }
+      const input = allocationInput(d.aligned.columns);
+      const n = d.aligned.rounds.length;
+      const inputs: Record<AllocationMethod, string> = {
+        equal: "no inputs: 1/N each, then the cap and floor",
+        inverseVariance: `each model's sample variance (ddof 1) over the ${n} common rounds`,
+        minimumVariance: `the sample covariance (ddof 1) of the ${n} common rounds; long-only, capped`,
+        hrp: `sample correlation and covariance of the ${n} common rounds; single linkage on √(½(1−ρ)), recursive bisection (López de Prado 2016)`,
+        maximumSharpe: `sample means and the Ledoit–Wolf shrunk covariance (shrinkage ${input.shrinkage.toFixed(3)}) of the ${n} common rounds; long-only, capped`,
+      };
+      const suggestions = methods.map((m) => {
+        const weights = allocateWeights(m, input, { cap, floor });
+        const defined = weights.every((w) => Number.isFinite(w));
+        return {
+          method: METHOD_LABEL[m],
+          weights,
+          defined,
+          ...(defined
+            ? {}
+            : {
+                undefinedReason:
+                  m === "maximumSharpe"
+                    ? "not defined: no portfolio within the cap has a positive mean score on these rounds"
+                    : "not defined: a model's scores do not vary on these rounds",
+              }),
+          inSampleSharpe: defined ? portfolioSharpe(d.mu, d.cov, d.k, weights) : NaN,
+          inputs: inputs[m],
+        };
+      });
+      const notes = [...d.built.notes];
+      let wf: ReturnType<typeof walkForward> | null = null;
+      if (n >= WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + 1) {
+        wf = walkForward({
+          rounds: d.aligned.rounds,
+          columns: d.aligned.columns,
+          methods,
+          minFit: WALK_FORWARD.minFit,
+          rebalanceEvery: WALK_FORWARD.rebalanceEvery,
+          resolutionLag: WALK_FORWARD.resolutionLag,
+          cap,
+          floor,
+          currentWeights: d.weights.values,
+        });
+      } else {
+        notes.push(
+          `Not enough common rounds for an out-of-sample check (${n}; it needs ${WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + 1}: ${WALK_FORWARD.minFit} to fit, ${WALK_FORWARD.resolutionLag} for scores to resolve, then at least one to test).`,
+        );
+      }
+      const byName = (name: string) => wf?.portfolios.find((p) => p.name === name);
+      return {
+        names: d.names,
+        current: { weights: d.weights.values, source: d.weights.source, inSampleSharpe: portfolioSharpe(d.mu, d.cov, d.k, d.weights.values) },
+        suggestions: suggestions.map((s2) => ({ ...s2, oos: oosOf(byName(ALLOCATION_METHOD_NAMES[s2.method] as string)) })),
+        baselines: { equal: oosOf(byName("equal")), current: oosOf(byName("current")) },
+        walkForward: { ...WALK_FORWARD, oosRounds: wf?.oosRounds.length ?? 0, firstOosRound: wf?.oosRounds[0] ?? null },
+        cap,
+        floor,
+        commonRounds: n,
+        caveat: OVERFITTING_CAVEAT,
+        scoreLabel: d.built.scoreLabel,
+        notes,
+      };
+    },
+
+    /**
+     * Greedy backward elimination: drop the model whose removal most raises portfolio Sharpe
+     * (weights renormalised over the rest, same rounds), while it rises by more than `threshold`.
+     */
+    prune(sel: Selection, opts: AnalysisOptions & { threshold?: number }) {
+      const threshold = opts.threshold ?? DEFAULT_PRUNE_THRESHOLD;
+      if (!Number.isFinite(threshold) || threshold < 0) throw new UserFacingError("The threshold must be a number of 0 or more.");
+      const d = listwise(sel, opts);
+      const result = pruneModels({ mu: d.mu, cov: d.cov, k: d.k, weights: d.weights.values, objective: "sharpe", threshold, names: d.names });
+      const steps = result.steps.map((st) => {
+        const partner = st.mostCorrelatedWithName ?? null;
+        const reason =
+          partner !== null && st.rho >= NEAR_DUPLICATE_RHO
+            ? `ρ = ${st.rho.toFixed(2)} with ${partner}; dropping it raises Sharpe by ${st.deltaSharpe.toFixed(3)}`
+            : `dropping it raises Sharpe by ${st.deltaSharpe.toFixed(3)} (ΔSR +${st.deltaSharpe.toFixed(3)})${partner !== null && Number.isFinite(st.rho) ? `; closest: ${partner} (ρ = ${st.rho.toFixed(2)})` : ""}`;
+        return {
+          drop: d.names[st.index] as string,
+          reason,
+          sharpeBefore: st.sharpeBefore,
+          sharpeAfter: st.sharpeAfter,
+          deltaSharpe: st.deltaSharpe,
+          mostCorrelatedWith: partner,
+          rho: st.rho,
+        };
+      });
+      return {
+        steps,
+        kept: result.kept.map((i) => d.names[i] as string),
+        keptWeights: result.kept.map((i) => result.weights[i] as number),
+        portfolioSharpeBefore: portfolioSharpe(d.mu, d.cov, d.k, d.weights.values),
+        portfolioSharpeAfter: steps.length > 0 ? (steps[steps.length - 1] as { sharpeAfter: number }).sharpeAfter : portfolioSharpe(d.mu, d.cov, d.k, d.weights.values),
+        threshold,
+        weightSource: d.weights.source,
+        commonRounds: d.aligned.rounds.length,
+        scoreLabel: d.built.scoreLabel,
+        notes: d.built.notes,
+      };
+    },
+
+    /** Each model over its own observed rounds, with its cumulative score for a chart. */
+    performance(sel: Selection, opts: AnalysisOptions & { model?: string | undefined; periodsPerYear?: number }) {
+      const built = read(sel, opts, 1);
+      const idx = opts.model ? built.models.findIndex((m) => m.name === opts.model?.trim().toLowerCase()) : -1;
+      if (opts.model && idx < 0) throw new UserFacingError(`You have no model called ${opts.model.trim().toLowerCase()}.`);
+      const picked = idx >= 0 ? [idx] : built.models.map((_, i) => i);
+      const rows = picked.map((i) => {
+        const s = built.series[i] as { rounds: readonly number[]; values: readonly number[] };
+        let cum = 0;
+        const stats: ModelStats | null = s.values.length > 0 ? summarize(s.values, opts.periodsPerYear ? { periodsPerYear: opts.periodsPerYear } : {}) : null;
+        return {
+          name: (built.models[i] as ModelRow).name,
+          firstRound: s.rounds[0] ?? null,
+          lastRound: s.rounds[s.rounds.length - 1] ?? null,
+          stats,
+          cumulative: s.rounds.map((r, t) => ({ round: r, value: (cum += s.values[t] as number) })),
+        };
+      });
+      return { rows, scoreLabel: built.scoreLabel, notes: built.notes, periodsPerYear: opts.periodsPerYear ?? null };
+    },
+
+    /** Within- vs across-operator pair correlations for a set of opted-in users' models. */
+    serverDiversity(guildId: string, opts: AnalysisOptions & { method?: "pearson" | "spearman"; minOverlap?: number; bins?: number }) {
+      const optedIn = deps.settings.optedIn(guildId);
+      const regs = deps.registrations.listForUsers(optedIn);
+      // A model two members both registered counts once, for the first member.
+      const seen = new Set<string>();
+      const models: ModelRow[] = [];
+      const operatorOf: string[] = [];
+      for (const r of regs) {
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        models.push(r);
+        operatorOf.push(r.discordUserId);
+      }
+      if (new Set(operatorOf).size < 2 || models.length < 3) {
+        throw new UserFacingError("A server view needs at least two opted-in members with three models between them. Members opt in with /server optin.");
+      }
+      const built = buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts);
+      const matrix = pairwiseCorrelation(built.series, { method: opts.method ?? "pearson", minOverlap: opts.minOverlap ?? DEFAULT_MIN_OVERLAP });
+      const split = operatorPairCorrelations(matrix.values, models.length, operatorOf);
+      const bins = opts.bins ?? 20;
+      const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+      return {
+        members: new Set(operatorOf).size,
+        models: models.length,
+        within: { values: split.within, mean: mean(split.within), histogram: histogram(split.within, bins, [-1, 1]) },
+        across: { values: split.across, mean: mean(split.across), histogram: histogram(split.across, bins, [-1, 1]) },
+        scoreLabel: built.scoreLabel,
+        notes: built.notes,
+      };
+    },
+  };
+}
+
+export type PortfolioService = ReturnType<typeof createPortfolioService>;

@@ -1,0 +1,106 @@
+/**
+ * The whole bot against stand-ins: a real SQLite file with the real migrations, the stand-in
+ * Numerai API and the stand-in Discord on 127.0.0.1, and a real discord.js client logged in.
+ */
+import { ChannelType } from "discord.js";
+import { loadConfig, type Config } from "../../src/config/env.js";
+import { createAppContext, type AppContext } from "../../src/context.js";
+import { startBot, type Bot } from "../../src/discord/bot.js";
+import type { Command } from "../../src/discord/command.js";
+import { createLogger, type Logger } from "../../src/logger.js";
+import { startFakeDiscord, fakeClientOptions, type FakeDiscord } from "./fake-discord/index.js";
+import { startFakeNumerai, type FakeNumerai } from "./fake-numerai.js";
+import { syntheticModels } from "./synthetic-scores.js";
+import { makeTestDb } from "./test-db.js";
+import { Writable } from "node:stream";
+
+export const GUILD = "200000000000000001";
+export const CHANNEL = "200000000000000002";
+export const FORUM = "200000000000000003";
+export const ADMIN = "300000000000000001";
+export const USER = "300000000000000002";
+export const OTHER = "300000000000000003";
+export const CURRENT_ROUND = 1190;
+export const MODEL_NAMES = ["alpha_one", "alpha_two", "alpha_three", "beta_main", "gamma_x"];
+
+export interface Harness {
+  readonly discord: FakeDiscord;
+  readonly numerai: FakeNumerai;
+  readonly ctx: AppContext;
+  readonly bot: Bot;
+  readonly config: Config;
+  readonly db: ReturnType<typeof makeTestDb>;
+  /** Every log line as parsed JSON (for "each refusal logged" and "no secret in logs"). */
+  readonly logs: Array<Record<string, unknown>>;
+  readonly rawLogs: string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  commands: readonly Command[],
+  opts: { env?: Record<string, string>; numeraiModels?: string[]; fromRound?: number } = {},
+): Promise<Harness> {
+  const numerai = await startFakeNumerai({
+    models: syntheticModels({ names: opts.numeraiModels ?? MODEL_NAMES, fromRound: opts.fromRound ?? 900, toRound: CURRENT_ROUND, seed: 11, currentRound: CURRENT_ROUND }),
+    currentRound: CURRENT_ROUND,
+  });
+  const discord = await startFakeDiscord({
+    guilds: [{ id: GUILD, name: "Numerai fans" }],
+    channels: [
+      { id: CHANNEL, type: ChannelType.GuildText, guildId: GUILD, name: "general" },
+      { id: FORUM, type: ChannelType.GuildForum, guildId: GUILD, name: "digests" },
+    ],
+    users: [{ id: ADMIN }, { id: USER }, { id: OTHER }],
+  });
+  const db = makeTestDb();
+  db.close();
+  const config = loadConfig(
+    {
+      DATABASE_PATH: `${db.dir}/test.db`,
+      NUMERAI_API_URL: numerai.url,
+      NUMERAI_TIMEOUT_MS: "2000",
+      NUMERAI_SECRET_KEY: "numerai-secret-value-XYZ",
+      NUMERAI_PUBLIC_ID: "numerai-public-id",
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_BASE: discord.restBase,
+      ADMIN_USER_IDS: ADMIN,
+      LOG_LEVEL: "debug",
+      ...opts.env,
+    },
+    { createDirs: false },
+  );
+  const rawLogs: string[] = [];
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
+        rawLogs.push(line);
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const logger: Logger = createLogger("debug", sink);
+  const ctx = createAppContext(config, logger);
+  const bot = await startBot(ctx, commands, {
+    clientOptions: fakeClientOptions(discord),
+    attachmentHosts: new Set(["127.0.0.1"]),
+  });
+  return {
+    discord,
+    numerai,
+    ctx,
+    bot,
+    config,
+    db,
+    logs,
+    rawLogs,
+    async close() {
+      await bot.stop();
+      await ctx.close();
+      await discord.close();
+      await numerai.close();
+      db.cleanup();
+    },
+  };
+}
