@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "drizzle/", "node_modules/", "out/", "data/", "coverage/", "bin/"] },
+  { ignores: ["dist/", "drizzle/", "node_modules/", "out/", "data/", "coverage/", "bin/", "tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -82,7 +82,7 @@ export function toJson(value: unknown): string {
     value,
     (_k, v: unknown) => {
       if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-      if (v instanceof Map) return Object.fromEntries(v);
+      if (v instanceof Map) return Object.fromEntries(v as Map<unknown, unknown>) as unknown;
       return v;
     },
     2,

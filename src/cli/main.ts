@@ -223,7 +223,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       return 2;
     }
     if (isUserFacing(err) || err instanceof NumeraiError) {
-      io.err(`modelfolio: ${(err as Error).message}`);
+      io.err(`modelfolio: ${err.message}`);
       return 1;
     }
     io.err(`modelfolio: unexpected error: ${err instanceof Error ? err.message : String(err)}`);

@@ -72,7 +72,7 @@ function optionsOf(interaction: ChatInputCommandInteraction | AutocompleteIntera
     getBoolean: (n) => o.getBoolean(n),
     getAttachment: (n): AttachmentInput | null => {
       if (interaction.isAutocomplete()) return null;
-      const a = (interaction as ChatInputCommandInteraction).options.getAttachment(n);
+      const a = interaction.options.getAttachment(n);
       return a ? { name: a.name, url: a.url, size: a.size, contentType: a.contentType } : null;
     },
   };

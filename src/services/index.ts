@@ -9,6 +9,8 @@ import {
 import { createScoreReadRepository } from "../db/repositories/score-reads.js";
 import { createScoreWriter } from "../db/repositories/scores.js";
 import { createIngestionService, type ScoreSource } from "./ingestion.js";
+import { createAdminService } from "./admin.js";
+import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
 import { createRegistrationService } from "./registrations.js";
 
@@ -40,7 +42,9 @@ export function createServices(store: Store, source: ScoreSource, logger: Logger
   });
   const registrations = createRegistrationService({ lookup: source, logger, ...repos });
   const portfolio = createPortfolioService(repos);
-  return { repos, ingestion, registrations, portfolio };
+  const modelOverview = createModelOverviewService({ ...repos, portfolio });
+  const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });
+  return { repos, ingestion, registrations, portfolio, modelOverview, admin };
 }
 
 export type Services = ReturnType<typeof createServices>;

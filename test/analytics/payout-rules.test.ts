@@ -26,8 +26,8 @@ describe("combinedScore and clippedPayout", () => {
   it("reproduce the payout of the API sample for round 1195", () => {
     const score = combinedScore(0.00939426198986663, -0.00945800236111822, 0.75, 2.25);
     expect(score).toBeCloseTo(0.75 * 0.00939426198986663 + 2.25 * -0.00945800236111822, 15);
-    const payout = 100 * clippedPayout(score, 0.091874215530268813, 0.05);
-    expect(payout).toBeCloseTo(-0.130781189357151106, 12);
+    const payout = 100 * clippedPayout(score, Number("0.091874215530268813"), 0.05);
+    expect(payout).toBeCloseTo(Number("-0.130781189357151106"), 12);
   });
 
   it("clips at ±clip", () => {

@@ -1,0 +1,165 @@
+/**
+ * /admin backfill | sync | import | status | backup — for server managers and ADMIN_USER_IDS.
+ * Discord hides the command from members without Manage Server, but that is only a default a
+ * server can change, so every handler checks `caller.isAdmin` again, and logs who did what.
+ * Answers are always ephemeral.
+ */
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from "discord.js";
+import type { BotContext, Caller, Command, Responder } from "../src/discord/command.js";
+import {
+  renderBackfillDone,
+  renderBackfillProgress,
+  renderBackup,
+  renderImportDone,
+  renderStatus,
+  renderSyncDone,
+  renderSyncProgress,
+} from "../src/discord/render/admin.js";
+import type { MessagePayload } from "../src/discord/render/payload.js";
+import { UserFacingError } from "../src/errors.js";
+import type { Progress } from "../src/services/ingestion.js";
+import { MAX_SCORE_NAME } from "./options.js";
+
+/** Largest CSV /admin import accepts. */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+/** Discord rate-limits edits; one every few seconds is plenty for a progress line. */
+const PROGRESS_EDIT_MS = 3000;
+/** Content types browsers and OSes send for .csv files (Windows says vnd.ms-excel). */
+const CSV_CONTENT_TYPES = ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", "text/comma-separated-values"];
+
+const data = new SlashCommandBuilder()
+  .setName("admin")
+  .setDescription("Operate the bot's score store (server managers)")
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((s) =>
+    s
+      .setName("backfill")
+      .setDescription("Fetch scores for a range of rounds (resumes an interrupted run with the same arguments)")
+      .addIntegerOption((o) => o.setName("from").setDescription("First round").setRequired(true).setMinValue(1).setMaxValue(1_000_000))
+      .addIntegerOption((o) => o.setName("to").setDescription("Last round").setRequired(true).setMinValue(1).setMaxValue(1_000_000))
+      .addStringOption((o) =>
+        o.setName("model").setDescription("One model (default: every registered model; bot admins only)").setMaxLength(64).setAutocomplete(true),
+      ),
+  )
+  .addSubcommand((s) => s.setName("sync").setDescription("Fetch recent rounds for every registered model now"))
+  .addSubcommand((s) =>
+    s
+      .setName("import")
+      .setDescription("Import scores from a CSV file (all or nothing)")
+      .addAttachmentOption((o) => o.setName("file").setDescription("A .csv file, at most 20 MB").setRequired(true))
+      .addStringOption((o) =>
+        o.setName("score").setDescription("Score name of the values in a wide CSV (e.g. canon_corr)").setMaxLength(MAX_SCORE_NAME),
+      ),
+  )
+  .addSubcommand((s) => s.setName("status").setDescription("Database size, rows, last sync, next runs, recent failures"))
+  .addSubcommand((s) => s.setName("backup").setDescription("Copy the database to a timestamped file next to it"));
+
+function requireAdmin(caller: Caller): void {
+  if (!caller.isAdmin) {
+    throw new UserFacingError("Only members with Manage Server, or the bot's admins, can use /admin.");
+  }
+}
+
+/** Edits the reply with the latest progress at most every PROGRESS_EDIT_MS; `settle` waits for the last edit. */
+function progressReporter(respond: Responder, render: (p: Progress) => MessagePayload, ctx: BotContext) {
+  let last = Date.now();
+  let pending: Promise<void> = Promise.resolve();
+  return {
+    onProgress: (p: Progress): void => {
+      const now = Date.now();
+      if (now - last < PROGRESS_EDIT_MS) return;
+      last = now;
+      pending = pending
+        .then(() => respond.edit(render(p)))
+        .catch((err: unknown) => ctx.logger.warn({ err }, "progress edit failed"));
+    },
+    settle: () => pending,
+  };
+}
+
+function isCsv(name: string, contentType: string | null): boolean {
+  if (!/\.csv$/i.test(name)) return false;
+  if (contentType === null) return true;
+  const type = (contentType.split(";")[0] ?? "").trim().toLowerCase();
+  return CSV_CONTENT_TYPES.includes(type);
+}
+
+export const command: Command = {
+  data,
+  async execute({ options, caller, respond }, ctx) {
+    requireAdmin(caller);
+    const sub = options.getSubcommand();
+    const log = ctx.logger.child({ module: "admin", userId: caller.userId, guildId: caller.guildId });
+    switch (sub) {
+      case "backfill": {
+        const from = options.getInteger("from") ?? 0;
+        const to = options.getInteger("to") ?? 0;
+        const model = options.getString("model") ?? undefined;
+        if (model === undefined && !caller.isGlobalAdmin) {
+          throw new UserFacingError("Backfilling every model is for the bot's admins (ADMIN_USER_IDS); name one model instead.");
+        }
+        log.info({ action: "backfill", from, to, model: model ?? "all" }, "admin action");
+        await respond.defer({ ephemeral: true });
+        await respond.edit(renderBackfillProgress(from, to, null));
+        const progress = progressReporter(respond, (p) => renderBackfillProgress(from, to, p), ctx);
+        // A late progress edit must never overwrite the summary or the error reply.
+        const result = await ctx.services.ingestion
+          .backfill({ from, to, modelName: model, requestedBy: caller.userId, onProgress: progress.onProgress })
+          .finally(progress.settle);
+        await respond.edit(renderBackfillDone(result));
+        return;
+      }
+      case "sync": {
+        log.info({ action: "sync" }, "admin action");
+        await respond.defer({ ephemeral: true });
+        await respond.edit(renderSyncProgress(null));
+        const progress = progressReporter(respond, renderSyncProgress, ctx);
+        const result = await ctx.services.ingestion
+          .sync({ requestedBy: caller.userId, onProgress: progress.onProgress })
+          .finally(progress.settle);
+        await respond.edit(renderSyncDone(result));
+        return;
+      }
+      case "import": {
+        const file = options.getAttachment("file");
+        const score = options.getString("score") ?? undefined;
+        if (!file) throw new UserFacingError("Attach the CSV file to import.");
+        if (!isCsv(file.name, file.contentType)) throw new UserFacingError("Only .csv files can be imported.");
+        if (file.size > MAX_IMPORT_BYTES) throw new UserFacingError("That file is larger than 20 MB; split it into smaller files.");
+        log.info({ action: "import", file: file.name, bytes: file.size, score }, "admin action");
+        await respond.defer({ ephemeral: true });
+        const bytes = await ctx.fetchAttachment(file, MAX_IMPORT_BYTES);
+        let text: string;
+        try {
+          text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        } catch {
+          throw new UserFacingError("Import rejected, nothing was written: the file is not UTF-8 text.");
+        }
+        const result = ctx.services.ingestion.importCsv({ text, scoreName: score, requestedBy: caller.userId, fileName: file.name });
+        await respond.edit(renderImportDone(result, file.name));
+        return;
+      }
+      case "status": {
+        log.info({ action: "status" }, "admin action");
+        await respond.defer({ ephemeral: true });
+        const status = ctx.services.admin.status();
+        await respond.edit(renderStatus(status, ctx.nextRuns?.() ?? null));
+        return;
+      }
+      case "backup": {
+        log.info({ action: "backup" }, "admin action");
+        await respond.defer({ ephemeral: true });
+        const result = await ctx.services.admin.backup(caller.userId);
+        await respond.edit(renderBackup(result));
+        return;
+      }
+      default:
+        throw new UserFacingError("Use /admin backfill, sync, import, status or backup.");
+    }
+  },
+  autocomplete(input, ctx) {
+    if (!input.caller.isAdmin || input.focused.name !== "model") return [];
+    return ctx.services.registrations.suggestKnown(input.focused.value).map((n) => ({ name: n, value: n }));
+  },
+};

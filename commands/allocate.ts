@@ -1,0 +1,37 @@
+/** /allocate: suggested weights for the caller's models, checked out of sample. */
+import { SlashCommandBuilder } from "discord.js";
+import type { Command } from "../src/discord/command.js";
+import { renderAllocate } from "../src/discord/render/allocate.js";
+import { analysisAutocomplete, isEphemeral, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+
+/** Discord choice values are the service's method names. */
+const METHODS = [
+  { name: "all methods (default)", value: "all" },
+  { name: "equal weights", value: "equal" },
+  { name: "inverse variance", value: "inverse-variance" },
+  { name: "minimum variance", value: "min-variance" },
+  { name: "hierarchical risk parity", value: "hrp" },
+  { name: "maximum Sharpe", value: "max-sharpe" },
+] as const;
+
+const data = new SlashCommandBuilder()
+  .setName("allocate")
+  .setDescription("Suggested weights beside your current ones, with an out-of-sample check")
+  .addStringOption((o) => o.setName("method").setDescription("Allocation method (default: all)").addChoices(...METHODS))
+  .addNumberOption((o) => o.setName("cap").setDescription("Largest weight one model may get, 0.05–1 (default 0.35)").setMinValue(0.05).setMaxValue(1))
+  .addIntegerOption(roundsOption)
+  .addStringOption(scoreOption)
+  .addBooleanOption(publicOption);
+
+export const command: Command = {
+  data,
+  async execute({ options, caller, respond }, ctx) {
+    const analysis = readAnalysisOptions(options);
+    const method = options.getString("method") ?? "all";
+    const cap = options.getNumber("cap");
+    await respond.defer({ ephemeral: isEphemeral(options) });
+    const result = ctx.services.portfolio.allocate({ userId: caller.userId }, { ...analysis, method, ...(cap !== null ? { cap } : {}) });
+    await respond.edit(renderAllocate(result));
+  },
+  autocomplete: analysisAutocomplete,
+};

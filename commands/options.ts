@@ -1,0 +1,62 @@
+/**
+ * Options several commands share (score, rounds, public, model) and their autocomplete, so every
+ * command declares them with the same names, limits and wording. Not a command itself.
+ */
+import type {
+  SlashCommandBooleanOption,
+  SlashCommandIntegerOption,
+  SlashCommandStringOption,
+} from "discord.js";
+import type { AutocompleteInput, BotContext, Choice, CommandOptions } from "../src/discord/command.js";
+import { MAX_ROUNDS_OPTION } from "../src/services/series.js";
+
+export const MAX_SCORE_NAME = 64;
+const MAX_CHOICES = 25;
+
+export const scoreOption = (o: SlashCommandStringOption) =>
+  o
+    .setName("score")
+    .setDescription("Score to analyse: a stored name (canon_corr, canon_mmc, …), score (default) or payout")
+    .setMaxLength(MAX_SCORE_NAME)
+    .setAutocomplete(true);
+
+export const roundsOption = (o: SlashCommandIntegerOption) =>
+  o.setName("rounds").setDescription("Use only the last N rounds (default: all stored)").setMinValue(1).setMaxValue(MAX_ROUNDS_OPTION);
+
+export const publicOption = (o: SlashCommandBooleanOption) =>
+  o.setName("public").setDescription("Show the answer to the channel (default: only you see it)");
+
+export const modelOption = (required: boolean, description = "One of your models") => (o: SlashCommandStringOption) =>
+  o.setName("model").setDescription(description).setMaxLength(64).setAutocomplete(true).setRequired(required);
+
+/** Options every analysis command reads the same way. */
+export function readAnalysisOptions(options: CommandOptions): { score: string | undefined; lastRounds: number | undefined } {
+  return { score: options.getString("score") ?? undefined, lastRounds: options.getInteger("rounds") ?? undefined };
+}
+
+/** Personal answers are private unless the caller asked for `public:true`. */
+export const isEphemeral = (options: CommandOptions): boolean => options.getBoolean("public") !== true;
+
+const toChoices = (values: readonly string[]): Choice[] => values.slice(0, MAX_CHOICES).map((v) => ({ name: v, value: v }));
+
+/** The caller's model names starting with what they typed. */
+export function ownModelChoices(input: AutocompleteInput, ctx: BotContext): Choice[] {
+  return toChoices(ctx.services.registrations.suggestOwn(input.caller.userId, input.focused.value));
+}
+
+/** "score", "payout" and every score name stored for the caller's models, filtered by what they typed. */
+export function scoreChoices(input: AutocompleteInput, ctx: BotContext): Choice[] {
+  const prefix = input.focused.value.trim().toLowerCase();
+  const ids = ctx.services.registrations.list(input.caller.userId).map((r) => r.id);
+  const names = ["score", "payout", ...ctx.services.repos.reads.scoreNames(ids)];
+  const starts = names.filter((n) => n.startsWith(prefix));
+  const contains = names.filter((n) => !n.startsWith(prefix) && n.includes(prefix));
+  return toChoices([...new Set([...starts, ...contains])]);
+}
+
+/** Autocomplete for analysis commands: the score option, or the caller's models for `model`. */
+export function analysisAutocomplete(input: AutocompleteInput, ctx: BotContext): Choice[] {
+  if (input.focused.name === "score") return scoreChoices(input, ctx);
+  if (input.focused.name === "model") return ownModelChoices(input, ctx);
+  return [];
+}

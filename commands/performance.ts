@@ -1,0 +1,26 @@
+/** /performance: one model's or every model's statistics and cumulative score. */
+import { SlashCommandBuilder } from "discord.js";
+import type { Command } from "../src/discord/command.js";
+import { renderPerformance } from "../src/discord/render/performance.js";
+import { analysisAutocomplete, isEphemeral, modelOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+
+const data = new SlashCommandBuilder()
+  .setName("performance")
+  .setDescription("Statistics and a cumulative score chart for one of your models, or all of them")
+  .addStringOption(modelOption(false, "One of your models (default: all)"))
+  .addStringOption(scoreOption)
+  .addIntegerOption(roundsOption)
+  .addBooleanOption(publicOption);
+
+export const command: Command = {
+  data,
+  async execute({ options, caller, respond }, ctx) {
+    const analysis = readAnalysisOptions(options);
+    const model = options.getString("model") ?? undefined;
+    await respond.defer({ ephemeral: isEphemeral(options) });
+    // The service checks the model is the caller's (autocomplete values are only suggestions).
+    const result = ctx.services.portfolio.performance({ userId: caller.userId }, { ...analysis, model });
+    await respond.edit(renderPerformance(result));
+  },
+  autocomplete: analysisAutocomplete,
+};

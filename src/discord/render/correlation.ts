@@ -1,0 +1,110 @@
+/** /correlation: heatmap, most and least correlated pairs, near-duplicate clusters, effective bets. */
+import type { APIEmbed } from "discord.js";
+import type { PortfolioService } from "../../services/portfolio.js";
+import { MAX_K_WITH_VALUES, renderCorrelationHeatmap } from "./charts/index.js";
+import {
+  COLORS,
+  codeBlockTable,
+  codeName,
+  csvFile,
+  fmt,
+  int,
+  linesWithin,
+  nameList,
+  notesFooter,
+  plural,
+  windowText,
+} from "./format.js";
+import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
+
+export type CorrelationResult = ReturnType<PortfolioService["correlation"]>;
+
+const TOP_PAIRS = 10;
+const BOTTOM_PAIRS = 5;
+
+/** The headline: participation ratio as "independent bets", the other two measures beside it. */
+export function effectiveBetsText(bets: CorrelationResult["bets"], modelCount: number): string {
+  if ("error" in bets) return `**Effective number of bets:** not computed. ${bets.error}`;
+  const pr = bets.participationRatio;
+  const headline = Number.isFinite(pr)
+    ? `Your ${plural(modelCount, "model")} behave like **${fmt(pr, 1)} independent bets** (participation ratio of the correlation matrix).`
+    : `Your ${plural(modelCount, "model")}: the effective number of bets is not defined here (not enough data, or a model with constant scores).`;
+  return (
+    `${headline}\n` +
+    `Other views: average-correlation bets **${fmt(bets.averageCorrelation, 1)}**, ` +
+    `Meucci's entropy bets with your weights **${fmt(bets.meucci, 1)}** — ` +
+    `from the ${plural(bets.commonRounds, "round")} all ${int(bets.models)} models share.`
+  );
+}
+
+function pairsTable(pairs: CorrelationResult["pairs"], maxChars: number): string {
+  const rows = pairs.map((p) => [codeName(p.a, 18), codeName(p.b, 18), fmt(p.rho, 2), int(p.overlap)]);
+  return codeBlockTable({ headers: ["model", "model", "ρ", "rounds"], rows, align: ["left", "left", "right", "right"] }, maxChars).text;
+}
+
+/** Pure: the service result as a message with the heatmap attached. */
+export function renderCorrelation(r: CorrelationResult): MessagePayload {
+  const k = r.names.length;
+  const fields: NonNullable<APIEmbed["fields"]> = [];
+
+  if (r.pairs.length === 0) {
+    fields.push({ name: "Pairs", value: `No pair shares ${r.minOverlap} or more rounds, so no correlation is defined yet.` });
+  } else {
+    fields.push({ name: `Most correlated pairs (of ${int(r.pairs.length)})`, value: pairsTable(r.pairs.slice(0, TOP_PAIRS), 1024) });
+    if (r.pairs.length > TOP_PAIRS) {
+      const least = r.pairs.slice(-BOTTOM_PAIRS).reverse();
+      fields.push({ name: "Least correlated pairs", value: pairsTable(least, 1024) });
+    }
+  }
+
+  const clusters = [...r.clusters].sort((a, b) => b.length - a.length);
+  fields.push({
+    name: `Near-duplicates (ρ ≥ ${fmt(r.nearDuplicateRho, 2)})`,
+    value:
+      clusters.length === 0
+        ? `None: no two models correlate at ${fmt(r.nearDuplicateRho, 2)} or more.`
+        : linesWithin(
+            clusters.map((c) => `• ${c.length} models: ${nameList(c, 8, 24)}`),
+            1024,
+          ),
+  });
+
+  const missing = r.matrix.values.some((v, i) => Math.floor(i / k) !== i % k && Number.isNaN(v));
+  const description = [
+    effectiveBetsText(r.bets, k),
+    "",
+    `ρ is the ${r.method === "spearman" ? "Spearman rank" : "Pearson"} correlation of per-round scores over the rounds each pair shares` +
+      ` (at least ${r.minOverlap}).${missing ? " Grey hatched cells: not enough shared rounds." : ""}`,
+  ].join("\n");
+
+  const files: FileAttachment[] = [];
+  const chart = renderCorrelationHeatmap({
+    labels: r.names,
+    values: r.matrix.values,
+    title: `Correlation of ${plural(k, "model")} (${r.method})`,
+    subtitle: `${r.scoreLabel} · ${windowText(r.window)}`,
+  });
+  files.push({ name: "correlation.png", data: chart.png, description: `Correlation heatmap of ${plural(k, "model")}` });
+  if (k > MAX_K_WITH_VALUES) {
+    // The heatmap is too dense for printed values; the numbers go along as a file.
+    files.push(
+      csvFile(
+        "correlation.csv",
+        ["model", ...r.names],
+        r.names.map((n, i) => [n, ...Array.from(r.matrix.values.subarray(i * k, (i + 1) * k))]),
+        "Correlation matrix (empty cell: not enough shared rounds)",
+      ),
+    );
+  }
+
+  const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel} · ${windowText(r.window)}.`]);
+  const embed: APIEmbed = {
+    title: `Correlation of your ${plural(k, "model")}`,
+    description,
+    color: COLORS.info,
+    fields,
+    image: { url: "attachment://correlation.png" },
+    ...(footer ? { footer } : {}),
+  };
+  return fitToLimits({ embeds: [embed], files });
+}

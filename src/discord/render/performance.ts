@@ -1,0 +1,117 @@
+/** /performance: per-model statistics and a cumulative score chart. */
+import type { APIEmbed, APIEmbedField } from "discord.js";
+import type { PortfolioService } from "../../services/portfolio.js";
+import { renderLineChart } from "./charts/index.js";
+import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, int, notesFooter, pct, plural, safeName } from "./format.js";
+import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
+
+export type PerformanceResult = ReturnType<PortfolioService["performance"]>;
+type Row = PerformanceResult["rows"][number];
+
+/** More lines than this make the chart unreadable; the best by Sharpe are drawn. */
+const MAX_LINES = 10;
+const TABLE_CHARS = 3200;
+
+export const PERFORMANCE_DEFINITIONS =
+  "Per round: **mean** and **sd** of scores; **SR** = mean ÷ sd; **Sortino** = mean ÷ downside deviation; " +
+  "**max DD** = the largest fall of the cumulative score from a peak; **hit** = share of rounds above 0; " +
+  "**CVaR 5%** = the mean of the worst 5% of rounds. Rounds overlap in time, so these are not independent draws.";
+
+function roundsText(r: Row): string {
+  return r.firstRound === null || r.lastRound === null ? "no rounds" : `rounds ${r.firstRound}–${r.lastRound}`;
+}
+
+function singleModelFields(r: Row, annualised: boolean): APIEmbedField[] {
+  const s = r.stats;
+  if (!s) return [{ name: "Statistics", value: "Not enough data: no scores in this window." }];
+  const a = annualised ? " (annualised)" : "";
+  return [
+    { name: "Rounds", value: `${int(s.n)} (${roundsText(r)})`, inline: true },
+    { name: "Mean", value: fmt(s.mean, 4), inline: true },
+    { name: "Std dev", value: fmt(s.std, 4), inline: true },
+    { name: `Sharpe${a}`, value: fmt(s.sharpe, 3), inline: true },
+    { name: `Sortino${a}`, value: fmt(s.sortino, 3), inline: true },
+    { name: "Max drawdown", value: fmt(s.maxDrawdown, 4), inline: true },
+    { name: `Calmar${a}`, value: fmt(s.calmar, 3), inline: true },
+    { name: "Hit rate", value: pct(s.hitRate, 1), inline: true },
+    { name: "CVaR 5%", value: fmt(s.cvar5, 4), inline: true },
+  ];
+}
+
+const sharpeOf = (r: Row) => (r.stats && Number.isFinite(r.stats.sharpe) ? r.stats.sharpe : -Infinity);
+
+export function renderPerformance(r: PerformanceResult): MessagePayload {
+  const rows = r.rows;
+  const annualised = r.periodsPerYear !== null;
+  const files: FileAttachment[] = [];
+  const fields: APIEmbedField[] = [];
+  let description: string;
+
+  const drawn = rows.length <= MAX_LINES ? rows : [...rows].sort((a, b) => sharpeOf(b) - sharpeOf(a)).slice(0, MAX_LINES);
+  const chart = renderLineChart({
+    title: rows.length === 1 ? `Cumulative ${r.scoreLabel}: ${rows[0]?.name ?? ""}` : `Cumulative ${r.scoreLabel}`,
+    subtitle: rows.length > MAX_LINES ? `The ${MAX_LINES} models with the highest Sharpe of ${rows.length}` : undefined,
+    xLabel: "round",
+    yLabel: "cumulative score",
+    series: drawn.map((x) => ({ name: x.name, points: x.cumulative.map((p) => ({ x: p.round, y: p.value })) })),
+  });
+  files.push({ name: "performance.png", data: chart.png, description: "Cumulative score per round" });
+
+  if (rows.length === 1) {
+    const only = rows[0] as Row;
+    description = `**${safeName(only.name)}** on ${r.scoreLabel}, ${roundsText(only)}.`;
+    fields.push(...singleModelFields(only, annualised));
+  } else {
+    const sorted = [...rows].sort((a, b) => sharpeOf(b) - sharpeOf(a));
+    const table = codeBlockTable(
+      {
+        headers: ["model", "rounds", "mean", "SR", "max DD", "hit", "CVaR5"],
+        rows: sorted.map((x) => [
+          codeName(x.name, 16),
+          x.stats ? int(x.stats.n) : "0",
+          fmt(x.stats?.mean, 4),
+          fmt(x.stats?.sharpe, 2),
+          fmt(x.stats?.maxDrawdown, 3),
+          x.stats ? pct(x.stats.hitRate, 0) : NA,
+          fmt(x.stats?.cvar5, 4),
+        ]),
+      },
+      TABLE_CHARS,
+    );
+    description = `${plural(rows.length, "model")} on ${r.scoreLabel}, each over its own rounds, highest Sharpe first${annualised ? " (Sharpe annualised)" : ""}.\n${table.text}`;
+    if (table.shown < rows.length) {
+      description += `\nShowing ${table.shown} of ${rows.length}; every model is in performance.csv.`;
+      files.push(
+        csvFile(
+          "performance.csv",
+          ["model", "first_round", "last_round", "rounds", "mean", "std", "sharpe", "sortino", "max_drawdown", "calmar", "hit_rate", "cvar5"],
+          sorted.map((x) => [
+            x.name,
+            x.firstRound,
+            x.lastRound,
+            x.stats?.n ?? 0,
+            x.stats?.mean,
+            x.stats?.std,
+            x.stats?.sharpe,
+            x.stats?.sortino,
+            x.stats?.maxDrawdown,
+            x.stats?.calmar,
+            x.stats?.hitRate,
+            x.stats?.cvar5,
+          ]),
+        ),
+      );
+    }
+  }
+  fields.push({ name: "Definitions", value: PERFORMANCE_DEFINITIONS });
+  const footer = notesFooter(r.notes);
+  const embed: APIEmbed = {
+    title: rows.length === 1 ? "Performance" : `Performance of your ${plural(rows.length, "model")}`,
+    description,
+    color: COLORS.info,
+    fields,
+    image: { url: "attachment://performance.png" },
+    ...(footer ? { footer } : {}),
+  };
+  return fitToLimits({ embeds: [embed], files });
+}

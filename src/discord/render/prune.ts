@@ -1,0 +1,59 @@
+/** /prune: which models to drop, in order, and why. */
+import type { APIEmbed, APIEmbedField } from "discord.js";
+import type { PortfolioService } from "../../services/portfolio.js";
+import { weightSourceText } from "./contribution.js";
+import { COLORS, csvFile, fmt, linesWithin, nameList, notesFooter, plural, safeName } from "./format.js";
+import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
+
+export type PruneResult = ReturnType<PortfolioService["prune"]>;
+type PruneStep = PruneResult["steps"][number];
+
+/** Steps above this many go to prune.csv as well. */
+const STEPS_CHARS = 3000;
+
+/** The service's reason names the closest model and the Sharpe rise; the line adds the path of the portfolio Sharpe. */
+function stepLine(s: PruneStep, i: number): string {
+  return `${i + 1}. Drop **${safeName(s.drop, 32)}**: ${safeName(s.reason, 240)}. Portfolio Sharpe ${fmt(s.sharpeBefore, 3)} → ${fmt(s.sharpeAfter, 3)}.`;
+}
+
+export function renderPrune(r: PruneResult): MessagePayload {
+  const files: FileAttachment[] = [];
+  const fields: APIEmbedField[] = [];
+  let description: string;
+  if (r.steps.length === 0) {
+    description = `Nothing to drop: no single removal raises your portfolio Sharpe (${fmt(r.portfolioSharpeBefore, 3)} per round) by more than ${fmt(r.threshold, 3)}.`;
+  } else {
+    const head =
+      `Dropping ${plural(r.steps.length, "model")}, one at a time, would move your portfolio Sharpe from ` +
+      `**${fmt(r.portfolioSharpeBefore, 3)}** to **${fmt(r.portfolioSharpeAfter, 3)}** per round.`;
+    const lines = r.steps.map(stepLine);
+    description = `${head}\n\n${linesWithin(lines, STEPS_CHARS)}`;
+    if (lines.join("\n").length > STEPS_CHARS) {
+      description += "\nEvery step is in prune.csv.";
+      files.push(
+        csvFile(
+          "prune.csv",
+          ["step", "drop", "reason", "sharpe_before", "sharpe_after", "delta_sharpe", "most_correlated_with", "rho"],
+          r.steps.map((s, i) => [i + 1, s.drop, s.reason, s.sharpeBefore, s.sharpeAfter, s.deltaSharpe, s.mostCorrelatedWith, s.rho]),
+        ),
+      );
+    }
+  }
+  fields.push({ name: `Kept (${r.kept.length})`, value: r.kept.length > 0 ? nameList(r.kept, 30, 24) : "none" });
+  fields.push({
+    name: "How this works",
+    value:
+      "Each step drops the model whose removal (the rest re-weighted in proportion) raises your portfolio Sharpe the most, " +
+      `as long as it rises by more than ${fmt(r.threshold, 3)} per round; then it repeats on what is left. Models with weight 0 are not considered. ` +
+      "Past Sharpe gains are noisy: check a drop with /contribution over a different window before acting on it.",
+  });
+  const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel}. Weights: ${weightSourceText(r.weightSource)}. ${plural(r.commonRounds, "round")} shared by all models.`]);
+  const embed: APIEmbed = {
+    title: "What to drop",
+    description,
+    color: r.steps.length === 0 ? COLORS.good : COLORS.warn,
+    fields,
+    ...(footer ? { footer } : {}),
+  };
+  return fitToLimits({ embeds: [embed], ...(files.length ? { files } : {}) });
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { effectiveBetsText, renderCorrelation } from "../../../src/discord/render/correlation.js";
+import { HOSTILE_NAMES, allText, correlationResult, expectNamesInert, expectWellFormed, modelNames, snapshotOf } from "./render-fixtures.js";
+
+describe("renderCorrelation", () => {
+  it("renders a frozen five-model result (snapshot)", () => {
+    const payload = renderCorrelation(correlationResult(modelNames(5)));
+    expectWellFormed(payload);
+    expect(snapshotOf(payload)).toMatchSnapshot();
+  });
+
+  it("leads with the participation ratio as independent bets and shows all three measures", () => {
+    const text = allText(renderCorrelation(correlationResult(modelNames(12))));
+    expect(text).toContain("Your 12 models behave like **2.7 independent bets**");
+    expect(text).toContain("average-correlation bets **3.1**");
+    expect(text).toContain("Meucci's entropy bets with your weights **2.5**");
+  });
+
+  it("lists near-duplicate clusters and the most correlated pair first", () => {
+    const r = correlationResult(modelNames(6));
+    const payload = renderCorrelation(r);
+    const fields = payload.embeds?.[0]?.fields ?? [];
+    const top = fields.find((f) => f.name.startsWith("Most correlated"));
+    const first = r.pairs[0]!;
+    expect(top?.value.split("\n")[3]).toContain(first.a);
+    expect(top?.value.split("\n")[3]).toContain(first.b);
+    expect(fields.find((f) => f.name.startsWith("Near-duplicates"))?.value).toContain("3 models: model\\_001, model\\_002, model\\_003");
+  });
+
+  it("attaches the heatmap and references it from the embed", () => {
+    const payload = renderCorrelation(correlationResult(modelNames(4)));
+    expect(payload.files?.map((f) => f.name)).toEqual(["correlation.png"]);
+    expect(payload.embeds?.[0]?.image?.url).toBe("attachment://correlation.png");
+  });
+
+  it("stays within Discord's limits for 200 models and attaches the matrix as CSV", () => {
+    const payload = renderCorrelation(correlationResult(modelNames(200)));
+    expectWellFormed(payload);
+    const csv = payload.files?.find((f) => f.name === "correlation.csv");
+    expect(csv?.data.toString("utf8").split("\n")).toHaveLength(202); // header, 200 rows, final newline
+  });
+
+  it("keeps hostile model names inert and the tables intact", () => {
+    const payload = renderCorrelation(correlationResult(HOSTILE_NAMES));
+    expectWellFormed(payload);
+    expectNamesInert(payload);
+  });
+
+  it("never prints NaN or Infinity when statistics are undefined", () => {
+    const payload = renderCorrelation(correlationResult(modelNames(8), { nan: true }));
+    expectWellFormed(payload);
+    expect(allText(payload)).toContain("not defined here");
+  });
+
+  it("says why the effective number of bets is missing when the service could not compute it", () => {
+    const r = { ...correlationResult(modelNames(3)), bets: { error: "Only 5 rounds are shared by all 3 models (at least 20 needed)." } };
+    const payload = renderCorrelation(r);
+    expectWellFormed(payload);
+    expect(payload.embeds?.[0]?.description).toContain("not computed. Only 5 rounds are shared");
+  });
+
+  it("says so when no pair has enough shared rounds", () => {
+    const r = { ...correlationResult(modelNames(2)), pairs: [] };
+    expect(allText(renderCorrelation(r))).toContain("No pair shares 20 or more rounds");
+  });
+});
+
+describe("effectiveBetsText", () => {
+  it("uses one decimal for the headline", () => {
+    expect(effectiveBetsText({ participationRatio: 1.04999, averageCorrelation: 1, meucci: 1, models: 3, commonRounds: 40 }, 3)).toContain(
+      "behave like **1.0 independent bets**",
+    );
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { codeBlockTable, codeName, csvFile, fmt, fmtSigned, linesWithin, pct, safeName, tableLines } from "../../../src/discord/render/format.js";
+
+describe("fmt", () => {
+  it.each([
+    [0.123456, 3, "0.123"],
+    [-0.0004, 3, "0.000"],
+    [-0.0006, 3, "-0.001"],
+    [NaN, 2, "n/a"],
+    [Infinity, 2, "n/a"],
+    [-Infinity, 2, "n/a"],
+    [null, 2, "n/a"],
+    [undefined, 2, "n/a"],
+  ])("formats %s with %i decimals as %s", (x, digits, out) => {
+    expect(fmt(x, digits)).toBe(out);
+  });
+});
+
+describe("fmtSigned", () => {
+  it("adds + to positive numbers only", () => {
+    expect([fmtSigned(0.04, 2), fmtSigned(-0.04, 2), fmtSigned(0.0001, 2), fmtSigned(NaN)]).toEqual(["+0.04", "-0.04", "0.00", "n/a"]);
+  });
+});
+
+describe("pct", () => {
+  it("formats fractions as percentages and undefined values as n/a", () => {
+    expect([pct(0.125), pct(1, 0), pct(NaN)]).toEqual(["12.5%", "100%", "n/a"]);
+  });
+});
+
+describe("safeName", () => {
+  it("escapes markdown, makes mentions inert and keeps names on one line", () => {
+    expect(safeName("**a_b**")).toBe("\\*\\*a\\_b\\*\\*");
+    expect(safeName("@everyone")).toBe("@\u200beveryone");
+    expect(safeName("# title\nnext")).toBe("\\# title next");
+  });
+
+  it("cuts long names before escaping so no escape is split", () => {
+    expect(safeName("_".repeat(100), 10)).toBe(`${"\\_".repeat(9)}…`);
+    expect(safeName("x____y____z")).toBe("x\\_\\_\\_\\_y\\_\\_\\_\\_z");
+    expect(safeName("> quote")).toBe("\\> quote");
+  });
+});
+
+describe("codeName", () => {
+  it("removes backticks and line breaks that would break a code block", () => {
+    expect(codeName("```x\ny```", 40)).toBe("ˋˋˋx yˋˋˋ");
+  });
+});
+
+describe("codeBlockTable", () => {
+  const t = { headers: ["model", "ρ"], rows: [["a", "0.91"], ["bbbb", "-0.10"], ["c", "n/a"]] };
+
+  it("pads columns: the first to the left, the rest to the right", () => {
+    expect(tableLines(t)).toEqual(["model      ρ", "-----  -----", "a       0.91", "bbbb   -0.10", "c        n/a"]);
+  });
+
+  it("keeps whole rows within the character budget and reports how many fit", () => {
+    const full = codeBlockTable(t, 1000);
+    expect(full.shown).toBe(3);
+    const cut = codeBlockTable(t, full.text.length - 1);
+    expect(cut.shown).toBe(2);
+    expect(cut.text.length).toBeLessThanOrEqual(full.text.length - 1);
+    expect(cut.text.endsWith("```")).toBe(true);
+  });
+});
+
+describe("csvFile", () => {
+  it("quotes where needed, guards spreadsheet formulas and leaves undefined numbers empty", () => {
+    const f = csvFile("x.csv", ["model", "value"], [["=cmd()", 0.5], ['a,"b"', NaN], ["-x", null]]);
+    expect(f.data.toString("utf8")).toBe("model,value\n'=cmd(),0.5\n\"a,\"\"b\"\"\",\n'-x,\n");
+  });
+});
+
+describe("linesWithin", () => {
+  it("stops before the budget and says how many lines were left out", () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
+    const out = linesWithin(lines, 60);
+    expect(out.length).toBeLessThanOrEqual(60);
+    expect(out).toMatch(/…and \d+ more$/);
+    const shown = out.split("\n").length - 1;
+    expect(out.endsWith(`…and ${50 - shown} more`)).toBe(true);
+  });
+
+  it("returns every line when they fit", () => {
+    expect(linesWithin(["a", "b"], 10)).toBe("a\nb");
+  });
+});
