@@ -9,6 +9,7 @@ import { createAppContext, type AppContext } from "../context.js";
 import { isUserFacing, UserFacingError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { NumeraiError } from "../numerai/errors.js";
+import { startShellSession } from "../shell/session.js";
 import { runAnalysis, toJson } from "./analyze.js";
 
 export const USAGE = `modelfolio — your Numerai models as a portfolio
@@ -23,6 +24,8 @@ Data
                                               --score names the values, e.g. canon_corr) or long
                                               (model,round,score,value); all or nothing
   status                                      rows, last runs, failures
+  shell                                       the bot's slash commands in this terminal; also reads
+                                              commands from stdin, one per line, for scripts
 
 Analysis (the same numbers the bot shows)
   analyze <correlation|bets|contribution|hedge|allocate|prune|performance>
@@ -207,6 +210,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   try {
     if (env === process.env) loadDotEnv();
     const config = loadConfig(env);
+    if (parsed.positionals[0] === "shell") {
+      await startShellSession(config, { interactive: process.stdin.isTTY === true });
+      return 0;
+    }
     // The CLI speaks on stdout; logs go to stderr and only warnings unless LOG_LEVEL says otherwise.
     const logger = createLogger(env.LOG_LEVEL ? config.logLevel : "warn");
     ctx = createAppContext(config, logger);

@@ -13,6 +13,7 @@ import {
   type Interaction,
 } from "discord.js";
 import { isUserFacing } from "../errors.js";
+import { NumeraiError } from "../numerai/errors.js";
 import type { Logger } from "../logger.js";
 import type { AttachmentInput, BotContext, Caller, Command, CommandInput, CommandOptions, Responder } from "./command.js";
 import { fitToLimits, truncate, type MessagePayload } from "./render/payload.js";
@@ -33,6 +34,10 @@ export async function runCommand(command: Command, input: CommandInput, ctx: Bot
     if (isUserFacing(err)) {
       message = err.message;
       log.info({ reason: err.message }, "command refused");
+    } else if (err instanceof NumeraiError) {
+      const errorId = randomUUID().slice(0, 8);
+      log.warn({ err, errorId }, "Numerai API unavailable");
+      message = `Numerai's API is not answering properly right now, so nothing was changed. Please try again in a few minutes (error id \`${errorId}\`).`;
     } else {
       const errorId = randomUUID().slice(0, 8);
       log.error({ err, errorId }, "command failed");

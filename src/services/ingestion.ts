@@ -6,6 +6,7 @@ import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import type { RoundRecord, ScoreRow, ScoreWriter } from "../db/repositories/scores.js";
 import { AlreadyRunningError, UserFacingError } from "../errors.js";
 import { CsvSyntaxError, parseCsv } from "./csv.js";
+import { asUserFacing } from "./registrations.js";
 
 /** What ingestion needs from the Numerai API (the real client satisfies it). */
 export interface ScoreSource {
@@ -114,7 +115,7 @@ export function createIngestionService(deps: IngestionDeps) {
   async function resolveModel(name: string): Promise<ModelRow> {
     const known = deps.models.findByName(name);
     if (known && known.source === "numerai") return known;
-    const found = await deps.source.lookupModel(name);
+    const found = await deps.source.lookupModel(name).catch(asUserFacing);
     return deps.models.upsertVerified(found.id, found.name);
   }
 

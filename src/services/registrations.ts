@@ -6,6 +6,7 @@ import type {
   UserSettingsRepository,
 } from "../db/repositories/models.js";
 import { UserFacingError } from "../errors.js";
+import { UnknownModelError } from "../numerai/errors.js";
 
 export interface ModelLookup {
   lookupModel(name: string): Promise<{ id: string; name: string }>;
@@ -35,6 +36,12 @@ export function validateModelName(raw: string): string {
   return name.toLowerCase();
 }
 
+/** "no Numerai model called X" is an answer for the user, not a fault. */
+export function asUserFacing(err: unknown): never {
+  if (err instanceof UnknownModelError) throw new UserFacingError(err.message, { cause: err });
+  throw err;
+}
+
 export function createRegistrationService(deps: RegistrationDeps) {
   const log = deps.logger.child({ module: "registrations" });
 
@@ -55,7 +62,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
       if (own.length >= MAX_MODELS_PER_USER) {
         throw new UserFacingError(`You already track ${MAX_MODELS_PER_USER} models, the most one user can; remove one first.`);
       }
-      const found = await deps.lookup.lookupModel(name); // throws "no Numerai model called X"
+      const found = await deps.lookup.lookupModel(name).catch(asUserFacing);
       const model = deps.models.upsertVerified(found.id, found.name);
       const added = deps.registrations.add(userId, model.id);
       log.info({ userId, model: model.name }, "model registered");

@@ -23,6 +23,9 @@ export interface ShellOptions {
   readonly interactive: boolean;
 }
 
+/** Discord markdown escapes (`lgbm\\_1`) read badly in a terminal. */
+const unescapeMarkdown = (s: string) => s.replace(/\\([*_~`|>\\])/g, "$1");
+
 export function embedToText(e: APIEmbed): string {
   const lines: string[] = [];
   if (e.title) lines.push(`== ${e.title} ==`);
@@ -30,14 +33,14 @@ export function embedToText(e: APIEmbed): string {
   for (const f of e.fields ?? []) lines.push(`-- ${f.name}\n${f.value}`);
   if (e.image?.url) lines.push(`[image: ${e.image.url}]`);
   if (e.footer?.text) lines.push(`(${e.footer.text})`);
-  return lines.join("\n");
+  return unescapeMarkdown(lines.join("\n"));
 }
 
 /** Renders a payload for a terminal and writes its files to outDir; returns the text. */
 export function payloadToText(payload: MessagePayload, outDir: string, seq: number): string {
   const p = fitToLimits(payload);
   const parts: string[] = [];
-  if (p.content) parts.push(p.content);
+  if (p.content) parts.push(unescapeMarkdown(p.content));
   for (const e of p.embeds ?? []) parts.push(embedToText(e));
   for (const f of p.files ?? []) {
     mkdirSync(outDir, { recursive: true });
