@@ -1,5 +1,12 @@
 /** `modelfolio analyze <statistic>`: the numbers without Discord, as text or full-precision JSON. */
 import type { AppContext } from "../context.js";
+import { renderAllocate } from "../discord/render/allocate.js";
+import { renderContribution } from "../discord/render/contribution.js";
+import { renderCorrelation } from "../discord/render/correlation.js";
+import type { MessagePayload } from "../discord/render/payload.js";
+import { renderPerformance } from "../discord/render/performance.js";
+import { renderPrune } from "../discord/render/prune.js";
+import { payloadToText } from "../shell/shell.js";
 import { UserFacingError } from "../errors.js";
 import type { AnalysisOptions, Selection } from "../services/portfolio.js";
 
@@ -115,4 +122,53 @@ export function runAnalysis(ctx: AppContext, analysis: string | undefined, args:
         : p.prune(sel, opts);
     }
   }
+}
+
+const f = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : "n/a");
+
+/**
+ * The text the shell would show for the same numbers (the bot's renderers, charts written to
+ * `outDir`); bets and hedge, which have no command of their own, get a plain table.
+ */
+export function analysisText(analysis: string, result: unknown, outDir: string): string {
+  let payload: MessagePayload;
+  const p = result as never;
+  switch (analysis as Analysis) {
+    case "correlation":
+      payload = renderCorrelation(p);
+      break;
+    case "contribution":
+      payload = renderContribution(p);
+      break;
+    case "allocate":
+      payload = renderAllocate(p);
+      break;
+    case "prune":
+      payload = renderPrune(p);
+      break;
+    case "performance":
+      payload = renderPerformance(p);
+      break;
+    case "bets": {
+      const b = result as { names: string[]; participationRatio: number; averageCorrelation: number; meucci: number; commonRounds: number; weightSource: string };
+      return [
+        `${b.names.length} models over ${b.commonRounds} common rounds behave like:`,
+        `  participation ratio      ${f(b.participationRatio, 2)} independent bets`,
+        `  average-correlation bets ${f(b.averageCorrelation, 2)}`,
+        `  Meucci (weights: ${b.weightSource}) ${f(b.meucci, 2)}`,
+      ].join("\n");
+    }
+    case "hedge": {
+      const h = result as { rows: Array<{ name: string; meanWhenRestDown: number; meanWhenRestUp: number; amplifiedPayout: number; mean: number; countDown: number }>; commonRounds: number };
+      const width = Math.max(5, ...h.rows.map((r) => r.name.length));
+      return [
+        `Hedge value over ${h.commonRounds} common rounds (rest = your other models):`,
+        `${"model".padEnd(width)}  rest down  rest up   amplified  plain mean  rounds rest down`,
+        ...h.rows.map(
+          (r) => `${r.name.padEnd(width)}  ${f(r.meanWhenRestDown).padStart(9)}  ${f(r.meanWhenRestUp).padStart(7)}  ${f(r.amplifiedPayout).padStart(9)}  ${f(r.mean).padStart(10)}  ${r.countDown}`,
+        ),
+      ].join("\n");
+    }
+  }
+  return payloadToText(payload, outDir, 1);
 }

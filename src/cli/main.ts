@@ -3,14 +3,16 @@
  * Exit 0 on success; otherwise one line on stderr and a non-zero exit (1 bad input, 2 usage, 3 fault).
  */
 import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError, loadConfig, loadDotEnv } from "../config/env.js";
 import { createAppContext, type AppContext } from "../context.js";
+import { asStorageError } from "../db/errors.js";
 import { isUserFacing, UserFacingError } from "../errors.js";
-import { createLogger } from "../logger.js";
+import { createLogger, type Logger } from "../logger.js";
 import { NumeraiError } from "../numerai/errors.js";
 import { startShellSession } from "../shell/session.js";
-import { runAnalysis, toJson } from "./analyze.js";
+import { analysisText, runAnalysis, toJson } from "./analyze.js";
 
 export const USAGE = `modelfolio — your Numerai models as a portfolio
 
@@ -172,8 +174,7 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
     }
     case "analyze": {
       const result = runAnalysis(ctx, sub, values);
-      // Text output is the JSON, compact: the bot and the shell are where the numbers get words.
-      if (!values.json) io.out(toJson(result));
+      if (!values.json) io.out(analysisText(sub as string, result, resolve("out")));
       return result;
     }
     case "status": {
@@ -207,15 +208,18 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     return values.help || parsed.positionals[0] === "help" ? 0 : 2;
   }
   let ctx: AppContext | undefined;
+  let databasePath: string | undefined;
+  let logger: Logger | undefined;
   try {
     if (env === process.env) loadDotEnv();
     const config = loadConfig(env);
+    databasePath = config.databasePath;
     if (parsed.positionals[0] === "shell") {
       await startShellSession(config, { interactive: process.stdin.isTTY === true });
       return 0;
     }
     // The CLI speaks on stdout; logs go to stderr and only warnings unless LOG_LEVEL says otherwise.
-    const logger = createLogger(env.LOG_LEVEL ? config.logLevel : "warn");
+    logger = createLogger(env.LOG_LEVEL ? config.logLevel : "warn");
     ctx = createAppContext(config, logger);
     const result = await dispatch(ctx, parsed.positionals, values, io);
     if (values.json) io.out(toJson(result));
@@ -228,6 +232,14 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (err instanceof ConfigError) {
       io.err(`modelfolio: ${err.message}`);
       return 2;
+    }
+    // Disk full, read-only file, I/O error: a fault, but one the operator can fix, so say which.
+    const storage = asStorageError(err);
+    if (storage) {
+      // A StorageError was logged where it was made; a raw one (opening the file) is logged here.
+      if (storage !== err) logger?.error({ module: "cli", err, code: storage.code, database: databasePath }, "the database refused the operation");
+      io.err(`modelfolio: ${storage.message} (${storage.code}, DATABASE_PATH=${databasePath ?? "?"})`);
+      return 3;
     }
     if (isUserFacing(err) || err instanceof NumeraiError) {
       io.err(`modelfolio: ${err.message}`);
