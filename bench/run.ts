@@ -22,3 +22,11 @@ for (const [k, n] of [
   console.log(`  ${k} models × ${n} rounds: ${a.medianMs.toFixed(1)} ms median, peak RSS ${a.peakRssMb.toFixed(0)} MB${k === 50 ? " (target ≤ 20 ms)" : ""}`);
 }
 console.log("");
+
+const { benchDigest } = await import("./digest.js");
+const digest = benchDigest();
+console.log(
+  `Weekly digest compute (${digest.subscribers.toLocaleString("en-US")} subscribers × ${digest.modelsPerSubscriber} models, pool of ${digest.modelPool.toLocaleString("en-US")} models, ${digest.rounds} rounds)`,
+);
+console.log(`  wall ${digest.seconds.toFixed(2)} s (load ${digest.loadSeconds.toFixed(2)} s, compute ${digest.computeSeconds.toFixed(2)} s), CPU ${digest.cpuSeconds.toFixed(2)} s (target < 10 s)`);
+console.log(`  peak RSS ${digest.peakRssMb.toFixed(0)} MB (target < 300 MB)\n`);

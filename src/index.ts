@@ -5,8 +5,10 @@
  */
 import { commands } from "../commands/index.js";
 import { ConfigError, loadConfig, loadDotEnv, type Config } from "./config/env.js";
-import { createAppContext } from "./context.js";
+import { createAppContext, type AppContext } from "./context.js";
+import { asStorageError } from "./db/errors.js";
 import { startBot } from "./discord/bot.js";
+import { createDiscordDelivery } from "./discord/delivery.js";
 import { startScheduler } from "./jobs/schedule.js";
 import { createLogger } from "./logger.js";
 import { startShellSession } from "./shell/session.js";
@@ -32,20 +34,42 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
-  const ctx = createAppContext(config, logger);
-  const scheduler = startScheduler(ctx);
-  const bot = await startBot(ctx, commands, { nextRuns: () => scheduler.nextRuns() });
+  let ctx: AppContext;
+  try {
+    ctx = createAppContext(config, logger);
+  } catch (err) {
+    // A database that cannot be opened or migrated will not fix itself: one clear line, exit once.
+    const storage = asStorageError(err);
+    if (!storage) throw err;
+    logger.fatal({ err, code: storage.code, database: config.databasePath }, "cannot open the database");
+    // The log line first, then the sentence as the last line a person sees.
+    logger.flush(() => {
+      process.stderr.write(`modelfolio: ${storage.message} (${storage.code}, DATABASE_PATH=${config.databasePath})\n`);
+      process.exit(1);
+    });
+    return;
+  }
+  // The scheduler needs the bot (digests post through its REST client; jobs split by shard),
+  // and /admin status needs the scheduler: the bot reads the next runs through this holder.
+  let scheduler: ReturnType<typeof startScheduler> | null = null;
+  const bot = await startBot(ctx, commands, { nextRuns: () => scheduler?.nextRuns() ?? {} });
+  scheduler = startScheduler(ctx, {
+    shard: { ids: bot.client.shard?.ids ?? [0], count: bot.client.shard?.count ?? 1 },
+    digest: { discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null }) },
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    await scheduler.stop();
+    await scheduler?.stop();
     await bot.stop();
     await ctx.close();
     logger.info("stopped cleanly");
     logger.flush();
+    // Under the ShardingManager the IPC channel would keep this process alive.
+    process.disconnect?.();
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -9,6 +9,11 @@ export type Logger = PinoLogger;
 export const REDACT_PATHS = [
   "config.discordToken",
   "config.numeraiSecretKey",
+  "config.discourseApiKey",
+  "discourseApiKey",
+  "apiKey",
+  "*.apiKey",
+  "headers[\"api-key\"]",
   "discordToken",
   "numeraiSecretKey",
   "token",

@@ -43,6 +43,12 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
   DISCORD_API_BASE: z.preprocess(emptyToUndefined, z.url().optional()),
   DISCORD_DEV_GUILD_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
+  DIGEST_CATCHUP_DAYS: intWithDefault(3, 0, 6),
+  DIGEST_CONCURRENCY: intWithDefault(4, 1, 16),
+  DISCOURSE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  DISCOURSE_API_KEY: optionalString,
+  DISCOURSE_USERNAME: z.preprocess(emptyToUndefined, z.string().default("system")),
+  DISCOURSE_CATEGORY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).optional()),
   ADMIN_USER_IDS: z.preprocess(
     (v) =>
       typeof v === "string"
@@ -71,6 +77,12 @@ export interface Config {
   readonly discordApiBase: string | undefined;
   readonly discordDevGuildId: string | undefined;
   readonly adminUserIds: readonly string[];
+  readonly digestCatchupDays: number;
+  readonly digestConcurrency: number;
+  readonly discourseUrl: string | undefined;
+  readonly discourseApiKey: string | undefined;
+  readonly discourseUsername: string;
+  readonly discourseCategory: number | undefined;
 }
 
 /**
@@ -94,6 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { crea
   if ((e.NUMERAI_PUBLIC_ID === undefined) !== (e.NUMERAI_SECRET_KEY === undefined)) {
     problems.push("NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY: set both or neither");
   }
+  if ((e.DISCOURSE_URL === undefined) !== (e.DISCOURSE_API_KEY === undefined) || (e.DISCOURSE_URL !== undefined && e.DISCOURSE_CATEGORY === undefined)) {
+    problems.push("DISCOURSE_URL, DISCOURSE_API_KEY and DISCOURSE_CATEGORY: set all three to post digests to Discourse, or none");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const databasePath = e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : resolve(e.DATABASE_PATH);
   if (options.createDirs !== false && databasePath !== ":memory:") {
@@ -115,6 +130,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { crea
     discordApiBase: e.DISCORD_API_BASE,
     discordDevGuildId: e.DISCORD_DEV_GUILD_ID,
     adminUserIds: e.ADMIN_USER_IDS,
+    digestCatchupDays: e.DIGEST_CATCHUP_DAYS,
+    digestConcurrency: e.DIGEST_CONCURRENCY,
+    discourseUrl: e.DISCOURSE_URL,
+    discourseApiKey: e.DISCOURSE_API_KEY,
+    discourseUsername: e.DISCOURSE_USERNAME,
+    discourseCategory: e.DISCOURSE_CATEGORY,
   };
 }
 

@@ -37,6 +37,9 @@ export interface Caller {
   readonly canManageChannels: boolean;
   /** The kind of channel the command was used in, when known (forum threads need it). */
   readonly channelType: number | null;
+  /** For a thread: its parent channel (a forum post's forum), else null. */
+  readonly parentChannelId?: string | null;
+  readonly parentChannelType?: number | null;
 }
 
 export interface Responder {

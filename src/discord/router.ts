@@ -16,7 +16,7 @@ import { isUserFacing } from "../errors.js";
 import { NumeraiError } from "../numerai/errors.js";
 import type { Logger } from "../logger.js";
 import type { AttachmentInput, BotContext, Caller, Command, CommandInput, CommandOptions, Responder } from "./command.js";
-import { fitToLimits, truncate, type MessagePayload } from "./render/payload.js";
+import { LIMITS, fitToLimits, truncate, type MessagePayload } from "./render/payload.js";
 
 export function apologyFor(errorId: string): string {
   return `Sorry, something went wrong on our side (error id \`${errorId}\`). Nothing was changed; please try again, and quote the id if it keeps happening.`;
@@ -44,7 +44,8 @@ export async function runCommand(command: Command, input: CommandInput, ctx: Bot
       message = apologyFor(errorId);
     }
     try {
-      await input.respond.error({ content: message });
+      // Messages may quote user input (a file name, a model name): never past Discord's content limit.
+      await input.respond.error({ content: truncate(message, LIMITS.content) });
     } catch (replyErr) {
       log.error({ err: replyErr }, "could not deliver the error reply");
     }
@@ -63,6 +64,9 @@ export function callerOf(interaction: ChatInputCommandInteraction | Autocomplete
     isGlobalAdmin,
     canManageChannels: perms?.has(PermissionFlagsBits.ManageChannels) ?? false,
     channelType: interaction.channel?.type ?? null,
+    parentChannelId: interaction.channel && "parentId" in interaction.channel ? (interaction.channel.parentId ?? null) : null,
+    parentChannelType:
+      interaction.channel && "parent" in interaction.channel ? ((interaction.channel.parent as { type?: number } | null)?.type ?? null) : null,
   };
 }
 

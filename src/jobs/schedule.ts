@@ -1,6 +1,8 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { AppContext } from "../context.js";
+import type { DiscordDelivery } from "../discord/delivery.js";
 import { runScoreSync } from "./sync-scores.js";
+import { runDigestDispatch, SINGLE_SHARD, type ShardInfo } from "./weekly-digest.js";
 
 export interface Scheduler {
   readonly tasks: ReadonlyMap<string, ScheduledTask>;
@@ -10,8 +12,23 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/** The digest dispatcher looks for due subscriptions this often. */
+export const DIGEST_DISPATCH_CRON = "*/5 * * * *";
+
+export interface SchedulerOptions {
+  /**
+   * The shards this process runs (discord.js `client.shard`; default shard 0 of 1). Jobs that
+   * must run once per deployment (the score sync) run only on shard 0; the digest dispatcher
+   * runs on every shard and takes only that shard's subscriptions.
+   */
+  readonly shard?: ShardInfo;
+  /** Where digests are posted; without it (shell, no token) the dispatcher is not scheduled. */
+  readonly digest?: { readonly discord: DiscordDelivery };
+}
+
 /** Wires every cron job: UTC, named, never overlapping itself. */
-export function startScheduler(ctx: AppContext): Scheduler {
+export function startScheduler(ctx: AppContext, options: SchedulerOptions = {}): Scheduler {
+  const shard = options.shard ?? SINGLE_SHARD;
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     inFlight.add(p);
@@ -19,15 +36,27 @@ export function startScheduler(ctx: AppContext): Scheduler {
     return p;
   };
   const tasks = new Map<string, ScheduledTask>();
-  tasks.set(
-    "sync-scores",
-    cron.schedule(ctx.config.syncCron, ({ date }) => track(runScoreSync(ctx, date)), {
-      name: "sync-scores",
-      timezone: "UTC",
-      noOverlap: true,
-    }),
-  );
-  ctx.logger.info({ jobs: [...tasks.keys()], syncCron: ctx.config.syncCron }, "scheduler started");
+  if (shard.ids.includes(0)) {
+    tasks.set(
+      "sync-scores",
+      cron.schedule(ctx.config.syncCron, ({ date }) => track(runScoreSync(ctx, date)), {
+        name: "sync-scores",
+        timezone: "UTC",
+        noOverlap: true,
+      }),
+    );
+  }
+  const digest = options.digest;
+  if (digest) {
+    const dispatch = (now: Date) => track(runDigestDispatch({ ...ctx, discord: digest.discord, shard }, now));
+    tasks.set(
+      "digest-dispatch",
+      cron.schedule(DIGEST_DISPATCH_CRON, ({ date }) => dispatch(date), { name: "digest-dispatch", timezone: "UTC", noOverlap: true }),
+    );
+    // Catch-up once at start: a week missed while the bot was down goes out now, not at the next tick.
+    void dispatch(new Date());
+  }
+  ctx.logger.info({ jobs: [...tasks.keys()], syncCron: ctx.config.syncCron, shard }, "scheduler started");
   return {
     tasks,
     nextRuns: () => Object.fromEntries([...tasks].map(([name, t]) => [name, t.getNextRun()])),

@@ -35,6 +35,12 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
     usage: ["`/server diversity` — pair correlations within vs across members. `/server optin` · `/server optout` — count your models in it, or not."],
   },
   {
+    name: "digest",
+    usage: [
+      "`/digest subscribe [where] [day] [hour] [timezone]` — a weekly diversification digest in your DMs or this channel (a forum gets a thread a week). `/digest unsubscribe` · `/digest status` · `/digest preview`.",
+    ],
+  },
+  {
     name: "admin",
     usage: [
       "`/admin backfill from to [model]` · `/admin sync` · `/admin import file [score]` · `/admin status` · `/admin backup` — for server managers.",

@@ -1,0 +1,194 @@
+/**
+ * Posting digests through discord.js's REST client (`client.rest`): its queue paces requests by
+ * Discord's rate-limit buckets, waits out 429s and retries 5xx. What it cannot know is whether a
+ * post it lost the answer to went through; for that every message carries a `nonce` with
+ * `enforce_nonce` (Discord returns the first message for a repeated nonce within a few minutes)
+ * and a reference in its footer, and forum threads are looked up by title before another is made.
+ */
+import {
+  DiscordAPIError,
+  HTTPError,
+  Routes,
+  type APIChannel,
+  type APIMessage,
+  type APIThreadChannel,
+  type REST,
+  type RawFile,
+} from "discord.js";
+import { footerRef } from "./render/digest.js";
+import { fitToLimits, type MessagePayload } from "./render/payload.js";
+
+/** Where a post landed. For a forum post the starter message shares the thread's id. */
+export interface PostedMessage {
+  readonly channelId: string;
+  readonly messageId: string;
+  readonly threadId: string | null;
+}
+
+/**
+ * What to do after a failed delivery:
+ * - `disable`: Discord refused the target for good (403, unknown channel/guild/user, closed DMs);
+ * - `fail`: this message can never succeed as it is (other 4xx: our bug), the week is failed;
+ * - `retry`: 5xx after discord.js's own retries, timeouts, network errors — try again later.
+ */
+export interface DeliveryFailure {
+  readonly action: "disable" | "fail" | "retry";
+  readonly reason: string;
+  readonly status: number | null;
+  readonly code: number | string | null;
+}
+
+/** Discord error codes meaning the target itself is gone. */
+const GONE_CODES = new Map<number, string>([
+  [10003, "the channel no longer exists"],
+  [10004, "the bot is no longer in that server"],
+  [10013, "the user no longer exists"],
+]);
+
+const FORBIDDEN_CODES = new Map<number, string>([
+  [50007, "Discord does not let the bot message you (direct messages are closed)"],
+  [50001, "the bot cannot see that channel any more (Missing Access)"],
+  [50013, "the bot lacks permission to post there (Missing Permissions)"],
+]);
+
+/** A lookup that must succeed before posting could be safe (e.g. is the thread already there?). */
+export class ReconcileError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ReconcileError";
+  }
+}
+
+export function classifyDeliveryError(err: unknown): DeliveryFailure {
+  if (err instanceof DiscordAPIError) {
+    const code = typeof err.code === "number" ? err.code : null;
+    if (err.status === 403) {
+      return { action: "disable", reason: (code !== null ? FORBIDDEN_CODES.get(code) : undefined) ?? `Discord refused the post (403 ${err.message})`, status: 403, code: err.code };
+    }
+    if (err.status === 404 && code !== null && GONE_CODES.has(code)) {
+      return { action: "disable", reason: GONE_CODES.get(code) as string, status: 404, code };
+    }
+    if (err.status === 429 || err.status === 401 || err.status === 408) {
+      // 429 only surfaces here when discord.js is told to reject on rate limits; 401 is our token, not the subscriber.
+      return { action: "retry", reason: `Discord answered ${err.status} (${err.message})`, status: err.status, code: err.code };
+    }
+    return { action: "fail", reason: `Discord rejected the message (${err.status} ${err.message})`, status: err.status, code: err.code };
+  }
+  if (err instanceof ReconcileError) return { action: "retry", reason: err.message, status: null, code: null };
+  if (err instanceof HTTPError) return { action: "retry", reason: `Discord answered ${err.status} after retries`, status: err.status, code: null };
+  const message = err instanceof Error ? err.message : String(err);
+  return { action: "retry", reason: message.slice(0, 300), status: null, code: null };
+}
+
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+/** The smallest snowflake of instant `ms` (for `after=` queries). */
+export function snowflakeAt(ms: number): string {
+  const t = BigInt(Math.max(0, Math.floor(ms))) - DISCORD_EPOCH;
+  return (t > 0n ? t << 22n : 0n).toString();
+}
+
+/** A plain payload as a REST message body plus the files discord.js sends as multipart. */
+export function restMessage(payload: MessagePayload): { body: Record<string, unknown>; files: RawFile[] } {
+  const fitted = fitToLimits(payload);
+  const files = fitted.files ?? [];
+  return {
+    body: {
+      content: fitted.content ?? "",
+      embeds: [...(fitted.embeds ?? [])],
+      // Digests mention members by id to name them, never to ping them.
+      allowed_mentions: { parse: [] },
+      attachments: files.map((f, i) => ({ id: i, filename: f.name, ...(f.description ? { description: f.description } : {}) })),
+    },
+    files: files.map((f, i) => ({ name: f.name, data: f.data, key: `files[${i}]`, ...(f.name.endsWith(".png") ? { contentType: "image/png" } : {}) })),
+  };
+}
+
+function hasRef(message: APIMessage, ref: string): boolean {
+  if (message.nonce === ref) return true;
+  const marker = footerRef(ref);
+  return message.embeds.some((e) => (e.footer?.text ?? "").split(" · ").includes(marker));
+}
+
+export interface DiscordDelivery {
+  botUserId(): Promise<string>;
+  /** The DM channel with a user (Discord returns the same one every time). */
+  openDm(userId: string): Promise<string>;
+  /** Posts with `nonce` + `enforce_nonce`: a repeat within Discord's window returns the first message. */
+  postMessage(channelId: string, payload: MessagePayload, nonce: string): Promise<PostedMessage>;
+  /** Opens a forum post (a thread) whose starter message is the payload. */
+  createForumPost(forumId: string, title: string, payload: MessagePayload): Promise<PostedMessage>;
+  /** The bot's message carrying `ref` posted in the channel since `since`, if any. */
+  findPosted(channelId: string, ref: string, since: Date): Promise<string | null>;
+  /** The bot's thread in the forum with exactly this title, if any. @throws ReconcileError when it cannot tell */
+  findThread(guildId: string, forumId: string, title: string): Promise<string | null>;
+}
+
+export function createDiscordDelivery(rest: REST, options: { botUserId?: string | null } = {}): DiscordDelivery {
+  let botId: Promise<string> | null = options.botUserId ? Promise.resolve(options.botUserId) : null;
+  const botUserId = () => {
+    botId ??= (rest.get(Routes.user("@me")) as Promise<{ id: string }>).then((u) => u.id);
+    botId.catch(() => {
+      botId = null;
+    });
+    return botId;
+  };
+
+  return {
+    botUserId,
+
+    async openDm(userId) {
+      const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
+      return channel.id;
+    },
+
+    async postMessage(channelId, payload, nonce) {
+      const { body, files } = restMessage(payload);
+      const message = (await rest.post(Routes.channelMessages(channelId), { body: { ...body, nonce, enforce_nonce: true }, files })) as APIMessage;
+      return { channelId: message.channel_id, messageId: message.id, threadId: null };
+    },
+
+    async createForumPost(forumId, title, payload) {
+      const forum = (await rest.get(Routes.channel(forumId))) as APIChannel & { available_tags?: Array<{ id: string; name: string }> };
+      // A forum may require a tag; use one called "digest" when the forum has it.
+      const tag = forum.available_tags?.find((t) => t.name.trim().toLowerCase() === "digest");
+      const { body, files } = restMessage(payload);
+      const thread = (await rest.post(Routes.threads(forumId), {
+        body: { name: title, auto_archive_duration: 10080, message: body, ...(tag ? { applied_tags: [tag.id] } : {}) },
+        files,
+      })) as APIThreadChannel & { message?: APIMessage };
+      return { channelId: thread.id, messageId: thread.message?.id ?? thread.id, threadId: thread.id };
+    },
+
+    async findPosted(channelId, ref, since) {
+      const me = await botUserId();
+      // A minute of slack for clock differences between us and Discord.
+      const query = new URLSearchParams({ limit: "100", after: snowflakeAt(since.getTime() - 60_000) });
+      const messages = (await rest.get(Routes.channelMessages(channelId), { query })) as APIMessage[];
+      return messages.find((m) => m.author.id === me && hasRef(m, ref))?.id ?? null;
+    },
+
+    async findThread(guildId, forumId, title) {
+      try {
+        const me = await botUserId();
+        const isOurs = (t: Partial<APIThreadChannel>) => t.parent_id === forumId && t.name === title && (t.owner_id === undefined || t.owner_id === me);
+        // The newest post in a forum is its last_message_id: usually the one we just made.
+        const forum = (await rest.get(Routes.channel(forumId))) as APIChannel & { last_message_id?: string | null };
+        if (forum.last_message_id) {
+          const newest = (await rest.get(Routes.channel(forum.last_message_id)).catch((e: unknown) => {
+            if (e instanceof DiscordAPIError && e.status === 404) return null;
+            throw e;
+          })) as APIThreadChannel | null;
+          if (newest && isOurs(newest)) return newest.id;
+        }
+        // Otherwise every active thread of the guild (digest threads stay active for a week).
+        const active = (await rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] };
+        return active.threads.find(isOurs)?.id ?? null;
+      } catch (err) {
+        // A forum that is gone or closed to the bot is the subscription's problem, not the lookup's.
+        if (err instanceof ReconcileError || classifyDeliveryError(err).action === "disable") throw err;
+        throw new ReconcileError(`could not check whether the forum post exists (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+      }
+    },
+  };
+}

@@ -1,0 +1,262 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { walkForward } from "../../src/analytics/walk-forward.js";
+import {
+  buildWeeklyDigest,
+  canonicalTimeZone,
+  DAY_MS,
+  digestNonce,
+  digestThreadTitle,
+  latestOccurrence,
+  nextOccurrence,
+  previousOccurrence,
+  zonedInstant,
+  type DigestInput,
+} from "../../src/services/digest.js";
+
+/** Frozen inputs and numpy reference values: test/services/digest-reference.py (its docstring has the command). */
+const reference = JSON.parse(readFileSync(new URL("./digest-reference.json", import.meta.url), "utf8")) as {
+  inputs: {
+    names: string[];
+    weights: number[];
+    rounds: number[];
+    values: Array<Array<number | null>>;
+    resolveTimes: Array<[number, number]>;
+    periodEnd: number;
+    options: { windowRounds: number; minRounds: number; nearDuplicateRho: number };
+  };
+  expected: {
+    newRounds: number[];
+    portfolio: Record<string, number>;
+    cumulative: number;
+    portfolioRounds: number;
+    best: Record<string, number | string>;
+    worst: Record<string, number | string>;
+    now: Record<string, number>;
+    weekAgo: Record<string, number>;
+    weeksAgo4: Record<string, number>;
+    weeksAgo12: null;
+    newNearDuplicates: Array<{ a: string; b: string; rho: number }>;
+    contribution: { rounds: number; loo: number[]; top: string; bottom: string; bestHedge: { name: string; meanWhenRestDown: number; countDown: number } };
+  };
+};
+
+function referenceInput(): DigestInput {
+  const { inputs } = reference;
+  return {
+    models: inputs.names.map((name, i) => {
+      const row = inputs.values[i]!;
+      const rounds = inputs.rounds.filter((_, t) => row[t] !== null);
+      return { name, series: { rounds, values: rounds.map((r) => row[inputs.rounds.indexOf(r)] as number) } };
+    }),
+    weights: inputs.weights,
+    weightSource: "declared",
+    resolveTimes: new Map(inputs.resolveTimes),
+    periodEnd: new Date(inputs.periodEnd),
+    options: inputs.options,
+  };
+}
+
+function expectClose(actual: Record<string, unknown>, expected: Record<string, unknown>) {
+  for (const [key, value] of Object.entries(expected)) {
+    if (typeof value === "number") expect(actual[key] as number, key).toBeCloseTo(value, 12);
+    else expect(actual[key], key).toEqual(value);
+  }
+}
+
+describe("buildWeeklyDigest", () => {
+  const d = buildWeeklyDigest(referenceInput());
+  const e = reference.expected;
+
+  it("lists the rounds that resolved in the 7 days before the digest's time", () => {
+    expect(d.newRounds).toEqual(e.newRounds);
+    expect(d.periodEnd.getTime() - d.periodStart.getTime()).toBe(7 * DAY_MS);
+  });
+
+  it("scores the portfolio per round over the models scored that round, and compares the week with earlier blocks", () => {
+    expectClose(d.portfolio.week as unknown as Record<string, unknown>, e.portfolio);
+    expect(d.portfolio.cumulative).toBeCloseTo(e.cumulative, 12);
+    expect(d.portfolio.rounds).toBe(e.portfolioRounds);
+    expect(d.portfolio.chart.cumulative.at(-1)).toBeCloseTo(e.cumulative, 12);
+    expect(d.portfolio.chart.rounds).toHaveLength(e.portfolioRounds);
+  });
+
+  it("names the best and worst model of the week, each against its own history", () => {
+    expectClose(d.best as unknown as Record<string, unknown>, e.best);
+    expectClose(d.worst as unknown as Record<string, unknown>, e.worst);
+  });
+
+  it("reports average pair correlation and effective bets now, 4 and 12 weeks ago (n/a without enough shared rounds)", () => {
+    expectClose(d.diversification.now as unknown as Record<string, unknown>, e.now);
+    expectClose(d.diversification.weeksAgo4 as unknown as Record<string, unknown>, e.weeksAgo4);
+    expect(d.diversification.weeksAgo12).toBeNull();
+  });
+
+  it("names a pair that became a near-duplicate this week", () => {
+    expect(d.newNearDuplicates).toHaveLength(e.newNearDuplicates.length);
+    expect(d.newNearDuplicates[0]).toMatchObject({ a: e.newNearDuplicates[0]!.a, b: e.newNearDuplicates[0]!.b });
+    expect(d.newNearDuplicates[0]!.rho).toBeCloseTo(e.newNearDuplicates[0]!.rho, 12);
+  });
+
+  it("gives the top and bottom marginal (leave-one-out) Sharpe and the best hedge", () => {
+    const c = d.contribution!;
+    expect(c.rounds).toBe(e.contribution.rounds);
+    expect(c.top!.name).toBe(e.contribution.top);
+    expect(c.top!.marginalSharpe).toBeCloseTo(Math.max(...e.contribution.loo), 12);
+    expect(c.bottom!.name).toBe(e.contribution.bottom);
+    expect(c.bottom!.marginalSharpe).toBeCloseTo(Math.min(...e.contribution.loo), 12);
+    expect(c.bestHedge).toMatchObject({ name: e.contribution.bestHedge.name, roundsRestDown: e.contribution.bestHedge.countDown });
+    expect(c.bestHedge!.meanWhenRestDown).toBeCloseTo(e.contribution.bestHedge.meanWhenRestDown, 12);
+  });
+
+  it("suggests nothing when there are too few rounds for an out-of-sample test", () => {
+    expect(d.suggestion).toBeNull();
+  });
+
+  it("says the same thing when sent late: rounds resolved after its time do not count", () => {
+    const input = referenceInput();
+    const later = new Map(input.resolveTimes);
+    // Rounds 101-110 resolve after the digest's time; they must not change it.
+    const extra = input.models.map((m) => ({
+      ...m,
+      series: {
+        rounds: [...Array.from(m.series.rounds), ...Array.from({ length: 10 }, (_, i) => 101 + i)],
+        values: [...Array.from(m.series.values), ...Array.from({ length: 10 }, () => 0.5)],
+      },
+    }));
+    for (let r = 101; r <= 110; r++) later.set(r, input.periodEnd.getTime() + (r - 100) * DAY_MS);
+    const late = buildWeeklyDigest({ ...input, models: extra, resolveTimes: later });
+    expect(late).toEqual(d);
+  });
+
+  it("leaves out comparisons a single model cannot have", () => {
+    const input = referenceInput();
+    const one = buildWeeklyDigest({ ...input, models: input.models.slice(0, 1), weights: [1] });
+    expect(one.best?.name).toBe("m0");
+    expect(one.worst).toBeNull();
+    expect(one.diversification.now).toBeNull();
+    expect(one.contribution).toBeNull();
+    expect(one.suggestion).toBeNull();
+  });
+
+  it("notes a week without newly resolved rounds", () => {
+    const input = referenceInput();
+    const quiet = buildWeeklyDigest({ ...input, periodEnd: new Date(input.periodEnd.getTime() + 30 * DAY_MS) });
+    expect(quiet.newRounds).toEqual([]);
+    expect(quiet.portfolio.week).toBeNull();
+    expect(quiet.notes.join(" ")).toContain("No round resolved this week");
+  });
+});
+
+describe("buildWeeklyDigest suggestion", () => {
+  /** 300 rounds: two steady models and one noisy loser that the current weights favour. */
+  function lopsided(currentOnLoser: number): DigestInput {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    };
+    const n = 300;
+    const rounds = Array.from({ length: n }, (_, i) => i + 1);
+    const steady = (mean: number) => rounds.map(() => mean + 0.01 * rand());
+    const loser = rounds.map(() => -0.002 + 0.08 * rand());
+    const rest = (1 - currentOnLoser) / 2;
+    return {
+      models: [
+        { name: "steady_a", series: { rounds, values: steady(0.004) } },
+        { name: "steady_b", series: { rounds, values: steady(0.003) } },
+        { name: "noisy", series: { rounds, values: loser } },
+      ],
+      weights: [rest, rest, currentOnLoser],
+      weightSource: "declared",
+      resolveTimes: new Map(rounds.map((r) => [r, r * DAY_MS])),
+      periodEnd: new Date(300.5 * DAY_MS),
+    };
+  }
+
+  it("suggests a method only when it beat the current weights out of sample, with its caveat", () => {
+    const input = lopsided(0.9);
+    const s = buildWeeklyDigest(input).suggestion!;
+    expect(s).not.toBeNull();
+    expect(s.caveat).toMatch(/walk-forward/i);
+    expect(s.oosSharpe - s.currentOosSharpe).toBeGreaterThanOrEqual(0.05);
+    expect(s.halves.every((h) => h.method > h.current)).toBe(true);
+    // The figures are walkForward's own for the same columns.
+    const cols = input.models.map((m) => Float64Array.from(m.series.values as number[]));
+    const wf = walkForward({
+      rounds: input.models[0]!.series.rounds as number[],
+      columns: cols,
+      methods: ["inverseVariance", "minimumVariance", "hrp"],
+      currentWeights: input.weights,
+      cap: 0.35,
+      floor: 0.01,
+      minFit: 60,
+      rebalanceEvery: 20,
+      resolutionLag: 20,
+    });
+    const method = wf.portfolios.find((p) => p.name === s.method)!;
+    expect(s.oosSharpe).toBeCloseTo(method.sharpe, 12);
+    expect(s.currentOosSharpe).toBeCloseTo(wf.portfolios.find((p) => p.name === "current")!.sharpe, 12);
+    expect(s.weights.map((w) => w.suggested)).toEqual(Array.from(method.rebalances.at(-1)!.weights));
+    expect(s.weights.find((w) => w.name === "noisy")!.suggested).toBeLessThan(0.35 + 1e-12);
+  });
+
+  it("suggests nothing when the current weights hold up", () => {
+    expect(buildWeeklyDigest(lopsided(0.01)).suggestion).toBeNull();
+  });
+});
+
+describe("latestOccurrence", () => {
+  const monday13 = { weekday: 1, hour: 13, timezone: "UTC" };
+
+  it("is the scheduled time itself at that time, and the week before just before it", () => {
+    const at = new Date(Date.UTC(2026, 5, 1, 13));
+    expect(latestOccurrence(at, monday13)).toEqual({ at, week: "2026-06-01" });
+    expect(latestOccurrence(new Date(at.getTime() - 1), monday13)).toEqual({ at: new Date(Date.UTC(2026, 4, 25, 13)), week: "2026-05-25" });
+    expect(nextOccurrence(at, monday13)).toEqual({ at: new Date(Date.UTC(2026, 5, 8, 13)), week: "2026-06-08" });
+    expect(previousOccurrence({ at, week: "2026-06-01" }, monday13).week).toBe("2026-05-25");
+  });
+
+  // python: datetime(2026,3,30,13,tzinfo=ZoneInfo("Europe/Paris")).astimezone(timezone.utc) → 11:00; 2026-03-23 → 12:00
+  it("follows daylight saving time in the subscriber's timezone", () => {
+    const paris = { weekday: 1, hour: 13, timezone: "Europe/Paris" };
+    expect(latestOccurrence(new Date(Date.UTC(2026, 2, 30, 11)), paris)).toEqual({ at: new Date(Date.UTC(2026, 2, 30, 11)), week: "2026-03-30" });
+    expect(latestOccurrence(new Date(Date.UTC(2026, 2, 30, 10, 59)), paris)).toEqual({ at: new Date(Date.UTC(2026, 2, 23, 12)), week: "2026-03-23" });
+  });
+
+  it("uses the subscriber's local date as the week: Monday 01:00 in Tokyo is Sunday in UTC", () => {
+    const tokyo = { weekday: 1, hour: 1, timezone: "Asia/Tokyo" };
+    expect(latestOccurrence(new Date(Date.UTC(2026, 4, 31, 16)), tokyo)).toEqual({ at: new Date(Date.UTC(2026, 4, 31, 16)), week: "2026-06-01" });
+  });
+});
+
+describe("zonedInstant", () => {
+  // python zoneinfo: 2026-03-08 02:00 does not exist in New York (→ 03:00 EDT = 07:00 UTC);
+  // 2026-11-01 01:00 happens twice (first, fold=0, is 05:00 UTC).
+  it("moves a time the clocks skip to just after the gap, and picks the first of a repeated time", () => {
+    expect(new Date(zonedInstant(2026, 3, 8, 2, "America/New_York")).toISOString()).toBe("2026-03-08T07:00:00.000Z");
+    expect(new Date(zonedInstant(2026, 11, 1, 1, "America/New_York")).toISOString()).toBe("2026-11-01T05:00:00.000Z");
+    expect(new Date(zonedInstant(2026, 6, 5, 9, "Asia/Tokyo")).toISOString()).toBe("2026-06-05T00:00:00.000Z");
+  });
+});
+
+describe("canonicalTimeZone", () => {
+  it.each([
+    ["europe/paris", "Europe/Paris"],
+    ["UTC", "UTC"],
+    ["America/New_York", "America/New_York"],
+    ["Mars/Olympus_Mons", null],
+    ["", null],
+  ])("maps %s to %s", (input, expected) => {
+    expect(canonicalTimeZone(input)).toBe(expected);
+  });
+});
+
+describe("digestNonce", () => {
+  it("fits Discord's 25-character nonce for any subscription id and is unique per week", () => {
+    expect(digestNonce(Number.MAX_SAFE_INTEGER, "2026-06-01").length).toBeLessThanOrEqual(25);
+    expect(digestNonce(1, "2026-06-01")).not.toBe(digestNonce(1, "2026-06-08"));
+    expect(digestNonce(1, "2026-06-01")).not.toBe(digestNonce(36, "2026-06-01"));
+    expect(digestThreadTitle("2026-11-16")).toBe("Diversification digest — week of 2026-11-16");
+  });
+});
