@@ -18,8 +18,10 @@ for (const [k, n] of [
   [50, 1000],
   [200, 1000],
 ] as const) {
-  const a = benchAnalytics(k, n, k > 100 ? 3 : 7);
-  console.log(`  ${k} models × ${n} rounds: ${a.medianMs.toFixed(1)} ms median, peak RSS ${a.peakRssMb.toFixed(0)} MB${k === 50 ? " (target ≤ 20 ms)" : ""}`);
+  const a = k > 100 ? benchAnalytics(k, n, 5, 3) : benchAnalytics(k, n);
+  console.log(
+    `  ${k} models × ${n} rounds: ${a.medianMs.toFixed(1)} ms median warm${k === 50 ? " (target ≤ 20 ms)" : ""}, first call ${a.firstMs.toFixed(0)} ms, peak RSS ${a.peakRssMb.toFixed(0)} MB`,
+  );
 }
 console.log("");
 
@@ -30,3 +32,36 @@ console.log(
 );
 console.log(`  wall ${digest.seconds.toFixed(2)} s (load ${digest.loadSeconds.toFixed(2)} s, compute ${digest.computeSeconds.toFixed(2)} s), CPU ${digest.cpuSeconds.toFixed(2)} s (target < 10 s)`);
 console.log(`  peak RSS ${digest.peakRssMb.toFixed(0)} MB (target < 300 MB)\n`);
+
+const { benchInteractions, ACK_LIMIT_MS } = await import("./interactions.js");
+const burst = await benchInteractions();
+const ms = (x: number) => `${fmt(x)} ms`;
+console.log(
+  `Interactions (${burst.interactions} at once through the stand-in Discord; bot in its own process; ` +
+    `${fmt(burst.seed.models)} models × ${fmt(burst.seed.rounds)} rounds, 10 per user)`,
+);
+console.log(
+  `  store: ${fmt(burst.seed.scoreRows)} score rows ${burst.seed.cached ? `copied from the cache of an earlier run in ${burst.seed.seconds.toFixed(1)} s` : `written through the score writer in ${burst.seed.seconds.toFixed(1)} s`}`,
+);
+console.log(`  acknowledgement: p50 ${ms(burst.ackMs.p50)}, p99 ${ms(burst.ackMs.p99)}, max ${ms(burst.ackMs.max)} (Discord's limit ${fmt(ACK_LIMIT_MS)} ms)`);
+console.log(`  final reply (${burst.delivered} delivered): p50 ${ms(burst.finalMs.p50)}, p99 ${ms(burst.finalMs.p99)}, max ${ms(burst.finalMs.max)}`);
+for (const [name, l] of Object.entries(burst.finalByCommand)) console.log(`    /${name.padEnd(12)} p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`);
+console.log(
+  `  acknowledged late (refused): ${burst.lateAcks}, no reply within 60 s: ${burst.unanswered}, error replies: ${burst.errorReplies}, ` +
+    `bot error log lines: ${burst.botErrorLines}${burst.lateAcks + burst.unanswered + burst.errorReplies > 0 ? "  ← NOT GOOD ENOUGH" : ""}`,
+);
+for (const line of burst.botErrorSample) console.log(`    ${line.slice(0, 200)}`);
+console.log("");
+
+const { benchSoak } = await import("./soak.js");
+const soak = await benchSoak();
+const mb = (x: number) => `${x.toFixed(0)} MB`;
+console.log(
+  `Soak (${soak.simulatedMinutes} simulated minutes: a score sync every minute, digests every 5, ${soak.commands} commands; ${soak.wallSeconds.toFixed(0)} s wall)`,
+);
+console.log(`  bot RSS : start ${mb(soak.rssMb.start)}, end ${mb(soak.rssMb.end)}, max ${mb(soak.rssMb.max)}, slope ${soak.rssSlopeMbPerHour.toFixed(1)} MB/hour after warm-up`);
+console.log(`  bot heap: start ${mb(soak.heapMb.start)}, end ${mb(soak.heapMb.end)}, max ${mb(soak.heapMb.max)}, slope ${soak.heapSlopeMbPerHour.toFixed(1)} MB/hour (after a full GC)`);
+console.log(`  discord.js REST handlers: ${soak.restHandlers.start} → ${soak.restHandlers.end} (one per interaction token, swept after an hour of real time, which an accelerated run never reaches)`);
+console.log(
+  `  ${soak.syncs} syncs (${soak.syncFailures} with failures), ${soak.digestsSent} digests sent, ${soak.failedCommands} commands failed, ${soak.botErrorLines} bot error log lines\n`,
+);

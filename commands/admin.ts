@@ -56,6 +56,8 @@ const data = new SlashCommandBuilder()
   .addSubcommand((s) => s.setName("backup").setDescription("Copy the database to a timestamped file next to it"));
 
 function requireAdmin(caller: Caller): void {
+  // Discord offers /admin only in servers (setContexts), but that is the client's side; a bot admin in DMs is refused too.
+  if (caller.guildId === null) throw new UserFacingError("/admin works inside a server, not in direct messages.");
   if (!caller.isAdmin) {
     throw new UserFacingError("Only members with Manage Server, or the bot's admins, can use /admin.");
   }

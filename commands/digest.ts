@@ -6,6 +6,7 @@ import { renderServerDigest, renderWeeklyDigest } from "../src/discord/render/di
 import { COLORS, safeName, utc } from "../src/discord/render/format.js";
 import type { MessagePayload } from "../src/discord/render/payload.js";
 import { UserFacingError } from "../src/errors.js";
+import { quoteInput } from "../src/services/quote-input.js";
 import {
   buildDigestFor,
   buildServerDigest,
@@ -75,7 +76,7 @@ function channelTarget(caller: Caller): { kind: DigestKind; guildId: string; cha
 function parseWeekday(raw: string | null, fallback: number): number {
   if (raw === null) return fallback;
   const i = WEEKDAYS.indexOf(raw.trim().toLowerCase() as (typeof WEEKDAYS)[number]);
-  if (i < 0) throw new UserFacingError(`"${raw.slice(0, 20)}" is not a day of the week.`);
+  if (i < 0) throw new UserFacingError(`"${quoteInput(raw, 20)}" is not a day of the week.`);
   return i + 1;
 }
 
@@ -85,7 +86,7 @@ function parseSchedule(options: CommandOptions, existing: Subscription | undefin
   let timezone = base.timezone;
   if (rawZone !== null) {
     const canonical = canonicalTimeZone(rawZone);
-    if (!canonical) throw new UserFacingError(`"${rawZone.slice(0, 64)}" is not a timezone I know. Use an IANA name such as Europe/Paris, America/New_York or UTC.`);
+    if (!canonical) throw new UserFacingError(`"${quoteInput(rawZone, 64)}" is not a timezone I know. Use an IANA name such as Europe/Paris, America/New_York or UTC.`);
     timezone = canonical;
   }
   const hour = options.getInteger("hour") ?? base.hour;

@@ -52,7 +52,24 @@ async function main(): Promise<void> {
   // The scheduler needs the bot (digests post through its REST client; jobs split by shard),
   // and /admin status needs the scheduler: the bot reads the next runs through this holder.
   let scheduler: ReturnType<typeof startScheduler> | null = null;
-  const bot = await startBot(ctx, commands, { nextRuns: () => scheduler?.nextRuns() ?? {} });
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot(ctx, commands, { nextRuns: () => scheduler?.nextRuns() ?? {} });
+  } catch (err) {
+    // A refused token or an unreachable gateway will not fix itself: one clear line, exit once.
+    const code = (err as { code?: string }).code;
+    logger.fatal({ err, code }, "could not log in to Discord");
+    await ctx.close();
+    logger.flush(() => {
+      process.stderr.write(
+        code === "TokenInvalid"
+          ? "modelfolio: Discord refused DISCORD_TOKEN (TokenInvalid); check the bot token.\n"
+          : `modelfolio: could not log in to Discord (${code ?? (err instanceof Error ? err.message : String(err))}).\n`,
+      );
+      process.exit(1);
+    });
+    return;
+  }
   scheduler = startScheduler(ctx, {
     shard: { ids: bot.client.shard?.ids ?? [0], count: bot.client.shard?.count ?? 1 },
     digest: { discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null }) },

@@ -24,6 +24,13 @@ function assertWellFormed(s: RoundSeries, name: string): void {
   }
 }
 
+function sameRounds(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * Listwise alignment: the rounds present (with a finite value) in every series, ascending.
  * `missing: "zero"` instead takes the union of rounds and scores a missing round as 0 —
@@ -79,6 +86,19 @@ export function alignPair(a: RoundSeries, b: RoundSeries): { rounds: number[]; x
  */
 export function alignOuter(series: readonly RoundSeries[]): AlignedSeries {
   series.forEach((s) => assertWellFormed(s, "alignOuter"));
+  if (series.length > 0 && series.every((s) => sameRounds(s.rounds, (series[0] as RoundSeries).rounds))) {
+    // Every series on the same rounds (the usual case): the union is those rounds, no lookups.
+    const rounds = [...(series[0] as RoundSeries).rounds];
+    const columns = series.map((s) => {
+      const col = new Float64Array(rounds.length);
+      for (let t = 0; t < col.length; t++) {
+        const v = s.values[t] as number;
+        col[t] = Number.isFinite(v) ? v : NaN;
+      }
+      return col;
+    });
+    return { rounds, columns };
+  }
   const all = new Set<number>();
   for (const s of series) for (const r of s.rounds) all.add(r);
   const rounds = [...all].sort((a, b) => a - b);
@@ -86,10 +106,10 @@ export function alignOuter(series: readonly RoundSeries[]): AlignedSeries {
   rounds.forEach((r, t) => index.set(r, t));
   const columns = series.map((s) => {
     const col = new Float64Array(rounds.length).fill(NaN);
-    s.rounds.forEach((r, i) => {
+    for (let i = 0; i < s.rounds.length; i++) {
       const v = s.values[i] as number;
-      if (Number.isFinite(v)) col[index.get(r) as number] = v;
-    });
+      if (Number.isFinite(v)) col[index.get(s.rounds[i] as number) as number] = v;
+    }
     return col;
   });
   return { rounds, columns };

@@ -17,10 +17,10 @@
  * The cap must be feasible: k·cap ≥ 1, otherwise every function here throws
  * "cap × models must be at least 1" (we do not silently raise the cap to 1/k).
  */
-import { ledoitWolf } from "./ledoit-wolf.js";
+import { ledoitWolfWithCrossProducts } from "./ledoit-wolf.js";
+import { argsort } from "./dense.js";
 import { hrpWeights } from "./hrp.js";
-import { covarianceMatrix, mean } from "./moments.js";
-import { faceDirection, solveCappedSimplexQp } from "./qp.js";
+import { faceDirection, solveValidatedQp } from "./qp.js";
 
 /** The allocation methods, in the order reports list them. */
 export const ALLOCATION_METHODS = ["equal", "inverseVariance", "minimumVariance", "hrp", "maximumSharpe"] as const;
@@ -77,8 +77,10 @@ const nanWeights = (k: number): Float64Array => new Float64Array(k).fill(NaN);
 
 /**
  * Means, sample covariance (ddof 1) and Ledoit–Wolf shrunk covariance of aligned columns — the
- * {@link AllocationInput} every method needs.
- * @throws "covarianceMatrix requires columns of equal length"
+ * {@link AllocationInput} every method needs. One centring and one cross-product pass serve both
+ * covariances.
+ * @throws "ledoitWolf requires at least one column"
+ * @throws "ledoitWolf requires columns of equal length"
  * @throws "ledoitWolf requires finite values"
  * @example allocationInput([[1, 2, 3, 4], [2, 1, 4, 3]]).shrinkage // => 0.4444444444444444
  */
@@ -89,14 +91,12 @@ export function allocationInput(columns: readonly ArrayLike<number>[]): {
   shrunkCov: Float64Array;
   shrinkage: number;
 } {
-  const lw = ledoitWolf(columns);
-  return {
-    mu: Float64Array.from(columns, (c) => mean(c)),
-    cov: covarianceMatrix(columns, 1),
-    k: columns.length,
-    shrunkCov: lw.cov,
-    shrinkage: lw.shrinkage,
-  };
+  const { estimate, means, gram, n } = ledoitWolfWithCrossProducts(columns);
+  const k = columns.length;
+  const cov = new Float64Array(k * k);
+  if (gram === null) cov.fill(NaN);
+  else for (let i = 0; i < k * k; i++) cov[i] = (gram[i] as number) / (n - 1);
+  return { mu: means, cov, k, shrunkCov: estimate.cov, shrinkage: estimate.shrinkage };
 }
 
 /**
@@ -215,19 +215,22 @@ export function minimumVariance(cov: ArrayLike<number>, k: number, options?: Opt
   if (!allFinite(cov)) return nanWeights(k);
   const groups = interchangeableGroups(cov, k);
   const merged = mergeGroups(cov, k, groups, cap, undefined, options?.start);
-  const z = solveCappedSimplexQp(merged.h, undefined, groups.length, {
-    upper: merged.upper,
-    ...(merged.start === undefined ? {} : { start: merged.start }),
-  }).x;
+  const z = solveValidatedQp(merged.h, new Float64Array(groups.length), groups.length, merged.upper, merged.start).x;
   return splitGroups(z, groups, k);
 }
 
 /** Largest wᵀμ on the capped simplex: fill the highest means up to their caps. */
 function maximumReturn(mu: ArrayLike<number>, upper: ArrayLike<number>): number {
-  const idx = Array.from({ length: mu.length }, (_, i) => i).sort((a, b) => (mu[b] as number) - (mu[a] as number));
+  // Descending by mean, ties in index order: a stable ascending sort of −μ.
+  const negated = new Float64Array(mu.length);
+  const idx = new Int32Array(mu.length);
+  for (let i = 0; i < mu.length; i++) {
+    negated[i] = -(mu[i] as number);
+    idx[i] = i;
+  }
   let left = 1;
   let r = 0;
-  for (const i of idx) {
+  for (const i of argsort(negated, idx)) {
     const take = Math.min(left, upper[i] as number);
     r += take * (mu[i] as number);
     left -= take;
@@ -236,12 +239,18 @@ function maximumReturn(mu: ArrayLike<number>, upper: ArrayLike<number>): number 
   return r;
 }
 
+/** xᵀHx, skipping the terms of zero weights (they add exactly 0; long-only optima are sparse). */
 function quadratic(h: ArrayLike<number>, g: number, x: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < g; i++) {
+    const xi = x[i] as number;
+    if (xi === 0) continue;
     let row = 0;
-    for (let j = 0; j < g; j++) row += (h[i * g + j] as number) * (x[j] as number);
-    s += (x[i] as number) * row;
+    for (let j = 0; j < g; j++) {
+      const xj = x[j] as number;
+      if (xj !== 0) row += (h[i * g + j] as number) * xj;
+    }
+    s += xi * row;
   }
   return s;
 }
@@ -250,6 +259,33 @@ function dotProduct(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
   return s;
+}
+
+/** A point of the capped frontier: w(λ) = argmin ½wᵀΣw − λ·wᵀμ, its variance, return and h(λ). */
+interface FrontierPoint {
+  readonly lambda: number;
+  readonly x: Float64Array;
+  readonly free: Uint8Array;
+  readonly variance: number;
+  readonly ret: number;
+  readonly h: number;
+}
+
+/** w(λ) by the QP warm-started at `start`; `linear` is scratch for the linear term −λμ. */
+function frontierPoint(
+  h: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  upper: Float64Array,
+  g: number,
+  linear: Float64Array,
+  lambda: number,
+  start: ArrayLike<number> | undefined,
+): FrontierPoint {
+  for (let i = 0; i < g; i++) linear[i] = -lambda * (mu[i] as number);
+  const sol = solveValidatedQp(h, linear, g, upper, start);
+  const variance = quadratic(h, g, sol.x);
+  const ret = dotProduct(mu, sol.x);
+  return { lambda, x: sol.x, free: sol.free, variance, ret, h: variance - lambda * ret };
 }
 
 /**
@@ -289,13 +325,6 @@ export function maximumSharpe(
   if (!(maximumReturn(p.mu, p.upper) > 0)) return nanWeights(k);
 
   const linear = new Float64Array(g);
-  const solveAt = (lambda: number, start: ArrayLike<number> | undefined) => {
-    for (let i = 0; i < g; i++) linear[i] = -lambda * (p.mu[i] as number);
-    const sol = solveCappedSimplexQp(p.h, linear, g, { upper: p.upper, ...(start === undefined ? {} : { start }) });
-    const variance = quadratic(p.h, g, sol.x);
-    const ret = dotProduct(p.mu, sol.x);
-    return { lambda, x: sol.x, free: sol.free, variance, ret, h: variance - lambda * ret };
-  };
 
   let maxDiag = 0;
   let maxMu = 0;
@@ -313,7 +342,7 @@ export function maximumSharpe(
   }
   let lo = 0;
   let hi = Infinity;
-  let current = solveAt(guess, p.start);
+  let current = frontierPoint(p.h, p.mu, p.upper, g, linear, guess, p.start);
   for (let iteration = 0; iteration < 300; iteration++) {
     if (Math.abs(current.h) <= 1e-13 * current.variance) break;
     if (current.h > 0) lo = current.lambda;
@@ -323,15 +352,13 @@ export function maximumSharpe(
     if (lo === 0 && hi <= 1e-14 * guess) break;
     // Newton on the current face: there w(λ + Δ) = w + Δ·b and h(λ + Δ) = h − Δ·(wᵀμ − λ·bᵀμ).
     const freeIdx: number[] = [];
-    current.free.forEach((f, i) => {
-      if (f === 1) freeIdx.push(i);
-    });
+    for (let i = 0; i < g; i++) if (current.free[i] === 1) freeIdx.push(i);
     let next = NaN;
     const b = faceDirection(p.h, g, freeIdx, p.mu);
     const slope = current.ret - current.lambda * dotProduct(p.mu, b);
     if (slope > 0) next = current.lambda + current.h / slope;
     if (!(next > lo && next < hi)) next = hi === Infinity ? Math.max(2 * lo, guess) : (lo + hi) / 2;
-    current = solveAt(next, current.x);
+    current = frontierPoint(p.h, p.mu, p.upper, g, linear, next, current.x);
   }
   return splitGroups(current.x, groups, k);
 }
@@ -358,40 +385,70 @@ export function applyBounds(weights: ArrayLike<number>, bounds?: AllocationBound
     const v = weights[i] as number;
     if (!(Number.isFinite(v) && v >= 0)) throw new Error("applyBounds requires finite, non-negative weights");
   }
-  if (k === 0 || !Array.prototype.some.call(weights, (v: number) => v > 0)) {
-    throw new Error("applyBounds requires at least one positive weight");
-  }
+  let positive = 0;
+  for (let i = 0; i < k; i++) if ((weights[i] as number) > 0) positive++;
+  if (positive === 0) throw new Error("applyBounds requires at least one positive weight");
   const { cap, floor } = resolveBounds(bounds, k, "applyBounds");
-  const support: number[] = [];
-  for (let i = 0; i < k; i++) if ((weights[i] as number) > 0) support.push(i);
-  if (support.length * cap < 1 - FEASIBILITY_SLACK) throw new Error(CAP_ERROR);
+  if (positive * cap < 1 - FEASIBILITY_SLACK) throw new Error(CAP_ERROR);
   // Work on weights scaled to a maximum of 1, so tiny (even subnormal) inputs keep their ratios.
   let largest = 0;
   for (let i = 0; i < k; i++) largest = Math.max(largest, weights[i] as number);
-  const scaled = Float64Array.from(weights, (v) => v / largest);
-  for (;;) {
-    const w = capProportionally(scaled, support, cap);
-    let smallest = -1;
-    for (const i of support) {
-      if (smallest < 0 || (w[i] as number) <= (w[smallest] as number)) smallest = i;
+  const scaled = new Float64Array(k);
+  for (let i = 0; i < k; i++) scaled[i] = (weights[i] as number) / largest;
+  const support = new Int32Array(positive);
+  let size = 0;
+  for (let i = 0; i < k; i++) if ((weights[i] as number) > 0) support[size++] = i;
+  const all = capProportionally(scaled, support, size, cap);
+  const minFloor = floor * (1 - 1e-9);
+  let smallest = Infinity;
+  for (let a = 0; a < size; a++) smallest = Math.min(smallest, all[support[a] as number] as number);
+  if (!(smallest < minFloor) || !((positive - 1) * cap >= 1 - FEASIBILITY_SLACK)) return all;
+  // Capping is w = min(cap, t·v) with one t, so it keeps the order of the weights: the one-at-a-time
+  // procedure drops the positive weights in ascending order (the last index among ties first), and
+  // after j drops the smallest weight left is that of dropOrder[j]. Dropping raises t, so "the
+  // smallest is below the floor" holds for the first few j and then never again: the number of
+  // drops is found by bisection over j, with the same capping of the same support (in index
+  // order, so even the rounding is that of dropping one at a time).
+  const dropOrder = Array.from(support).sort((a, b) => (scaled[a] as number) - (scaled[b] as number) || b - a);
+  const rank = new Int32Array(k).fill(-1);
+  for (let r = 0; r < positive; r++) rank[dropOrder[r] as number] = r;
+  let lo = 1; // dropping once is settled above
+  let hi = positive - 1; // one weight left can never be dropped
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    let again = false;
+    if ((positive - mid - 1) * cap >= 1 - FEASIBILITY_SLACK) {
+      const w = capAfterDrops(scaled, rank, mid, support, cap);
+      again = (w[dropOrder[mid] as number] as number) < minFloor;
     }
-    const droppable = (support.length - 1) * cap >= 1 - FEASIBILITY_SLACK;
-    if (!droppable || (w[smallest] as number) >= floor * (1 - 1e-9)) return w;
-    support.splice(support.indexOf(smallest), 1);
+    if (again) lo = mid + 1;
+    else hi = mid;
   }
+  return capAfterDrops(scaled, rank, lo, support, cap);
 }
 
-/** wᵢ = min(cap, t·vᵢ) on `support` with Σw = 1; 0 elsewhere. */
-function capProportionally(v: ArrayLike<number>, support: readonly number[], cap: number): Float64Array {
+/** {@link capProportionally} on the weights whose drop rank is at least `drops` (ascending indices). */
+function capAfterDrops(v: Float64Array, rank: Int32Array, drops: number, support: Int32Array, cap: number): Float64Array {
+  let size = 0;
+  for (let i = 0; i < rank.length; i++) if ((rank[i] as number) >= drops) support[size++] = i;
+  return capProportionally(v, support, size, cap);
+}
+
+/** wᵢ = min(cap, t·vᵢ) on support[0…size) (ascending indices) with Σw = 1; 0 elsewhere. */
+function capProportionally(v: Float64Array, support: Int32Array, size: number, cap: number): Float64Array {
   const w = new Float64Array(v.length);
   const capped = new Uint8Array(v.length);
   let cappedCount = 0;
   for (;;) {
     let rest = 0;
-    for (const i of support) if (capped[i] === 0) rest += v[i] as number;
+    for (let a = 0; a < size; a++) {
+      const i = support[a] as number;
+      if (capped[i] === 0) rest += v[i] as number;
+    }
     const left = 1 - cappedCount * cap;
     let newlyCapped = false;
-    for (const i of support) {
+    for (let a = 0; a < size; a++) {
+      const i = support[a] as number;
       if (capped[i] === 1) {
         w[i] = cap;
         continue;

@@ -1,6 +1,7 @@
 /**
  * Does a model pay when the rest of the portfolio does not? Conditional payout of model i
- * against the rest R₋ᵢ = the other models' weighted portfolio.
+ * against the rest R₋ᵢ = the other models' weighted portfolio — one model (`hedgeValue`) or all
+ * of them in one O(k·n) pass (`hedgeValues`).
  */
 import { mean } from "./moments.js";
 
@@ -77,32 +78,149 @@ export function hedgeValue(
     const col = columns[j] as ArrayLike<number>;
     for (let t = 0; t < n; t++) rest[t] = (rest[t] as number) + w * (col[t] as number);
   }
-  const down: number[] = [];
-  const up: number[] = [];
+  return hedgeAgainstRest(x, rest, n, c, base.mean, new Float64Array(n));
+}
+
+/** The figures of {@link HedgeValue} from model i's scores x and the rest's per-round R₋ᵢ. */
+function hedgeAgainstRest(x: ArrayLike<number>, rest: Float64Array, n: number, c: number, plainMean: number, buffer: Float64Array): HedgeValue {
+  // buffer: the down-round scores fill it from the front, the up-round scores from the back.
+  let nDown = 0;
+  let nUp = 0;
+  const quadrants = { restUpModelBeats: 0, restUpModelLags: 0, restDownModelBeats: 0, restDownModelLags: 0 };
   const amplified = new Float64Array(n);
-  const q = base.quadrants;
   for (let t = 0; t < n; t++) {
     const xt = x[t] as number;
     const rt = rest[t] as number;
     const beats = xt > rt;
     if (rt < 0) {
-      down.push(xt);
+      buffer[nDown++] = xt;
       amplified[t] = c * xt;
-      if (beats) q.restDownModelBeats++;
-      else q.restDownModelLags++;
+      if (beats) quadrants.restDownModelBeats++;
+      else quadrants.restDownModelLags++;
     } else {
-      up.push(xt);
+      nUp++;
+      buffer[n - nUp] = xt;
       amplified[t] = xt;
-      if (beats) q.restUpModelBeats++;
-      else q.restUpModelLags++;
+      if (beats) quadrants.restUpModelBeats++;
+      else quadrants.restUpModelLags++;
     }
   }
+  // The up-round scores sit reversed at the back; put them in round order for the (compensated) mean.
+  buffer.subarray(n - nUp).reverse();
   return {
-    ...base,
-    meanWhenRestDown: mean(down),
-    meanWhenRestUp: mean(up),
-    countDown: down.length,
-    countUp: up.length,
+    quadrants,
+    mean: plainMean,
+    amplification: c,
+    meanWhenRestDown: mean(buffer.subarray(0, nDown)),
+    meanWhenRestUp: mean(buffer.subarray(n - nUp)),
+    countDown: nDown,
+    countUp: nUp,
     amplifiedPayout: mean(amplified),
   };
+}
+
+/** total += w·x and magnitude += |w·x|, round by round. */
+function addWeighted(x: ArrayLike<number>, w: number, total: Float64Array, magnitude: Float64Array): void {
+  for (let t = 0; t < total.length; t++) {
+    const v = w * (x[t] as number);
+    total[t] = (total[t] as number) + v;
+    magnitude[t] = (magnitude[t] as number) + Math.abs(v);
+  }
+}
+
+/**
+ * R₋ᵢ,ₜ = (Sₜ − wᵢ·xᵢₜ) / Σ_{j≠i} wⱼ into `rest`; where it lies within the rounding bound
+ * slack·Σⱼ|wⱼxⱼₜ| / Σ_{j≠i} wⱼ of 0 or of xᵢₜ, summed directly instead, term for term as
+ * {@link hedgeValue} sums it.
+ */
+function restBySubtraction(
+  columns: readonly ArrayLike<number>[],
+  weights: ArrayLike<number>,
+  i: number,
+  restWeight: number,
+  total: Float64Array,
+  magnitude: Float64Array,
+  slack: number,
+  rest: Float64Array,
+): void {
+  const x = columns[i] as ArrayLike<number>;
+  const wi = weights[i] as number;
+  for (let t = 0; t < rest.length; t++) {
+    const xt = x[t] as number;
+    let rt = ((total[t] as number) - wi * xt) / restWeight;
+    const tol = (slack * (magnitude[t] as number)) / restWeight;
+    if (Math.abs(rt) <= tol || Math.abs(xt - rt) <= tol) {
+      rt = 0;
+      for (let j = 0; j < columns.length; j++) {
+        if (j === i) continue;
+        const w = (weights[j] as number) / restWeight;
+        if (w !== 0) rt += w * ((columns[j] as ArrayLike<number>)[t] as number);
+      }
+    }
+    rest[t] = rt;
+  }
+}
+
+/**
+ * {@link hedgeValue} of every model at once: `hedgeValues(columns, weights, options)[i]` equals
+ * `hedgeValue(columns, weights, i, options)` field for field. The whole portfolio Sₜ = Σⱼ wⱼ·xⱼₜ
+ * is summed once and each rest taken by subtraction, R₋ᵢ,ₜ = (Sₜ − wᵢ·xᵢₜ) / Σ_{j≠i} wⱼ, so the
+ * cost is O(k·n) instead of O(k²·n). Where that rounding could flip a comparison (R₋ᵢ,ₜ or
+ * xᵢₜ − R₋ᵢ,ₜ within a rounding bound of 0) the rest is summed directly as hedgeValue sums it,
+ * so the classification is identical, ties included.
+ * @throws "hedgeValues requires one weight per column"
+ * @throws "hedgeValues requires columns of equal length"
+ * @throws "hedgeValues requires finite, non-negative weights"
+ * @throws "hedgeValues requires a finite amplification"
+ * @example hedgeValues([[0.02, -0.01, 0.03], [-0.01, 0.02, 0.01]], [1, 1])[0].meanWhenRestDown // => 0.02
+ */
+export function hedgeValues(
+  columns: readonly ArrayLike<number>[],
+  weights: ArrayLike<number>,
+  options: { readonly amplification?: number } = {},
+): HedgeValue[] {
+  const k = columns.length;
+  if (weights.length !== k) throw new Error("hedgeValues requires one weight per column");
+  const c = options.amplification ?? 2;
+  if (!Number.isFinite(c)) throw new Error("hedgeValues requires a finite amplification");
+  if (k === 0) return [];
+  const n = (columns[0] as ArrayLike<number>).length;
+  for (let j = 0; j < k; j++) {
+    const w = weights[j] as number;
+    if (!Number.isFinite(w) || w < 0) throw new Error("hedgeValues requires finite, non-negative weights");
+    if ((columns[j] as ArrayLike<number>).length !== n) throw new Error("hedgeValues requires columns of equal length");
+  }
+  const total = new Float64Array(n);
+  const magnitude = new Float64Array(n);
+  for (let j = 0; j < k; j++) {
+    const w = weights[j] as number;
+    if (w !== 0) addWeighted(columns[j] as ArrayLike<number>, w, total, magnitude);
+  }
+  // |subtracted − direct| ≤ 2·γ_{k+3}·Σⱼ|wⱼxⱼₜ| / Σ_{j≠i}wⱼ (both are k-term sums); doubled for margin.
+  const slack = 4 * (k + 4) * Number.EPSILON;
+  const rest = new Float64Array(n);
+  const buffer = new Float64Array(n);
+  const out: HedgeValue[] = [];
+  for (let i = 0; i < k; i++) {
+    const x = columns[i] as ArrayLike<number>;
+    let restWeight = 0;
+    for (let j = 0; j < k; j++) if (j !== i) restWeight += weights[j] as number;
+    const plainMean = mean(x);
+    if (!(restWeight > 0)) {
+      out.push({
+        quadrants: { restUpModelBeats: 0, restUpModelLags: 0, restDownModelBeats: 0, restDownModelLags: 0 },
+        mean: plainMean,
+        amplification: c,
+        meanWhenRestDown: NaN,
+        meanWhenRestUp: NaN,
+        countDown: 0,
+        countUp: 0,
+        amplifiedPayout: NaN,
+      });
+      continue;
+    }
+    restBySubtraction(columns, weights, i, restWeight, total, magnitude, slack, rest);
+    out.push(hedgeAgainstRest(x, rest, n, c, plainMean, buffer));
+  }
+  return out;
 }

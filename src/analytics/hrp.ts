@@ -9,6 +9,7 @@
  * 4. recursive bisection of that ordered list into halves (not along the tree), each half's
  *    variance taken at its inverse-variance weights, the split α = 1 − V₁/(V₁ + V₂).
  */
+import { argsort } from "./dense.js";
 
 function assertSquare(m: ArrayLike<number>, k: number, name: string): void {
   if (!Number.isInteger(k) || k < 1 || m.length !== k * k) throw new Error(`${name} requires a k×k matrix`);
@@ -39,10 +40,16 @@ export function hrpDistance(corr: ArrayLike<number>, k: number): Float64Array {
  */
 export function singleLinkage(distance: ArrayLike<number>, k: number): Float64Array {
   assertSquare(distance, k, "singleLinkage");
-  const d = (i: number, j: number): number => (i < j ? distance[i * k + j] : distance[j * k + i]) as number;
   for (let i = 0; i < k; i++) {
-    for (let j = i + 1; j < k; j++) if (!Number.isFinite(d(i, j))) throw new Error("singleLinkage requires finite distances");
+    for (let j = i + 1; j < k; j++) {
+      if (!Number.isFinite(distance[i * k + j])) throw new Error("singleLinkage requires finite distances");
+    }
   }
+  return primLinkage(distance, k);
+}
+
+/** {@link singleLinkage} on a validated matrix whose strict upper triangle holds finite distances. */
+function primLinkage(distance: ArrayLike<number>, k: number): Float64Array {
   const steps = k - 1;
   const from = new Int32Array(steps);
   const to = new Int32Array(steps);
@@ -68,9 +75,12 @@ export function singleLinkage(distance: ArrayLike<number>, k: number): Float64Ar
     height[s] = currentMin;
     x = y;
   }
-  // Stable sort by height (numpy argsort kind="mergesort"); Array.prototype.sort is stable.
-  const order = Array.from({ length: steps }, (_, i) => i).sort((a, b) => (height[a] as number) - (height[b] as number));
-  const parent = Int32Array.from({ length: 2 * k - 1 }, (_, i) => i);
+  // Stable sort by height (numpy argsort kind="mergesort").
+  const edges = new Int32Array(steps);
+  for (let e = 0; e < steps; e++) edges[e] = e;
+  const order = argsort(height, edges);
+  const parent = new Int32Array(2 * k - 1);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
   const size = new Int32Array(2 * k - 1).fill(1);
   const find = (node: number): number => {
     let root = node;
@@ -84,7 +94,8 @@ export function singleLinkage(distance: ArrayLike<number>, k: number): Float64Ar
     return root;
   };
   const z = new Float64Array(steps * 4);
-  order.forEach((e, row) => {
+  for (let row = 0; row < steps; row++) {
+    const e = order[row] as number;
     const a = find(from[e] as number);
     const b = find(to[e] as number);
     const label = k + row;
@@ -95,7 +106,7 @@ export function singleLinkage(distance: ArrayLike<number>, k: number): Float64Ar
     z[row * 4 + 1] = Math.max(a, b);
     z[row * 4 + 2] = height[e] as number;
     z[row * 4 + 3] = size[label];
-  });
+  }
   return z;
 }
 
@@ -123,21 +134,24 @@ export function quasiDiagonalOrder(linkage: ArrayLike<number>, k: number): numbe
   return out;
 }
 
-/** Variance of a cluster held at its inverse-variance weights (PyPortfolioOpt `_get_cluster_var`). */
-function clusterVariance(cov: ArrayLike<number>, k: number, items: readonly number[], w: Float64Array): number {
-  const m = items.length;
+/**
+ * Variance of the cluster items[lo…hi) held at its inverse-variance weights (PyPortfolioOpt
+ * `_get_cluster_var`).
+ */
+function clusterVariance(cov: ArrayLike<number>, k: number, items: Int32Array, lo: number, hi: number, w: Float64Array): number {
+  const m = hi - lo;
   let total = 0;
   for (let a = 0; a < m; a++) {
-    const i = items[a] as number;
+    const i = items[lo + a] as number;
     w[a] = 1 / (cov[i * k + i] as number);
     total += w[a] as number;
   }
   for (let a = 0; a < m; a++) w[a] = (w[a] as number) / total;
   let v = 0;
   for (let a = 0; a < m; a++) {
-    const row = (items[a] as number) * k;
+    const row = (items[lo + a] as number) * k;
     let s = 0;
-    for (let b = 0; b < m; b++) s += (cov[row + (items[b] as number)] as number) * (w[b] as number);
+    for (let b = 0; b < m; b++) s += (cov[row + (items[lo + b] as number)] as number) * (w[b] as number);
     v += (w[a] as number) * s;
   }
   return v;
@@ -156,31 +170,38 @@ export function hrpWeights(cov: ArrayLike<number>, k: number): Float64Array {
   for (let i = 0; i < k * k; i++) if (!Number.isFinite(cov[i])) return new Float64Array(k).fill(NaN);
   for (let i = 0; i < k; i++) if (!((cov[i * k + i] as number) > 0)) return new Float64Array(k).fill(NaN);
   if (k === 1) return Float64Array.of(1);
-  const corr = new Float64Array(k * k);
+  // The distance's strict upper triangle — all that the linkage reads — straight from Σ:
+  // dᵢⱼ = √(clip((1 − ρᵢⱼ)/2, 0, 1)) with ρᵢⱼ = Σᵢⱼ/√(ΣᵢᵢΣⱼⱼ), as hrpDistance of the correlation.
+  const distance = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     const vi = cov[i * k + i] as number;
-    for (let j = 0; j < k; j++) corr[i * k + j] = (cov[i * k + j] as number) / Math.sqrt(vi * (cov[j * k + j] as number));
+    for (let j = i + 1; j < k; j++) {
+      const rho = (cov[i * k + j] as number) / Math.sqrt(vi * (cov[j * k + j] as number));
+      distance[i * k + j] = Math.sqrt(Math.min(1, Math.max(0, (1 - rho) / 2)));
+    }
   }
-  const order = quasiDiagonalOrder(singleLinkage(hrpDistance(corr, k), k), k);
+  const order = Int32Array.from(quasiDiagonalOrder(primLinkage(distance, k), k));
   const w = new Float64Array(k).fill(1);
   const scratch = new Float64Array(k);
-  let clusters: number[][] = [order];
-  while (clusters.length > 0) {
-    // Breadth-first bisection into halves, in the same order as PyPortfolioOpt (same rounding).
-    clusters = clusters.flatMap((c) => {
-      if (c.length <= 1) return [];
-      const half = Math.floor(c.length / 2);
-      return [c.slice(0, half), c.slice(half)];
-    });
-    for (let i = 0; i < clusters.length; i += 2) {
-      const first = clusters[i] as number[];
-      const second = clusters[i + 1] as number[];
-      const v1 = clusterVariance(cov, k, first, scratch);
-      const v2 = clusterVariance(cov, k, second, scratch);
+  // Bisection of the ordered list into halves, breadth-first as PyPortfolioOpt. Clusters are
+  // ranges [lo, hi) of `order`; every weight is multiplied by its ancestors' factors top-down,
+  // whatever the order within a level, so the rounding is PyPortfolioOpt's.
+  let level = [0, k];
+  while (level.length > 0) {
+    const next: number[] = [];
+    for (let c = 0; c < level.length; c += 2) {
+      const lo = level[c] as number;
+      const hi = level[c + 1] as number;
+      if (hi - lo <= 1) continue;
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const v1 = clusterVariance(cov, k, order, lo, mid, scratch);
+      const v2 = clusterVariance(cov, k, order, mid, hi, scratch);
       const alpha = 1 - v1 / (v1 + v2);
-      for (const j of first) w[j] = (w[j] as number) * alpha;
-      for (const j of second) w[j] = (w[j] as number) * (1 - alpha);
+      for (let a = lo; a < mid; a++) w[order[a] as number] = (w[order[a] as number] as number) * alpha;
+      for (let a = mid; a < hi; a++) w[order[a] as number] = (w[order[a] as number] as number) * (1 - alpha);
+      next.push(lo, mid, mid, hi);
     }
+    level = next;
   }
   return w;
 }

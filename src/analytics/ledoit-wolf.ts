@@ -2,6 +2,7 @@
  * Ledoit–Wolf shrinkage of a covariance matrix toward a scaled identity, exactly as
  * scikit-learn's `LedoitWolf().fit(X)` (sklearn.covariance, `ledoit_wolf_shrinkage`).
  */
+import { centreColumns, crossProducts, sumSquaredRowNorms } from "./dense.js";
 import { mean } from "./moments.js";
 
 /** A shrunk covariance (row-major k×k) and the shrinkage intensity δ ∈ [0, 1] that produced it. */
@@ -41,6 +42,11 @@ export function ledoitWolfFromMoments(
   return { cov, shrinkage };
 }
 
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let t = 0; t < values.length; t++) if (!Number.isFinite(values[t])) return false;
+  return true;
+}
+
 /**
  * Ledoit–Wolf shrunk covariance of k equal-length, aligned columns (scikit-learn's LedoitWolf):
  * Σ̂ = (1 − δ)·S + δ·μ·I, with S the population covariance (ddof 0) of the centred data,
@@ -53,36 +59,33 @@ export function ledoitWolfFromMoments(
  * @example ledoitWolf([[1, 2, 3, 4], [2, 1, 4, 3]]).shrinkage // => 0.4444444444444444 (sklearn LedoitWolf().fit(X).shrinkage_)
  */
 export function ledoitWolf(columns: readonly ArrayLike<number>[]): LedoitWolfEstimate {
+  return ledoitWolfWithCrossProducts(columns).estimate;
+}
+
+/**
+ * @internal {@link ledoitWolf} (same checks and messages) that also returns what it computed on
+ * the way — the column means and the cross products G = X̃ᵀX̃ of the centred columns — so a caller
+ * that needs the sample covariance too (G/(n − 1)) pays for the O(n·k²) pass once.
+ * `gram` is null with fewer than two rows.
+ */
+export function ledoitWolfWithCrossProducts(columns: readonly ArrayLike<number>[]): {
+  estimate: LedoitWolfEstimate;
+  means: Float64Array;
+  gram: Float64Array | null;
+  n: number;
+} {
   const k = columns.length;
   if (k === 0) throw new Error("ledoitWolf requires at least one column");
   const n = (columns[0] as ArrayLike<number>).length;
   for (const c of columns) {
     if (c.length !== n) throw new Error("ledoitWolf requires columns of equal length");
-    for (let t = 0; t < n; t++) if (!Number.isFinite(c[t])) throw new Error("ledoitWolf requires finite values");
+    if (!allFinite(c)) throw new Error("ledoitWolf requires finite values");
   }
-  if (n < 2) return { cov: new Float64Array(k * k).fill(NaN), shrinkage: NaN };
-  const centred = columns.map((c) => {
-    const m = mean(c);
-    const d = new Float64Array(n);
-    for (let t = 0; t < n; t++) d[t] = (c[t] as number) - m;
-    return d;
-  });
+  const means = Float64Array.from(columns, (c) => mean(c));
+  if (n < 2) return { estimate: { cov: new Float64Array(k * k).fill(NaN), shrinkage: NaN }, means, gram: null, n };
+  const d = centreColumns(columns, n, means);
+  const gram = crossProducts(d, k, n);
   const emp = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    const a = centred[i] as Float64Array;
-    for (let j = i; j < k; j++) {
-      const b = centred[j] as Float64Array;
-      let s = 0;
-      for (let t = 0; t < n; t++) s += (a[t] as number) * (b[t] as number);
-      emp[i * k + j] = s / n;
-      emp[j * k + i] = s / n;
-    }
-  }
-  let beta = 0;
-  for (let t = 0; t < n; t++) {
-    let q = 0;
-    for (let i = 0; i < k; i++) q += ((centred[i] as Float64Array)[t] as number) ** 2;
-    beta += q * q;
-  }
-  return ledoitWolfFromMoments(emp, k, n, beta);
+  for (let i = 0; i < k * k; i++) emp[i] = (gram[i] as number) / n;
+  return { estimate: ledoitWolfFromMoments(emp, k, n, sumSquaredRowNorms(d, k, n)), means, gram, n };
 }

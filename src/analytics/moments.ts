@@ -5,6 +5,7 @@
  * Policy (house style): programmer errors throw in simple-statistics' wording;
  * statistically undefined results return NaN.
  */
+import { centreColumns, crossProducts } from "./dense.js";
 
 /**
  * Kahan–Babuška (Neumaier) compensated sum.
@@ -99,23 +100,9 @@ export function covarianceMatrix(columns: readonly ArrayLike<number>[], correcti
     if (c.length !== n) throw new Error("covarianceMatrix requires columns of equal length");
   }
   if (n - correction <= 0) return out.fill(NaN);
-  const centred = columns.map((c) => {
-    const m = mean(c);
-    const d = new Float64Array(n);
-    for (let t = 0; t < n; t++) d[t] = (c[t] as number) - m;
-    return d;
-  });
-  for (let i = 0; i < k; i++) {
-    const a = centred[i] as Float64Array;
-    for (let j = i; j < k; j++) {
-      const b = centred[j] as Float64Array;
-      let s = 0;
-      for (let t = 0; t < n; t++) s += (a[t] as number) * (b[t] as number);
-      const v = s / (n - correction);
-      out[i * k + j] = v;
-      out[j * k + i] = v;
-    }
-  }
+  const g = crossProducts(centreColumns(columns, n, Float64Array.from(columns, (c) => mean(c))), k, n);
+  const scale = n - correction;
+  for (let i = 0; i < k * k; i++) out[i] = (g[i] as number) / scale;
   return out;
 }
 

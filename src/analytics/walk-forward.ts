@@ -8,14 +8,15 @@
  * positions). Window length and rebalance spacing count rows of the aligned series.
  *
  * Speed: the fit window only moves forward, so the sums behind the mean, covariance and
- * Ledoit–Wolf estimate are updated row by row (O(k²) per row) instead of recomputed per refit;
- * the optimisers are warm-started from the previous rebalance.
+ * Ledoit–Wolf estimate are updated row by row (O(k²) per row, four rows per sweep) instead of
+ * recomputed per refit; the optimisers are warm-started from the previous rebalance.
  */
 import {
   ALLOCATION_METHODS,
   allocate,
   DEFAULT_CAP,
   DEFAULT_FLOOR,
+  type AllocationInput,
   type AllocationMethod,
 } from "./allocation.js";
 import { maxDrawdown } from "./drawdown.js";
@@ -90,7 +91,8 @@ function positiveInteger(v: number, name: string, min: number): number {
 /**
  * Running sums over a window of rows of shifted data yₜ = xₜ − c, enough for the mean, the
  * covariance and the Ledoit–Wolf shrinkage: Σy, Σyyᵀ, Σ‖y‖², Σ‖y‖⁴ and Σ‖y‖²·y. The shift c only
- * improves rounding; every statistic is shift-invariant.
+ * improves rounding; every statistic is shift-invariant. Rows come packed round-major
+ * (x[t·k + i]), so each update reads one contiguous row.
  */
 class RunningMoments {
   private n = 0;
@@ -100,9 +102,11 @@ class RunningMoments {
   private a = 0;
   private a2 = 0;
   private readonly row: Float64Array;
+  private readonly block: Float64Array;
+  private readonly emp: Float64Array;
 
   constructor(
-    private readonly columns: readonly ArrayLike<number>[],
+    private readonly rows: Float64Array,
     private readonly shift: Float64Array,
     private readonly k: number,
   ) {
@@ -110,36 +114,83 @@ class RunningMoments {
     this.s11 = new Float64Array(k * k);
     this.p = new Float64Array(k);
     this.row = new Float64Array(k);
+    this.block = new Float64Array(4 * k);
+    this.emp = new Float64Array(k * k);
   }
 
-  update(t: number, sign: 1 | -1): void {
-    const { k, row } = this;
+  /** Adds (sign 1) or removes (sign −1) rows [from, to). */
+  update(from: number, to: number, sign: 1 | -1): void {
+    let t = from;
+    // Four rows per sweep of the k×k sums: one load and store of each sum per four products.
+    for (; t + 4 <= to; t += 4) this.updateFour(t, sign);
+    for (; t < to; t++) this.updateOne(t, sign);
+  }
+
+  /** Centres row t into `out` (at offset) and returns ‖y‖². */
+  private load(t: number, out: Float64Array, offset: number): number {
+    const { k, rows, shift } = this;
+    const o = t * k;
     let a = 0;
     for (let i = 0; i < k; i++) {
-      const y = ((this.columns[i] as ArrayLike<number>)[t] as number) - (this.shift[i] as number);
-      row[i] = y;
+      const y = (rows[o + i] as number) - (shift[i] as number);
+      out[offset + i] = y;
       a += y * y;
     }
+    return a;
+  }
+
+  private updateOne(t: number, sign: 1 | -1): void {
+    const { k, row, s1, s11, p } = this;
+    const a = this.load(t, row, 0);
     this.n += sign;
     this.a += sign * a;
     this.a2 += sign * a * a;
     for (let i = 0; i < k; i++) {
       const yi = sign * (row[i] as number);
-      this.s1[i] = (this.s1[i] as number) + yi;
-      this.p[i] = (this.p[i] as number) + a * yi;
-      for (let j = i; j < k; j++) this.s11[i * k + j] = (this.s11[i * k + j] as number) + yi * (row[j] as number);
+      s1[i] = (s1[i] as number) + yi;
+      p[i] = (p[i] as number) + a * yi;
+      const ri = i * k;
+      for (let j = i; j < k; j++) s11[ri + j] = (s11[ri + j] as number) + yi * (row[j] as number);
+    }
+  }
+
+  private updateFour(t: number, sign: 1 | -1): void {
+    const { k, block, s1, s11, p } = this;
+    const a0 = this.load(t, block, 0);
+    const a1 = this.load(t + 1, block, k);
+    const a2 = this.load(t + 2, block, 2 * k);
+    const a3 = this.load(t + 3, block, 3 * k);
+    this.n += 4 * sign;
+    this.a += sign * (a0 + a1 + a2 + a3);
+    this.a2 += sign * (a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3);
+    const k2 = 2 * k;
+    const k3 = 3 * k;
+    for (let i = 0; i < k; i++) {
+      const y0 = sign * (block[i] as number);
+      const y1 = sign * (block[k + i] as number);
+      const y2 = sign * (block[k2 + i] as number);
+      const y3 = sign * (block[k3 + i] as number);
+      s1[i] = (s1[i] as number) + (y0 + y1 + y2 + y3);
+      p[i] = (p[i] as number) + (a0 * y0 + a1 * y1 + a2 * y2 + a3 * y3);
+      const ri = i * k;
+      for (let j = i; j < k; j++) {
+        s11[ri + j] =
+          (s11[ri + j] as number) +
+          (y0 * (block[j] as number) + y1 * (block[k + j] as number) + y2 * (block[k2 + j] as number) + y3 * (block[k3 + j] as number));
+      }
     }
   }
 
   /** Mean (of x), sample covariance (ddof 1) and Ledoit–Wolf covariance of the current window. */
   snapshot(): { mu: Float64Array; cov: Float64Array; shrunkCov: Float64Array } {
-    const { k, n } = this;
-    const m = Float64Array.from(this.s1, (v) => v / n);
-    const emp = new Float64Array(k * k);
+    const { k, n, s11, emp } = this;
+    const m = new Float64Array(k);
+    for (let i = 0; i < k; i++) m[i] = (this.s1[i] as number) / n;
     const cov = new Float64Array(k * k);
     for (let i = 0; i < k; i++) {
+      const mi = m[i] as number;
       for (let j = i; j < k; j++) {
-        const e = (this.s11[i * k + j] as number) / n - (m[i] as number) * (m[j] as number);
+        const e = (s11[i * k + j] as number) / n - mi * (m[j] as number);
         emp[i * k + j] = e;
         emp[j * k + i] = e;
         cov[i * k + j] = (e * n) / (n - 1);
@@ -155,16 +206,14 @@ class RunningMoments {
       pm += (this.p[i] as number) * mi;
       mm += mi * mi;
       let row = 0;
-      for (let j = 0; j < k; j++) {
-        const s = i <= j ? (this.s11[i * k + j] as number) : (this.s11[j * k + i] as number);
-        row += s * (m[j] as number);
-      }
+      for (let j = 0; j < i; j++) row += (s11[j * k + i] as number) * (m[j] as number);
+      for (let j = i; j < k; j++) row += (s11[i * k + j] as number) * (m[j] as number);
       mSm += mi * row;
     }
     const beta = this.a2 - 4 * pm + 4 * mSm + 2 * mm * this.a - 3 * n * mm * mm;
     const shrunkCov = ledoitWolfFromMoments(emp, k, n, beta).cov;
-    const mu = Float64Array.from(m, (v, i) => v + (this.shift[i] as number));
-    return { mu, cov, shrunkCov };
+    for (let i = 0; i < k; i++) m[i] = (m[i] as number) + (this.shift[i] as number);
+    return { mu: m, cov, shrunkCov };
   }
 }
 
@@ -222,10 +271,7 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
   const k = columns.length;
   const n = rounds.length;
   if (k === 0) throw new Error("walkForward requires at least one column");
-  for (const c of columns) {
-    if (c.length !== n) throw new Error("walkForward requires rounds and columns of equal length");
-    for (let t = 0; t < n; t++) if (!Number.isFinite(c[t])) throw new Error("walkForward requires finite values");
-  }
+  const rows = packRows(columns, k, n);
   for (let t = 1; t < n; t++) {
     if (!((rounds[t] as number) > (rounds[t - 1] as number))) throw new Error("walkForward requires strictly ascending rounds");
   }
@@ -233,7 +279,9 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
   const every = positiveInteger(options.rebalanceEvery ?? 20, "rebalanceEvery", 1);
   const lag = positiveInteger(options.resolutionLag ?? 20, "resolutionLag", 1);
   const window = options.fitWindow === undefined ? Infinity : positiveInteger(options.fitWindow, "fitWindow", minFit);
-  const bounds = { cap: options.cap ?? DEFAULT_CAP, floor: options.floor ?? DEFAULT_FLOOR };
+  const cap = options.cap ?? DEFAULT_CAP;
+  const floor = options.floor ?? DEFAULT_FLOOR;
+  const bounds = { cap, floor };
   let current: Float64Array | undefined;
   if (options.currentWeights !== undefined) {
     const cw = options.currentWeights;
@@ -245,7 +293,8 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
       total += v;
     }
     if (!(total > 0)) throw new Error("walkForward requires a positive current weight");
-    current = Float64Array.from({ length: k }, (_, i) => (cw[i] as number) / total);
+    current = new Float64Array(k);
+    for (let i = 0; i < k; i++) current[i] = (cw[i] as number) / total;
   }
   const wanted = new Set<AllocationMethod>(["equal", ...(options.methods ?? ALLOCATION_METHODS)]);
   const methods = ALLOCATION_METHODS.filter((m) => wanted.has(m));
@@ -262,53 +311,83 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
   while (first < n && Math.min(resolvedEnd[first] as number, window) < minFit) first++;
 
   const oosRounds = rounds.slice(first);
-  const held = methods.map(() => undefined as Float64Array | undefined);
-  const returns = methods.map(() => new Float64Array(n - first));
-  const rebalances = methods.map(() => [] as WalkForwardRebalance[]);
+  const held: (Float64Array | undefined)[] = [];
+  const returns: Float64Array[] = [];
+  const rebalances: WalkForwardRebalance[][] = [];
+  for (let m = 0; m < methods.length; m++) {
+    held.push(undefined);
+    returns.push(new Float64Array(n - first));
+    rebalances.push([]);
+  }
+  const currentReturns = new Float64Array(n - first);
   const currentRebalances: WalkForwardRebalance[] = [];
   // Numerical shift for the running sums: the mean of the first minFit rows, which are resolved
   // by the first rebalance — so not even rounding depends on scores not yet known.
-  const shift = Float64Array.from(columns, (c) => mean(Array.prototype.slice.call(c, 0, Math.min(minFit, n)) as number[]));
-  const moments = new RunningMoments(columns, shift, k);
+  const head = new Float64Array(Math.min(minFit, n));
+  const shift = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    for (let t = 0; t < head.length; t++) head[t] = rows[t * k + i] as number;
+    shift[i] = mean(head);
+  }
+  const moments = new RunningMoments(rows, shift, k);
   let lo = 0;
   let hi = 0;
-  for (let t = first; t < n; t++) {
-    if ((t - first) % every === 0) {
-      const end = resolvedEnd[t] as number;
-      const start = Math.max(0, end - window);
-      for (; hi < end; hi++) moments.update(hi, 1);
-      for (; lo < start; lo++) moments.update(lo, -1);
-      const fit = moments.snapshot();
-      const input = { mu: fit.mu, cov: fit.cov, shrunkCov: fit.shrunkCov, k };
-      const info = { round: rounds[t] as number, fitRows: end - start, lastFitRound: rounds[end - 1] as number };
-      methods.forEach((method, m) => {
-        const previous = held[m];
-        let w = allocate(method, input, { ...bounds, ...(previous === undefined ? {} : { start: previous }) });
-        const undefinedFit = Number.isNaN(w[0]);
-        if (undefinedFit) w = previous ?? allocate("equal", input, bounds);
-        held[m] = w;
-        (rebalances[m] as WalkForwardRebalance[]).push({ ...info, weights: w, heldPrevious: undefinedFit });
-      });
-      if (current !== undefined) currentRebalances.push({ ...info, weights: current, heldPrevious: false });
-    }
+  for (let t = first; t < n; t += every) {
+    const end = resolvedEnd[t] as number;
+    const start = Math.max(0, end - window);
+    if (hi < end) moments.update(hi, end, 1);
+    if (lo < start) moments.update(lo, start, -1);
+    hi = Math.max(hi, end);
+    lo = Math.max(lo, start);
+    const fit = moments.snapshot();
+    const input: AllocationInput = { mu: fit.mu, cov: fit.cov, k, shrunkCov: fit.shrunkCov };
+    const round = rounds[t] as number;
+    const lastFitRound = rounds[end - 1] as number;
+    const until = Math.min(n, t + every);
     for (let m = 0; m < methods.length; m++) {
-      const w = held[m] as Float64Array;
-      let r = 0;
-      for (let i = 0; i < k; i++) r += (w[i] as number) * ((columns[i] as ArrayLike<number>)[t] as number);
-      (returns[m] as Float64Array)[t - first] = r;
+      const previous = held[m];
+      const method = methods[m] as AllocationMethod;
+      let w = previous === undefined ? allocate(method, input, bounds) : allocate(method, input, { cap, floor, start: previous });
+      const undefinedFit = Number.isNaN(w[0]);
+      if (undefinedFit) w = previous ?? allocate("equal", input, bounds);
+      held[m] = w;
+      (rebalances[m] as WalkForwardRebalance[]).push({ round, fitRows: end - start, lastFitRound, weights: w, heldPrevious: undefinedFit });
+      heldReturns(rows, k, w, t, until, returns[m] as Float64Array, first);
+    }
+    if (current !== undefined) {
+      currentRebalances.push({ round, fitRows: end - start, lastFitRound, weights: current, heldPrevious: false });
+      heldReturns(rows, k, current, t, until, currentReturns, first);
     }
   }
-  const portfolios = methods.map((method, m) =>
-    summarise(method, returns[m] as Float64Array, rebalances[m] as WalkForwardRebalance[]),
-  );
-  if (current !== undefined) {
-    const r = new Float64Array(n - first);
-    for (let t = first; t < n; t++) {
-      let s = 0;
-      for (let i = 0; i < k; i++) s += (current[i] as number) * ((columns[i] as ArrayLike<number>)[t] as number);
-      r[t - first] = s;
-    }
-    portfolios.push(summarise("current", r, currentRebalances));
+  const portfolios: WalkForwardPortfolio[] = [];
+  for (let m = 0; m < methods.length; m++) {
+    portfolios.push(summarise(methods[m] as AllocationMethod, returns[m] as Float64Array, rebalances[m] as WalkForwardRebalance[]));
   }
+  if (current !== undefined) portfolios.push(summarise("current", currentReturns, currentRebalances));
   return { oosRounds, portfolios };
+}
+
+/** Round-major copy of the columns (x[t·k + i]): every later pass reads one round of all models. */
+function packRows(columns: readonly ArrayLike<number>[], k: number, n: number): Float64Array {
+  const rows = new Float64Array(n * k);
+  for (let i = 0; i < k; i++) {
+    const c = columns[i] as ArrayLike<number>;
+    if (c.length !== n) throw new Error("walkForward requires rounds and columns of equal length");
+    for (let t = 0; t < n; t++) {
+      const v = c[t] as number;
+      if (!Number.isFinite(v)) throw new Error("walkForward requires finite values");
+      rows[t * k + i] = v;
+    }
+  }
+  return rows;
+}
+
+/** out[t − offset] = Σᵢ wᵢ·x[t·k + i] for the rows t ∈ [from, to) the weights are held for. */
+function heldReturns(rows: Float64Array, k: number, w: Float64Array, from: number, to: number, out: Float64Array, offset: number): void {
+  for (let t = from; t < to; t++) {
+    const o = t * k;
+    let r = 0;
+    for (let i = 0; i < k; i++) r += (w[i] as number) * (rows[o + i] as number);
+    out[t - offset] = r;
+  }
 }

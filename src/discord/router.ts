@@ -12,6 +12,7 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
 } from "discord.js";
+import { asStorageError } from "../db/errors.js";
 import { isUserFacing } from "../errors.js";
 import { NumeraiError } from "../numerai/errors.js";
 import type { Logger } from "../logger.js";
@@ -31,7 +32,12 @@ export async function runCommand(command: Command, input: CommandInput, ctx: Bot
     log.info({ ms: Date.now() - started }, "command done");
   } catch (err) {
     let message: string;
-    if (isUserFacing(err)) {
+    const storage = isUserFacing(err) ? undefined : asStorageError(err);
+    if (storage) {
+      // A full or read-only database: a sentence the admin can act on, not an apology.
+      log.error({ err, code: storage.code }, "command stopped: the database refused the write");
+      message = storage.message;
+    } else if (isUserFacing(err)) {
       message = err.message;
       log.info({ reason: err.message }, "command refused");
     } else if (err instanceof NumeraiError) {
@@ -101,29 +107,66 @@ export function toDiscordMessage(p: MessagePayload) {
 /** Commands defer first; if one has not within this time (a slow start), the router defers for it. */
 export const AUTO_DEFER_MS = 1500;
 
+/**
+ * Work after an acknowledgement (database reads, analytics, charts) is synchronous. Each command
+ * gets its own event-loop turn for it, one at a time, so between two of them the loop reads new
+ * interactions and sends their acknowledgements (and no socket sits unread for seconds). Without
+ * this, a burst of 200 commands acknowledged late and lost replies (bench/interactions.ts).
+ */
+const turns: Array<() => void> = [];
+let turnScheduled = false;
+function scheduleTurn(): void {
+  turnScheduled = true;
+  setImmediate(() => {
+    const next = turns.shift();
+    if (next) {
+      next();
+      scheduleTurn();
+    } else turnScheduled = false;
+  });
+}
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    turns.push(resolve);
+    if (!turnScheduled) scheduleTurn();
+  });
+}
+
+/**
+ * Replies are always deferred ephemerally. A public answer (`public:true`) is then posted as a
+ * follow-up, so a refusal found after deferring can still be shown only to the caller: Discord
+ * cannot make a public deferred reply private afterwards.
+ */
 function responderFor(interaction: ChatInputCommandInteraction, state: { deferred: boolean; ephemeral: boolean }): Responder {
   let deferring: Promise<void> | null = null;
+  let publicMessageId: string | null = null;
+  let wantsPublic = false;
   return {
     defer({ ephemeral }) {
+      wantsPublic ||= !ephemeral;
       // One acknowledgement only, even when the router's safety defer races the command's own.
-      deferring ??= interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}).then(() => {
+      deferring ??= interaction.deferReply({ flags: MessageFlags.Ephemeral }).then(() => {
         state.deferred = true;
-        state.ephemeral = ephemeral;
       });
-      return deferring;
+      return deferring.then(nextTurn);
     },
     async edit(payload) {
-      await interaction.editReply(toDiscordMessage(payload));
+      if (!wantsPublic) {
+        await interaction.editReply(toDiscordMessage(payload));
+        return;
+      }
+      if (publicMessageId === null) {
+        // Edit the private placeholder first: the first follow-up would otherwise replace it (and stay private).
+        await interaction.editReply({ content: "Posted in the channel.", embeds: [], files: [], allowedMentions: { parse: [] } });
+        publicMessageId = (await interaction.followUp(toDiscordMessage(payload))).id;
+      } else {
+        await interaction.webhook.editMessage(publicMessageId, toDiscordMessage(payload));
+      }
     },
     async error(payload) {
       if (deferring === null) await this.defer({ ephemeral: true });
       else await deferring;
-      if (state.ephemeral) {
-        await interaction.editReply(toDiscordMessage(payload));
-      } else {
-        await interaction.deleteReply().catch(() => undefined);
-        await interaction.followUp({ ...toDiscordMessage(payload), flags: MessageFlags.Ephemeral });
-      }
+      await interaction.editReply(toDiscordMessage(payload));
     },
     async followUp(payload) {
       await interaction.followUp({ ...toDiscordMessage(payload), ...(payload.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });

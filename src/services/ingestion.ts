@@ -4,9 +4,11 @@ import type { ModelRepository, ModelRow, RegistrationRepository } from "../db/re
 import type { IngestionRunRepository } from "../db/repositories/ingestion-runs.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import type { RoundRecord, ScoreRow, ScoreWriter } from "../db/repositories/scores.js";
+import { asStorageError, StorageError } from "../db/errors.js";
 import { AlreadyRunningError, UserFacingError } from "../errors.js";
 import { CsvSyntaxError, parseCsv } from "./csv.js";
-import { asUserFacing } from "./registrations.js";
+import { asUserFacing, validateModelName } from "./registrations.js";
+import { quoteInput } from "./quote-input.js";
 
 /** What ingestion needs from the Numerai API (the real client satisfies it). */
 export interface ScoreSource {
@@ -112,14 +114,51 @@ export function createIngestionService(deps: IngestionDeps) {
     return fn().finally(() => active.delete(key));
   }
 
-  async function resolveModel(name: string): Promise<ModelRow> {
+  /**
+   * A full, read-only or failing database file leaves as a StorageError (a sentence the admin can
+   * act on), logged here once with `context`. A StorageError was already logged where it was made;
+   * other errors pass through untouched.
+   */
+  function storageFailure(err: unknown, context: Record<string, unknown>, what: string): unknown {
+    if (err instanceof StorageError) return err;
+    const storage = asStorageError(err);
+    if (!storage) return err;
+    log.error({ ...context, err, code: storage.code }, `${what}: the database refused the write`);
+    return storage;
+  }
+
+  async function guardStorage<T>(what: string, context: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw storageFailure(err, context, what);
+    }
+  }
+
+  /** Marks a run failed. Best effort: the failure may be the database refusing every write. */
+  function recordFailure(runId: number, message: string): boolean {
+    try {
+      deps.runs.fail(runId, message, now());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function resolveModel(rawName: string): Promise<ModelRow> {
+    // A name Numerai cannot have is refused here, without asking the API.
+    const name = validateModelName(rawName);
     const known = deps.models.findByName(name);
     if (known && known.source === "numerai") return known;
     const found = await deps.source.lookupModel(name).catch(asUserFacing);
     return deps.models.upsertVerified(found.id, found.name);
   }
 
-  async function backfill(req: BackfillRequest): Promise<BackfillResult> {
+  function backfill(req: BackfillRequest): Promise<BackfillResult> {
+    return guardStorage("backfill", { from: req.from, to: req.to, model: req.modelName }, () => runBackfill(req));
+  }
+
+  async function runBackfill(req: BackfillRequest): Promise<BackfillResult> {
     const { from, to } = req;
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < 1) {
       throw new UserFacingError("Rounds must be whole numbers of 1 or more.");
@@ -188,57 +227,79 @@ export function createIngestionService(deps: IngestionDeps) {
           rowsWritten,
         };
       } catch (err) {
-        deps.runs.fail(runId, errorText(err), now());
-        log.error({ runId, err, cursor }, "backfill failed; run it again with the same arguments to resume");
+        const storage = asStorageError(err);
+        const recorded = recordFailure(runId, errorText(storage ?? err));
+        if (storage) {
+          log.error({ runId, err, code: storage.code, cursor, recorded }, "backfill stopped: the database refused the write; run it again with the same arguments to resume");
+          throw storage;
+        }
+        log.error({ runId, err, cursor, recorded }, "backfill failed; run it again with the same arguments to resume");
         throw err;
       }
     });
   }
 
   async function sync(options: { requestedBy?: string | undefined; onProgress?: (p: Progress) => void } = {}): Promise<SyncResult> {
-    return exclusive("sync", "A score sync", async () => {
-      const targets = deps.registrations.registeredModels().filter((m) => m.source === "numerai");
-      let currentRound: number;
+    return exclusive("sync", "A score sync", () => guardStorage("sync", {}, () => runSync(options)));
+  }
+
+  async function runSync(options: { requestedBy?: string | undefined; onProgress?: (p: Progress) => void }): Promise<SyncResult> {
+    const targets = deps.registrations.registeredModels().filter((m) => m.source === "numerai");
+    let currentRound: number;
+    try {
+      currentRound = await deps.source.currentRound();
+    } catch (err) {
+      // Between rounds the API answers "Current round not open for submissions"; the newest known round will do.
+      const known = deps.reads.latestKnownRound();
+      if (known === null) throw err;
+      log.warn({ err: errorText(err), known }, "current round unavailable; syncing up to the newest known round");
+      currentRound = known;
+    }
+    const runId = deps.runs.start("sync", { currentRound }, targets.length, options.requestedBy ?? null, now()).id;
+    log.info({ runId, models: targets.length, currentRound }, "sync started");
+    const failures: Array<{ model: string; error: string }> = [];
+    let rowsWritten = 0;
+    let unitsDone = 0;
+    let storageStop: { error: StorageError; cause: unknown; model: string } | undefined;
+    for (const model of targets) {
       try {
-        currentRound = await deps.source.currentRound();
+        const unresolved = deps.reads.unresolvedRounds(model.id);
+        const fromRound = Math.max(1, Math.min(currentRound - deps.syncLookbackRounds, unresolved[0] ?? Infinity));
+        const perfs = await deps.source.roundPerformances(model.id, { fromRound, toRound: currentRound });
+        const written = deps.writer.writeBatch(() => {
+          const n = deps.writer.writeRounds(model.id, perfs);
+          deps.runs.advance(runId, { model: model.name }, ++unitsDone, n, now());
+          return n;
+        });
+        rowsWritten += written;
       } catch (err) {
-        // Between rounds the API answers "Current round not open for submissions"; the newest known round will do.
-        const known = deps.reads.latestKnownRound();
-        if (known === null) throw err;
-        log.warn({ err: errorText(err), known }, "current round unavailable; syncing up to the newest known round");
-        currentRound = known;
-      }
-      const runId = deps.runs.start("sync", { currentRound }, targets.length, options.requestedBy ?? null, now()).id;
-      log.info({ runId, models: targets.length, currentRound }, "sync started");
-      const failures: Array<{ model: string; error: string }> = [];
-      let rowsWritten = 0;
-      let unitsDone = 0;
-      for (const model of targets) {
-        try {
-          const unresolved = deps.reads.unresolvedRounds(model.id);
-          const fromRound = Math.max(1, Math.min(currentRound - deps.syncLookbackRounds, unresolved[0] ?? Infinity));
-          const perfs = await deps.source.roundPerformances(model.id, { fromRound, toRound: currentRound });
-          const written = deps.writer.writeBatch(() => {
-            const n = deps.writer.writeRounds(model.id, perfs);
-            deps.runs.advance(runId, { model: model.name }, ++unitsDone, n, now());
-            return n;
-          });
-          rowsWritten += written;
-        } catch (err) {
-          unitsDone++;
-          failures.push({ model: model.name, error: errorText(err) });
-          log.error({ runId, model: model.name, err }, "sync of one model failed; the others go on");
+        const storage = asStorageError(err);
+        if (storage) {
+          // Every later model would hit the same wall: stop, and report it once.
+          storageStop = { error: storage, cause: err, model: model.name };
+          break;
         }
-        options.onProgress?.({ runId, unitsDone, unitsTotal: targets.length, rowsWritten, model: model.name });
+        unitsDone++;
+        failures.push({ model: model.name, error: errorText(err) });
+        log.error({ runId, model: model.name, err }, "sync of one model failed; the others go on");
       }
-      if (failures.length > 0) {
-        deps.runs.fail(runId, failures.map((f) => `${f.model}: ${f.error}`).join("; "), now());
-      } else {
-        deps.runs.succeed(runId, now());
-      }
-      log.info({ runId, rowsWritten, failures: failures.length }, "sync finished");
-      return { runId, currentRound, models: targets.length, rowsWritten, failures };
-    });
+      options.onProgress?.({ runId, unitsDone, unitsTotal: targets.length, rowsWritten, model: model.name });
+    }
+    if (storageStop) {
+      const recorded = recordFailure(runId, storageStop.error.message);
+      log.error(
+        { runId, model: storageStop.model, err: storageStop.cause, code: storageStop.error.code, unitsDone, recorded },
+        "sync stopped: the database refused the write",
+      );
+      throw storageStop.error;
+    }
+    if (failures.length > 0) {
+      deps.runs.fail(runId, failures.map((f) => `${f.model}: ${f.error}`).join("; "), now());
+    } else {
+      deps.runs.succeed(runId, now());
+    }
+    log.info({ runId, rowsWritten, failures: failures.length }, "sync finished");
+    return { runId, currentRound, models: targets.length, rowsWritten, failures };
   }
 
   function importCsv(req: ImportRequest): ImportResult {
@@ -350,21 +411,26 @@ export function createIngestionService(deps: IngestionDeps) {
 
     const params = { fileName: req.fileName ?? null, format, scoreName: req.scoreName ?? null, rows: pending.length };
     const modelNames = [...new Set(pending.map((p) => p.model))].sort();
-    const runId = deps.writer.writeBatch(() => {
-      const run = deps.runs.start("import", params, 1, req.requestedBy ?? null, now());
-      const ids = new Map(modelNames.map((n) => [n, deps.models.ensureImported(n).id]));
-      const rows: ScoreRow[] = pending.map((p) => ({
-        modelId: ids.get(p.model) as string,
-        roundNumber: p.roundNumber,
-        name: p.name,
-        value: p.value,
-        percentile: null,
-      }));
-      const n = deps.writer.writeScoreRows(rows);
-      deps.runs.advance(run.id, null, 1, n, now());
-      deps.runs.succeed(run.id, now());
-      return run.id;
-    });
+    let runId: number;
+    try {
+      runId = deps.writer.writeBatch(() => {
+        const run = deps.runs.start("import", params, 1, req.requestedBy ?? null, now());
+        const ids = new Map(modelNames.map((n) => [n, deps.models.ensureImported(n).id]));
+        const rows: ScoreRow[] = pending.map((p) => ({
+          modelId: ids.get(p.model) as string,
+          roundNumber: p.roundNumber,
+          name: p.name,
+          value: p.value,
+          percentile: null,
+        }));
+        const n = deps.writer.writeScoreRows(rows);
+        deps.runs.advance(run.id, null, 1, n, now());
+        deps.runs.succeed(run.id, now());
+        return run.id;
+      });
+    } catch (err) {
+      throw storageFailure(err, { fileName: req.fileName, rows: pending.length }, "import");
+    }
     let first = Infinity;
     let last = -Infinity;
     for (const p of pending) {
@@ -383,7 +449,11 @@ export function createIngestionService(deps: IngestionDeps) {
   }
 
   /** A newly registered model's whole history, in one transaction (the API returns all rounds when no range is given). */
-  async function fetchModelHistory(modelId: string, requestedBy?: string): Promise<{ rounds: number; rowsWritten: number }> {
+  function fetchModelHistory(modelId: string, requestedBy?: string): Promise<{ rounds: number; rowsWritten: number }> {
+    return guardStorage("model history", { modelId }, () => runFetchModelHistory(modelId, requestedBy));
+  }
+
+  async function runFetchModelHistory(modelId: string, requestedBy?: string): Promise<{ rounds: number; rowsWritten: number }> {
     const model = deps.models.findById(modelId);
     if (!model) throw new UserFacingError("That model is not in the store.");
     const perfs = await deps.source.roundPerformances(model.id);
@@ -408,5 +478,5 @@ function errorText(err: unknown): string {
 }
 
 function clip(s: string, n = 40): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
+  return quoteInput(s, n);
 }

@@ -8,7 +8,7 @@ import { prune as pruneModels } from "../analytics/prune.js";
 import { walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
 import { pairwiseCorrelation } from "../analytics/correlation.js";
 import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from "../analytics/effective-bets.js";
-import { hedgeValue, type HedgeValue } from "../analytics/hedge.js";
+import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
 import { correlationFromCovariance } from "../analytics/moments.js";
 import {
   leaveOneOutSharpe,
@@ -25,6 +25,7 @@ import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRep
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
 import { buildSeries, parseScoreChoice, type BuiltSeries, type RoundWindow } from "./series.js";
+import { quoteInput } from "./quote-input.js";
 
 export interface PortfolioDeps {
   readonly models: ModelRepository;
@@ -256,9 +257,10 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const gradient = sharpeGradient(d.mu, d.cov, d.k, w);
       const loo = leaveOneOutSharpe(d.mu, d.cov, d.k, w);
       const shares = riskShares(d.cov, d.k, w);
+      const hedges = hedgeValues(d.aligned.columns, w, opts.amplification !== undefined ? { amplification: opts.amplification } : {});
       const rows = d.names.map((name, i) => {
         const column = d.aligned.columns[i] as Float64Array;
-        const hedge: HedgeValue = hedgeValue(d.aligned.columns, w, i, opts.amplification !== undefined ? { amplification: opts.amplification } : {});
+        const hedge = hedges[i] as HedgeValue;
         return {
           name,
           weight: w[i] as number,
@@ -283,10 +285,11 @@ export function createPortfolioService(deps: PortfolioDeps) {
 
     hedge(sel: Selection, opts: AnalysisOptions & { amplification?: number }) {
       const d = listwise(sel, opts);
+      const hedges = hedgeValues(d.aligned.columns, d.weights.values, opts.amplification !== undefined ? { amplification: opts.amplification } : {});
       return {
         rows: d.names.map((name, i) => ({
           name,
-          ...hedgeValue(d.aligned.columns, d.weights.values, i, opts.amplification !== undefined ? { amplification: opts.amplification } : {}),
+          ...(hedges[i] as HedgeValue),
         })),
         weightSource: d.weights.source,
         commonRounds: d.aligned.rounds.length,
@@ -302,7 +305,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
     allocate(sel: Selection, opts: AnalysisOptions & { method?: string | undefined; cap?: number; floor?: number }) {
       const raw = (opts.method ?? "all").trim().toLowerCase();
       if (raw !== "all" && !(raw in ALLOCATION_METHOD_NAMES)) {
-        throw new UserFacingError(`Unknown method "${raw.slice(0, 30)}". Use one of: all, ${Object.keys(ALLOCATION_METHOD_NAMES).join(", ")}.`);
+        throw new UserFacingError(`Unknown method "${quoteInput(raw, 30)}". Use one of: all, ${Object.keys(ALLOCATION_METHOD_NAMES).join(", ")}.`);
       }
       const methods: AllocationMethod[] = raw === "all" ? Object.values(ALLOCATION_METHOD_NAMES) : [ALLOCATION_METHOD_NAMES[raw] as AllocationMethod];
       const cap = opts.cap ?? DEFAULT_CAP;
@@ -417,9 +420,13 @@ export function createPortfolioService(deps: PortfolioDeps) {
 
     /** Each model over its own observed rounds, with its cumulative score for a chart. */
     performance(sel: Selection, opts: AnalysisOptions & { model?: string | undefined; periodsPerYear?: number }) {
+      const wanted = opts.model?.trim().toLowerCase();
+      // Checked before any series is read, so a wrong name is refused cheaply.
+      if (wanted && !selectModels(sel, 1).some((m) => m.name === wanted)) {
+        throw new UserFacingError(`You have no model called ${quoteInput(wanted)}.`);
+      }
       const built = read(sel, opts, 1);
-      const idx = opts.model ? built.models.findIndex((m) => m.name === opts.model?.trim().toLowerCase()) : -1;
-      if (opts.model && idx < 0) throw new UserFacingError(`You have no model called ${opts.model.trim().toLowerCase()}.`);
+      const idx = wanted ? built.models.findIndex((m) => m.name === wanted) : -1;
       const picked = idx >= 0 ? [idx] : built.models.map((_, i) => i);
       const rows = picked.map((i) => {
         const s = built.series[i] as { rounds: readonly number[]; values: readonly number[] };

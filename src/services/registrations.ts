@@ -7,6 +7,7 @@ import type {
 } from "../db/repositories/models.js";
 import { UserFacingError } from "../errors.js";
 import { UnknownModelError } from "../numerai/errors.js";
+import { quoteInput } from "./quote-input.js";
 
 export interface ModelLookup {
   lookupModel(name: string): Promise<{ id: string; name: string }>;
@@ -30,7 +31,7 @@ export function validateModelName(raw: string): string {
   const name = raw.trim();
   if (!MODEL_NAME.test(name)) {
     throw new UserFacingError(
-      `"${name.length > 40 ? `${name.slice(0, 40)}…` : name}" is not a Numerai model name (letters, digits and _ only, at most 64).`,
+      `"${quoteInput(name)}" is not a Numerai model name (letters, digits and _ only, at most 64).`,
     );
   }
   return name.toLowerCase();

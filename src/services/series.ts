@@ -3,6 +3,7 @@ import { clippedPayout, combinedScore, payoutRuleFor } from "../analytics/payout
 import type { ModelRow } from "../db/repositories/models.js";
 import type { RoundFactRow, ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
+import { quoteInput } from "./quote-input.js";
 
 /**
  * What to analyse, per model per round:
@@ -36,7 +37,7 @@ export function parseScoreChoice(raw: string | undefined | null): ScoreChoice {
   const v = (raw ?? "").trim().toLowerCase();
   if (v === "" || v === "score") return { kind: "score" };
   if (v === "payout") return { kind: "payout" };
-  if (!/^[a-z][a-z0-9_]{0,63}$/.test(v)) throw new UserFacingError(`"${v.slice(0, 40)}" is not a score name.`);
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(v)) throw new UserFacingError(`"${quoteInput(v)}" is not a score name.`);
   return { kind: "stored", name: v };
 }
 

@@ -261,6 +261,63 @@ describe("applyBounds", () => {
     );
   });
 
+  it("gives exactly the result of dropping below-floor weights one at a time (the documented procedure)", () => {
+    // The procedure as documented, literally: cap, drop the smallest (last index among ties) if
+    // below the floor and droppable, re-cap from the original weights, repeat.
+    function oneAtATime(weights: readonly number[], cap: number, floor: number): Float64Array {
+      const k = weights.length;
+      const largest = Math.max(...weights);
+      const v = weights.map((x) => x / largest);
+      const support = weights.flatMap((x, i) => (x > 0 ? [i] : []));
+      for (;;) {
+        const w = new Float64Array(k);
+        const capped = new Uint8Array(k);
+        let cappedCount = 0;
+        for (let again = true; again; ) {
+          again = false;
+          let rest = 0;
+          for (const i of support) if (capped[i] === 0) rest += v[i] as number;
+          const left = 1 - cappedCount * cap;
+          for (const i of support) {
+            if (capped[i] === 1) {
+              w[i] = cap;
+              continue;
+            }
+            const wi = rest > 0 ? (left * (v[i] as number)) / rest : 0;
+            if (wi > cap) {
+              capped[i] = 1;
+              cappedCount++;
+              again = true;
+            }
+            w[i] = wi;
+          }
+        }
+        let smallest = -1;
+        for (const i of support) if (smallest < 0 || (w[i] as number) <= (w[smallest] as number)) smallest = i;
+        if ((support.length - 1) * cap < 1 - 1e-12 || (w[smallest] as number) >= floor * (1 - 1e-9)) return w;
+        support.splice(support.indexOf(smallest), 1);
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), fc.constantFrom(0.01, 0.02, 0.05, 1), fc.double({ min: 1e-6, max: 10, noNaN: true })), {
+          minLength: 1,
+          maxLength: 80,
+        }),
+        fc.double({ min: 0.02, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
+        (raw, capRaw, floorRaw) => {
+          const positives = raw.filter((v) => v > 0).length;
+          const cap = Math.max(capRaw, 1 / Math.max(1, positives));
+          const floor = Math.min(floorRaw, cap);
+          if (positives === 0 || positives * cap < 1 - 1e-12) return;
+          expect(applyBounds(raw, { cap, floor })).toEqual(oneAtATime(raw, cap, floor));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it("passes NaN weights (an undefined method result) through as NaN", () => {
     expect(Array.from(applyBounds([NaN, 0.5])).every(Number.isNaN)).toBe(true);
   });

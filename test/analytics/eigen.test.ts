@@ -112,6 +112,65 @@ describe("symmetricEigen", () => {
   });
 });
 
+// Above 8×8 the decomposition is Householder + QL; the 200×200 numpy case above covers accuracy,
+// these cover the structured cases on that path.
+describe("symmetricEigen (Householder + QL, k > 8)", () => {
+  it("returns an orthonormal basis for the 12×12 identity", () => {
+    const k = 12;
+    const id = Float64Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0));
+    const { values, vectors } = symmetricEigen(id, k);
+    expect(Array.from(values)).toEqual(new Array(k).fill(1));
+    expect(residuals(id, k, values, vectors).orth).toBeLessThan(1e-15);
+  });
+
+  it("handles a singular matrix (16×16 all-ones: eigenvalues 16, 0, …, 0)", () => {
+    const k = 16;
+    const ones = new Float64Array(k * k).fill(1);
+    const { values, vectors } = symmetricEigen(ones, k);
+    expectClose(values[0] as number, 16, 1e-14);
+    for (let j = 1; j < k; j++) expect(Math.abs(values[j] as number)).toBeLessThan(1e-13);
+    const { eig, orth } = residuals(ones, k, values, vectors);
+    expect(eig).toBeLessThan(1e-14);
+    expect(orth).toBeLessThan(1e-14);
+  });
+
+  it("keeps a diagonal matrix's eigenvalues exact, in descending order", () => {
+    const k = 10;
+    const diag = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) diag[i * k + i] = ((i * 7) % k) - 3;
+    expect(Array.from(symmetricEigen(diag, k).values)).toEqual([6, 5, 4, 3, 2, 1, 0, -1, -2, -3]);
+  });
+
+  it("decomposes an indefinite 30×30 matrix with small residuals", () => {
+    const k = 30;
+    const a = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j <= i; j++) {
+        const v = Math.sin(i * 31 + j * 17) / (1 + Math.abs(i - j));
+        a[i * k + j] = v;
+        a[j * k + i] = v;
+      }
+    }
+    const { values, vectors } = symmetricEigen(a, k);
+    for (let j = 1; j < k; j++) expect(values[j]).toBeLessThanOrEqual(values[j - 1] as number);
+    const { eig, orth } = residuals(a, k, values, vectors);
+    expect(eig).toBeLessThan(1e-14);
+    expect(orth).toBeLessThan(1e-14);
+  });
+
+  it("agrees with Jacobi across the size switch: the trace and Frobenius norm are kept at k = 9", () => {
+    const k = 9;
+    const a = bigMatrix(k, 4, 11, -50, 50);
+    const { values } = symmetricEigen(a, k);
+    let trace = 0;
+    let frobenius = 0;
+    for (let i = 0; i < k; i++) trace += a[i * k + i] as number;
+    for (let i = 0; i < k * k; i++) frobenius += (a[i] as number) ** 2;
+    expectClose(Array.from(values).reduce((x, y) => x + y, 0), trace, 1e-13);
+    expectClose(Array.from(values).reduce((x, y) => x + y * y, 0), frobenius, 1e-13);
+  });
+});
+
 describe("symmetricEigenProjection", () => {
   it("projects a vector on the eigenvectors (doc example)", () => {
     const { values, projection } = symmetricEigenProjection(Float64Array.of(2, 1, 1, 2), 2, [1, 1]);
@@ -125,6 +184,20 @@ describe("symmetricEigenProjection", () => {
     const k = big.k;
     const a = bigMatrix(k, big.m, big.seed, big.lo, big.hi);
     const x = Float64Array.from({ length: k }, (_, i) => Math.sin(i + 1));
+    const full = symmetricEigen(a, k);
+    const { values, projection } = symmetricEigenProjection(a, k, x);
+    expect(Array.from(values)).toEqual(Array.from(full.values));
+    const expected = Array.from({ length: k }, (_, j) => {
+      let s = 0;
+      for (let r = 0; r < k; r++) s += (full.vectors[r * k + j] as number) * (x[r] as number);
+      return Math.abs(s);
+    });
+    expectAllClose(Array.from(projection, Math.abs), expected, 1e-12, "|Eᵀx|");
+  });
+
+  it.each([3, 8, 9, 12])("equals Eᵀx from symmetricEigen up to sign at k = %i (both sides of the Jacobi/QL switch)", (k) => {
+    const a = bigMatrix(k, k + 2, 5, -20, 20);
+    const x = Float64Array.from({ length: k }, (_, i) => Math.cos(i + 0.5));
     const full = symmetricEigen(a, k);
     const { values, projection } = symmetricEigenProjection(a, k, x);
     expect(Array.from(values)).toEqual(Array.from(full.values));

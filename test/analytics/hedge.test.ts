@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { alignByRound } from "../../src/analytics/align.js";
 import type { HedgeValue } from "../../src/analytics/hedge.js";
-import { hedgeValue } from "../../src/analytics/hedge.js";
+import { hedgeValue, hedgeValues } from "../../src/analytics/hedge.js";
 import type { HedgeRef } from "./reference.js";
 import { HAS_REAL_DATA, expectClose, num, realScoreSeries, reference } from "./reference.js";
 
@@ -85,6 +85,62 @@ describe("hedgeValue", () => {
   });
 });
 
+describe("hedgeValues", () => {
+  it("gives every model's hedge value at once (doc example)", () => {
+    const all = hedgeValues([[0.02, -0.01, 0.03], [-0.01, 0.02, 0.01]], [1, 1]);
+    expect(all[0]!.meanWhenRestDown).toBe(0.02);
+    expect(all).toEqual([0, 1].map((i) => hedgeValue([[0.02, -0.01, 0.03], [-0.01, 0.02, 0.01]], [1, 1], i)));
+  });
+
+  it.each([
+    ["reference weights", (): readonly number[] => reference().portfolio.weights],
+    ["equal weights", (): readonly number[] => [1, 1, 1, 1]],
+    ["a zero weight", (): readonly number[] => [0.5, 0, 0.3, 0.2]],
+  ])("equals hedgeValue for every model, field for field (%s, c = 2 and c = 3)", (_label, weights) => {
+    const columns = syntheticColumns();
+    const w = weights();
+    expect(hedgeValues(columns, w)).toEqual(columns.map((_c, i) => hedgeValue(columns, w, i)));
+    expect(hedgeValues(columns, w, { amplification: 3 })).toEqual(columns.map((_c, i) => hedgeValue(columns, w, i, { amplification: 3 })));
+  });
+
+  it("classifies ties and a rest of exactly 0 as hedgeValue does, though the subtraction would round them", () => {
+    // 0.1 + 0.2 − 0.1 is 0.20000000000000004 in binary: only the direct sum gives the exact tie.
+    const columns = [
+      [0.1, 0.3, -0.1, 0],
+      [0.2, 0.1, 0.1, 0.1],
+      [0.2, -0.1, 0, -0.1],
+    ];
+    for (const w of [[1, 1, 1], [0.1, 0.7, 0.2], [3, 1, 1]]) {
+      expect(hedgeValues(columns, w)).toEqual(columns.map((_c, i) => hedgeValue(columns, w, i)));
+    }
+  });
+
+  it("equals hedgeValue on a 60-model portfolio with many exact ties", () => {
+    // Scores on a coarse grid make R₋ᵢ = 0 and xᵢ = R₋ᵢ frequent.
+    const columns = Array.from({ length: 60 }, (_m, m) => Array.from({ length: 120 }, (_t, t) => ((((m * 7 + t * 13) % 5) - 2) / 100)));
+    const w = columns.map((_c, m) => 1 + (m % 3));
+    expect(hedgeValues(columns, w)).toEqual(columns.map((_c, i) => hedgeValue(columns, w, i)));
+  });
+
+  it("returns NaN means and zero counts when the rest is empty or weightless", () => {
+    const [single] = hedgeValues([[0.01, -0.02]], [1]);
+    expect(single).toEqual(hedgeValue([[0.01, -0.02]], [1], 0));
+    expect(single!.amplifiedPayout).toBeNaN();
+    expect(hedgeValues([[0.01], [0.02]], [1, 0])[0]!.meanWhenRestUp).toBeNaN();
+  });
+
+  it("returns an empty list for no models", () => {
+    expect(hedgeValues([], [])).toEqual([]);
+  });
+
+  it("rejects malformed input, naming itself", () => {
+    expect(() => hedgeValues([[0.01]], [1, 1])).toThrow("hedgeValues requires one weight per column");
+    expect(() => hedgeValues([[0.01], [0.02]], [1, -1])).toThrow("hedgeValues requires finite, non-negative weights");
+    expect(() => hedgeValues([[0.01], [0.02, 0.03]], [1, 1])).toThrow("hedgeValues requires columns of equal length");
+    expect(() => hedgeValues([[0.01]], [1], { amplification: NaN })).toThrow("hedgeValues requires a finite amplification");
+  });
+});
+
 describe.skipIf(!HAS_REAL_DATA)("hedgeValue on real Numerai scores (skipped: ../shared/data/vladthestaker absent)", () => {
   it("matches numpy for every model of an equal-weight 9-model portfolio", () => {
     const real = reference().real;
@@ -93,5 +149,12 @@ describe.skipIf(!HAS_REAL_DATA)("hedgeValue on real Numerai scores (skipped: ../
       expectHedge(hedgeValue(columns, real.portfolio.weights, i), real.portfolio.hedge[i]!, m);
       expectHedge(hedgeValue(columns, real.portfolio.weights, i, { amplification: 3 }), real.portfolio.hedgeAmplification3[i]!, m);
     });
+  });
+
+  it("hedgeValues matches numpy for every model of the same portfolio", () => {
+    const real = reference().real;
+    const { columns } = alignByRound(realScoreSeries(real.models, real.corrMultiplier, real.mmcMultiplier));
+    const all = hedgeValues(columns, real.portfolio.weights);
+    real.models.forEach((m, i) => expectHedge(all[i]!, real.portfolio.hedge[i]!, m));
   });
 });

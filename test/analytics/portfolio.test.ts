@@ -12,7 +12,7 @@ import {
   sharpeGradient,
 } from "../../src/analytics/portfolio.js";
 import type { PortfolioRef } from "./reference.js";
-import { HAS_REAL_DATA, expectAllClose, expectClose, realScoreSeries, reference } from "./reference.js";
+import { HAS_REAL_DATA, bigMatrix, expectAllClose, expectClose, realScoreSeries, reference } from "./reference.js";
 
 const MU = [0.01, 0.02];
 const COV = [0.0004, 0, 0, 0.0009];
@@ -152,6 +152,28 @@ describe("leaveOneOutSharpe", () => {
 
   it("returns NaN for N = 1", () => {
     expect(Array.from(leaveOneOutSharpe([0.01], [0.0004], 1, [1]))).toEqual([NaN]);
+  });
+
+  it("equals SR(w) − SR(w with wᵢ = 0) computed directly, also when the rest is nearly riskless", () => {
+    // The rest's moments come by subtraction unless that would cancel; a dominant model (the
+    // last case) leaves a tiny rest, which must take the direct route.
+    const k = 40;
+    const a = bigMatrix(k, 60, 3, -100, 100);
+    const mu = Array.from({ length: k }, (_, i) => 0.001 * ((i % 7) - 2));
+    const cases: number[][] = [
+      Array.from({ length: k }, () => 1 / k),
+      Array.from({ length: k }, (_, i) => 1 + (i % 5)),
+      // One dominant model: removing it leaves a rest whose variance cancels by subtraction.
+      ...[0, 1, 2, 3, 4, 5].flatMap((d) => [1e4, 1e6].map((big) => Array.from({ length: k }, (_, i) => (i === d ? big : 1 / big)))),
+    ];
+    for (const w of cases) {
+      const full = portfolioSharpe(mu, a, k, w);
+      const loo = leaveOneOutSharpe(mu, a, k, w);
+      for (let i = 0; i < k; i++) {
+        const rest = w.map((v, j) => (j === i ? 0 : v));
+        expectClose(loo[i] as number, full - portfolioSharpe(mu, a, k, rest), 1e-10, `model ${i}`, Math.max(1, Math.abs(full)));
+      }
+    }
   });
 
   it("returns NaN for a model whose removal leaves no weight", () => {

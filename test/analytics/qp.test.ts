@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { projectOntoCappedSimplex, solveCappedSimplexQp } from "../../src/analytics/qp.js";
+import { parkMillerInts } from "./reference.js";
 
 /** Random symmetric PSD matrix AᵀA with A r×k (r < k gives a singular matrix). */
 function psd(k: number, r: number, entries: readonly number[]): Float64Array {
@@ -125,6 +126,34 @@ describe("solveCappedSimplexQp", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  // The working set's factor is updated as variables leave and enter; these sizes make a cold
+  // start drop dozens of variables and, on the singular ones, cross from regularised to plain faces.
+  it.each([
+    [60, 80],
+    [60, 12],
+    [120, 150],
+  ])("satisfies the KKT conditions and reaches the same optimum warm or cold for k = %i, rank %i", (k, rank) => {
+    const entries = Array.from(parkMillerInts(k * rank, 7 + k + rank, -1000, 1000), (v) => v / 1000);
+    const h = psd(k, rank, entries);
+    const c = Array.from({ length: k }, (_, i) => 0.05 * Math.sin(i));
+    for (const u of [0.35, 0.1, 1]) {
+      const scale = Math.max(1, ...Array.from({ length: k }, (_, i) => Math.abs(h[i * k + i] as number)));
+      const cold = solveCappedSimplexQp(h, c, k, { upper: u }).x;
+      expect(cold.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      expect(kktGap(h, c, cold, u)).toBeLessThanOrEqual(1e-9 * scale);
+      const start = Array.from({ length: k }, (_, i) => (i % 3 === 0 ? 1 : 0));
+      const warm = solveCappedSimplexQp(h, c, k, { upper: u, start }).x;
+      expect(kktGap(h, c, warm, u)).toBeLessThanOrEqual(1e-9 * scale);
+      expect(Math.abs(objective(h, c, warm) - objective(h, c, cold))).toBeLessThanOrEqual(1e-12 * scale);
+    }
+  });
+
+  it("returns Σx = 1 when the bounds sum to 1 within the 1e-12 slack (x = u, rounded onto the simplex)", () => {
+    // fast-check found this: 7 × (1/7 + 7.14e-14) = 1 + 5e-13.
+    const { x } = solveCappedSimplexQp(new Float64Array(49), undefined, 7, { upper: 1 / 7 + 7.142897384682101e-14 });
+    expect(x.reduce((a, b) => a + b, 0)).toBe(1);
   });
 
   it("keeps a variable with upper bound 0 at 0", () => {

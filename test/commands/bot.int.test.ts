@@ -79,10 +79,20 @@ describe("analysis commands", () => {
     expect(png?.bytes.subarray(1, 4).toString()).toBe("PNG");
   });
 
-  it("answers in public when asked with public:true", async () => {
+  it("answers in public when asked with public:true, as a follow-up after a private acknowledgement", async () => {
     const handle = run({ name: "contribution", options: { public: true }, user: USER });
-    expect((await callback(handle)).data?.flags ?? 0).toBe(0);
-    expect(await finalText(handle)).toMatch(/Sharpe/);
+    expect((await callback(handle)).data?.flags).toBe(MessageFlags.Ephemeral);
+    const follow = await handle.awaitCall((c) => c.kind === "followup", 15_000);
+    expect(((follow.call.json as Json).data?.flags ?? (follow.call.json as { flags?: number }).flags ?? 0) & MessageFlags.Ephemeral).toBe(0);
+    expect(JSON.stringify(follow.call.json)).toMatch(/Sharpe/);
+    expect(handle.followUps[0]?.ephemeral).toBe(false);
+  });
+
+  it("keeps a refusal private even when public:true was asked", async () => {
+    const handle = run({ name: "correlation", options: { public: true, score: "nonsense_score" }, user: USER });
+    expect(await finalText(handle)).toMatch(/No score called nonsense_score/);
+    expect(handle.original?.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(handle.followUps).toHaveLength(0);
   });
 
   it("gives one clear ephemeral sentence for a score name that does not exist", async () => {

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDigestRepository } from "../../src/db/repositories/digests.js";
+import { buildDigestFor, buildWeeklyDigest, createDigestLoader } from "../../src/services/digest.js";
+import { buildSeries } from "../../src/services/series.js";
+import { ALICE, BOB, CAROL, DAVE, MONDAY, TOURNAMENT, makeDigestWorld, type DigestWorld } from "../jobs/digest-fixtures.js";
+
+let world: DigestWorld;
+
+beforeAll(() => {
+  world = makeDigestWorld();
+  const { registrations, models, settings } = world.services.repos;
+  // Carol declares weights; Bob chose equal weights; Alice has none, so her API stakes count.
+  registrations.setDeclaredWeight(CAROL, models.findByName("carol_a")!.id, 3);
+  registrations.setDeclaredWeight(CAROL, models.findByName("carol_c")!.id, 1);
+  settings.setWeightSource(BOB, "equal");
+  // Rounds whose stated multipliers differ from their period's, or are half missing.
+  const a = models.findByName("alice_a")!.id;
+  const set = world.store.sqlite.prepare("UPDATE model_rounds SET corr_multiplier = ?, mmc_multiplier = ? WHERE model_id = ? AND round_number = ?");
+  set.run(0.6, 2.5, a, 1200);
+  set.run(0.75, null, a, 1201);
+  set.run(1.5, null, a, 1202);
+  set.run(0, 3, a, 1203);
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+describe("createDigestLoader", () => {
+  it("reads each model's combined score exactly as the portfolio service's buildSeries does", () => {
+    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT));
+    loader.prepare([ALICE, BOB, CAROL]);
+    for (const user of [ALICE, BOB, CAROL]) {
+      const regs = world.services.repos.registrations.listForUser(user);
+      const expected = buildSeries(world.services.repos.reads, regs, { kind: "score" });
+      const data = loader.subscriber(user);
+      expect(data.models.map((m) => m.name)).toEqual(regs.map((r) => r.name));
+      data.models.forEach((m, i) => {
+        expect(Array.from(m.series.rounds)).toEqual(expected.series[i]!.rounds);
+        expect(Array.from(m.series.values)).toEqual(expected.series[i]!.values);
+      });
+    }
+    expect(loader.cachedModels).toBe(9);
+  });
+
+  it("resolves weights as the portfolio service does: declared, then API stakes, then equal, unless the user chose", () => {
+    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT));
+    loader.prepare([ALICE, BOB, CAROL]);
+    for (const user of [ALICE, BOB, CAROL]) {
+      const regs = world.services.repos.registrations.listForUser(user);
+      const expected = world.services.portfolio.resolveWeights({ userId: user }, regs, null);
+      const data = loader.subscriber(user);
+      expect(data.weightSource).toBe(expected.source);
+      expect(Array.from(data.weights)).toEqual(Array.from(expected.values));
+    }
+    expect(loader.subscriber(ALICE).weightSource).toBe("api");
+    expect(loader.subscriber(BOB).weightSource).toBe("equal");
+    expect(Array.from(loader.subscriber(CAROL).weights)).toEqual([0.75, 0, 0.25]);
+  });
+
+  it("keeps at most its memory bound of series, reloading what it dropped, with the same results", () => {
+    const repo = createDigestRepository(world.store, TOURNAMENT);
+    const unbounded = createDigestLoader(repo);
+    // Room for about two models' series (each has ~300 rounds).
+    const bounded = createDigestLoader(repo, { maxCachedValues: 700 });
+    for (const user of [ALICE, CAROL, BOB, ALICE]) {
+      expect(buildDigestFor(bounded, user, MONDAY)).toEqual(buildDigestFor(unbounded, user, MONDAY));
+      expect(bounded.cachedModels).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it("builds no digest for a user without models", () => {
+    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT));
+    expect(buildDigestFor(loader, DAVE, MONDAY)).toBeNull();
+    const alice = buildDigestFor(loader, ALICE, MONDAY)!;
+    const data = loader.subscriber(ALICE);
+    expect(alice).toEqual(buildWeeklyDigest({ ...data, resolveTimes: loader.resolveTimes(), periodEnd: MONDAY }));
+    expect(alice.newRounds.length).toBeGreaterThan(0);
+  });
+});
