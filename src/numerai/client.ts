@@ -1,5 +1,5 @@
 /**
- * Client for Numerai's public GraphQL API (facts: /work/shared/numerai-api.md).
+ * Client for Numerai's public GraphQL API (facts: ../shared/numerai-api.md).
  *
  * Two layers: `createGraphQLTransport` sends one document with retries, timeouts, a concurrency
  * limit and zod validation of `data`; `createNumeraiClient` turns the few queries we need into

@@ -1,6 +1,6 @@
 /**
  * GraphQL documents sent to Numerai, taken from the official clients (see
- * /work/shared/numerai-api.md §2) so that we ask exactly what is known to work.
+ * ../shared/numerai-api.md §2) so that we ask exactly what is known to work.
  */
 
 /** vladthestaker's lookup (no token), plus `username` for the canonical name. */

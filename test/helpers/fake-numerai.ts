@@ -1,6 +1,6 @@
 /**
  * A stand-in for Numerai's public GraphQL API (https://api-tournament.numer.ai): a real node:http
- * server on 127.0.0.1 that speaks the wire format described in /work/shared/numerai-api.md.
+ * server on 127.0.0.1 that speaks the wire format described in ../shared/numerai-api.md.
  *
  * What it reproduces:
  * - POST `/` or `/graphql` with `{"query", "variables"}`; `variables` may be null or missing, and

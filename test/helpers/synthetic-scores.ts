@@ -1,7 +1,7 @@
 /**
  * Deterministic, realistic Numerai Classic score data for the fake API server and for tests.
  *
- * Calendar, score names, multipliers and the payout formula follow /work/shared/numerai-api.md §4:
+ * Calendar, score names, multipliers and the payout formula follow ../shared/numerai-api.md §4:
  * - round N ≥ 340 opens on 2022-10-25 + 7·⌊k/5⌋ + (k mod 5) days, k = N − 340 (Tue…Sat), at 13:00 UTC
  *   (the 2024-05 … 2026-04 schedule; the §3 sample uses 13:00);
  * - scores are released Tue–Sat only; the first score comes the next Sat for a Tue round and six days

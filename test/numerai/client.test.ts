@@ -1,6 +1,6 @@
 /**
  * The Numerai client against the fake server (test/helpers/fake-numerai.ts), which speaks the wire
- * format of /work/shared/numerai-api.md. Delays are kept tiny (baseDelayMs 1, maxDelayMs 5) except
+ * format of ../shared/numerai-api.md. Delays are kept tiny (baseDelayMs 1, maxDelayMs 5) except
  * in the one test that checks `Retry-After`.
  */
 import { readFileSync } from "node:fs";

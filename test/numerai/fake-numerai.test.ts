@@ -1,5 +1,5 @@
 /**
- * The fake Numerai server must speak the real wire format (/work/shared/numerai-api.md), or the
+ * The fake Numerai server must speak the real wire format (../shared/numerai-api.md), or the
  * client tests prove nothing. These tests pin its encoding and its GraphQL handling.
  */
 import { existsSync, readFileSync } from "node:fs";
