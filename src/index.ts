@@ -4,7 +4,7 @@
  * on a terminal: the offline shell. Without a token and no terminal: exit 1 saying so.
  */
 import { commands } from "../commands/index.js";
-import { ConfigError, loadConfig, loadDotEnv, type Config } from "./config/env.js";
+import { loadConfigOrExit, type Config } from "./config/env.js";
 import { createAppContext, type AppContext } from "./context.js";
 import { asStorageError } from "./db/errors.js";
 import { startBot } from "./discord/bot.js";
@@ -14,17 +14,7 @@ import { createLogger } from "./logger.js";
 import { startShellSession } from "./shell/session.js";
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    loadDotEnv();
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config: Config = loadConfigOrExit();
   if (!config.discordToken) {
     if (!process.stdin.isTTY) {
       process.stderr.write("DISCORD_TOKEN is missing: set it to run the bot, or run `npm start` in a terminal for the offline shell.\n");

@@ -10,7 +10,7 @@
  */
 import { REST, Routes, ShardingManager, type Shard } from "discord.js";
 import { fileURLToPath } from "node:url";
-import { ConfigError, loadConfig, loadDotEnv, type Config } from "./config/env.js";
+import { loadConfigOrExit, type Config } from "./config/env.js";
 import { openDatabase } from "./db/open.js";
 import { createLogger } from "./logger.js";
 
@@ -18,17 +18,7 @@ import { createLogger } from "./logger.js";
 const STOP_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    loadDotEnv();
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config: Config = loadConfigOrExit();
   const token = config.discordToken;
   if (!token) {
     process.stderr.write("DISCORD_TOKEN is missing: the sharded bot needs it (npm start runs the offline shell without one).\n");

@@ -143,3 +143,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { crea
 export function loadDotEnv(path = ".env"): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
+
+/**
+ * For entry points: reads ./.env and the environment, or prints every problem on stderr and
+ * exits with code 2 (a configuration error will not fix itself by retrying).
+ */
+export function loadConfigOrExit(): Config {
+  try {
+    loadDotEnv();
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
