@@ -4,6 +4,7 @@
  * dispatch run in a few batched queries. Rendering and posting live in src/discord and src/jobs.
  */
 import { participationRatio } from "../analytics/effective-bets.js";
+import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
 import { combinedScore, payoutRuleFor, PAYOUT_RULES } from "../analytics/payout-rules.js";
 import { leaveOneOutSharpe, normalizeWeights, sampleMoments } from "../analytics/portfolio.js";
 import { sharpe } from "../analytics/sharpe.js";
@@ -367,37 +368,6 @@ function correlationOver(columns: readonly Float64Array[], rows: readonly number
 }
 
 /**
- * `hedgeValue(columns, weights, i).meanWhenRestDown` and `.countDown` (src/analytics/hedge.ts),
- * without the rest of that record: the mean of model i over rounds where the rest of the
- * portfolio, Σ_{j≠i} wⱼxⱼ / Σ_{j≠i} wⱼ, is below 0. Same arithmetic order; tests hold them equal.
- */
-function meanWhenRestDown(columns: readonly Float64Array[], weights: Float64Array, index: number, rest: Float64Array): { mean: number; count: number } {
-  const k = columns.length;
-  const x = columns[index] as Float64Array;
-  const n = x.length;
-  let restWeight = 0;
-  for (let j = 0; j < k; j++) if (j !== index) restWeight += weights[j] as number;
-  if (!(restWeight > 0)) return { mean: NaN, count: 0 };
-  rest.fill(0, 0, n);
-  for (let j = 0; j < k; j++) {
-    if (j === index) continue;
-    const w = (weights[j] as number) / restWeight;
-    if (w === 0) continue;
-    const col = columns[j] as Float64Array;
-    for (let t = 0; t < n; t++) rest[t] = (rest[t] as number) + w * (col[t] as number);
-  }
-  let sum = 0;
-  let count = 0;
-  for (let t = 0; t < n; t++) {
-    if ((rest[t] as number) < 0) {
-      sum += x[t] as number;
-      count++;
-    }
-  }
-  return { mean: count > 0 ? sum / count : NaN, count };
-}
-
-/**
  * Everything one subscriber's weekly digest says, as plain data (NaN / null = not defined here;
  * the renderer words it). Pure: no store, no clock — the week is the 7 days before `periodEnd`
  * and only rounds resolved by then count, so a digest sent late says what it would have said on time.
@@ -600,16 +570,16 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
     let top: { name: string; marginalSharpe: number } | null = null;
     let bottom: { name: string; marginalSharpe: number } | null = null;
     let bestHedge: { name: string; meanWhenRestDown: number; roundsRestDown: number } | null = null;
-    const restBuffer = new Float64Array(fullRows.length);
+    const hedges = hedgeValues(cols, weights);
     for (let i = 0; i < k; i++) {
       const v = loo[i] as number;
       if (Number.isFinite(v)) {
         if (!top || v > top.marginalSharpe) top = { name: names[i] as string, marginalSharpe: v };
         if (!bottom || v < bottom.marginalSharpe) bottom = { name: names[i] as string, marginalSharpe: v };
       }
-      const h = meanWhenRestDown(cols, weights, i, restBuffer);
-      if (h.count >= 5 && (!bestHedge || h.mean > bestHedge.meanWhenRestDown)) {
-        bestHedge = { name: names[i] as string, meanWhenRestDown: h.mean, roundsRestDown: h.count };
+      const h = hedges[i] as HedgeValue;
+      if (h.countDown >= 5 && (!bestHedge || h.meanWhenRestDown > bestHedge.meanWhenRestDown)) {
+        bestHedge = { name: names[i] as string, meanWhenRestDown: h.meanWhenRestDown, roundsRestDown: h.countDown };
       }
     }
     contribution = { rounds: fullRows.length, top, bottom: bottom && top && bottom.name !== top.name ? bottom : null, bestHedge };
