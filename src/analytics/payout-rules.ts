@@ -73,3 +73,44 @@ export function clippedPayout(score: number, payoutFactor: number, clip: number)
   const raw = payoutFactor * score;
   return Math.max(-clip, Math.min(clip, raw));
 }
+
+/** One round's `score`, with what it took to compute it. */
+export interface RoundScore {
+  readonly rule: PayoutRule;
+  /** The round lacked a stated multiplier, so its period's multipliers were used. */
+  readonly fallbackMultipliers: boolean;
+  /** NaN when a needed corr or mmc score is missing. */
+  readonly value: number;
+}
+
+/**
+ * The `score` of one round: corr × corrMultiplier + mmc × mmcMultiplier with the round's stated
+ * multipliers, or its period's when either is missing; corr and mmc are the first of the period's
+ * score names that `valueOf` has (a part with multiplier 0 is not needed).
+ * @example roundScore(1196, { corr: 0.75, mmc: 2.25 }, (n) => ({ canon_corr: 0.01, canon_mmc: 0.002 })[n]).value // => 0.012
+ */
+export function roundScore(
+  round: number,
+  stated: { readonly corr: number | null; readonly mmc: number | null } | null,
+  valueOf: (scoreName: string) => number | undefined,
+): RoundScore {
+  const rule = payoutRuleFor(round);
+  let cm = stated?.corr ?? null;
+  let mm = stated?.mmc ?? null;
+  const fallbackMultipliers = cm === null || mm === null;
+  if (cm === null || mm === null) {
+    cm = rule.corrMultiplier;
+    mm = rule.mmcMultiplier;
+  }
+  const pick = (names: readonly string[]) => {
+    for (const name of names) {
+      const v = valueOf(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+  const corr = cm === 0 ? 0 : pick(rule.corrNames);
+  const mmc = mm === 0 ? 0 : pick(rule.mmcNames);
+  const value = corr === undefined || mmc === undefined ? NaN : combinedScore(corr, mmc, cm, mm);
+  return { rule, fallbackMultipliers, value };
+}

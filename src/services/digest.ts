@@ -5,7 +5,7 @@
  */
 import { participationRatio } from "../analytics/effective-bets.js";
 import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
-import { combinedScore, payoutRuleFor, PAYOUT_RULES } from "../analytics/payout-rules.js";
+import { PAYOUT_RULES, roundScore } from "../analytics/payout-rules.js";
 import { leaveOneOutSharpe, normalizeWeights, sampleMoments } from "../analytics/portfolio.js";
 import { sharpe } from "../analytics/sharpe.js";
 import { walkForward } from "../analytics/walk-forward.js";
@@ -759,25 +759,13 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
       }
       while (f < facts.length && (facts[f] as [number, number | null, number | null])[0] < round) f++;
       const fact = f < facts.length && (facts[f] as [number, number | null, number | null])[0] === round ? (facts[f] as [number, number | null, number | null]) : null;
-      const rule = payoutRuleFor(round);
-      let cm = fact?.[1] ?? null;
-      let mm = fact?.[2] ?? null;
-      if (cm === null || mm === null) {
-        cm = rule.corrMultiplier;
-        mm = rule.mmcMultiplier;
-      }
-      const pick = (candidates: readonly string[]) => {
-        for (const name of candidates) {
-          const v = slots[NAME_INDEX.get(name) as number] as number;
-          if (!Number.isNaN(v)) return v;
-        }
-        return undefined;
-      };
-      const corr = cm === 0 ? 0 : pick(rule.corrNames);
-      const mmc = mm === 0 ? 0 : pick(rule.mmcNames);
-      if (corr !== undefined && mmc !== undefined) {
+      const scored = roundScore(round, fact ? { corr: fact[1], mmc: fact[2] } : null, (name) => {
+        const v = slots[NAME_INDEX.get(name) as number] as number;
+        return Number.isNaN(v) ? undefined : v;
+      });
+      if (!Number.isNaN(scored.value)) {
         outRounds.push(round);
-        outValues.push(combinedScore(corr, mmc, cm, mm));
+        outValues.push(scored.value);
       }
     }
     return { rounds: Int32Array.from(outRounds), values: Float64Array.from(outValues), atRisk: latestStake(modelId) };

@@ -1,5 +1,5 @@
 import type { RoundSeries } from "../analytics/align.js";
-import { clippedPayout, combinedScore, payoutRuleFor } from "../analytics/payout-rules.js";
+import { clippedPayout, roundScore } from "../analytics/payout-rules.js";
 import type { ModelRow } from "../db/repositories/models.js";
 import type { RoundFactRow, ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
@@ -145,30 +145,18 @@ function combinedSeries(
     for (const n of names) for (const r of (values.get(n) as Map<number, number>).keys()) roundsSeen.add(r);
     const series = new Map<number, number>();
     for (const round of [...roundsSeen].sort((a, b) => a - b)) {
-      const rule = payoutRuleFor(round);
-      const pick = (cands: readonly string[]) => {
-        for (const c of cands) {
-          const v = values.get(c)?.get(round);
-          if (v !== undefined) return v;
-        }
-        return undefined;
-      };
       const fact = factByRound.get(round);
-      let cm = fact?.corrMultiplier ?? null;
-      let mm = fact?.mmcMultiplier ?? null;
-      if (cm === null || mm === null) {
-        cm = rule.corrMultiplier;
-        mm = rule.mmcMultiplier;
+      const scored = roundScore(round, fact ? { corr: fact.corrMultiplier, mmc: fact.mmcMultiplier } : null, (name) => values.get(name)?.get(round));
+      const rule = scored.rule;
+      if (scored.fallbackMultipliers) {
         fallbackMultipliers++;
         periodNotes.add(rule.note);
       }
-      const corr = cm === 0 ? 0 : pick(rule.corrNames);
-      const mmc = mm === 0 ? 0 : pick(rule.mmcNames);
-      if (corr === undefined || mmc === undefined) {
+      if (Number.isNaN(scored.value)) {
         missingPart++;
         continue;
       }
-      let value = combinedScore(corr, mmc, cm, mm);
+      let value = scored.value;
       if (payout) {
         let pf = fact?.payoutFactor != null ? Number(fact.payoutFactor) : NaN;
         if (!Number.isFinite(pf)) {

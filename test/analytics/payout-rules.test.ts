@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clippedPayout, combinedScore, payoutRuleFor } from "../../src/analytics/payout-rules.js";
+import { clippedPayout, combinedScore, payoutRuleFor, roundScore } from "../../src/analytics/payout-rules.js";
 
 describe("payoutRuleFor", () => {
   it.each([
@@ -34,5 +34,28 @@ describe("combinedScore and clippedPayout", () => {
     expect(clippedPayout(1, 1, 0.05)).toBe(0.05);
     expect(clippedPayout(-1, 1, 0.05)).toBe(-0.05);
     expect(clippedPayout(1, 1, Infinity)).toBe(1);
+  });
+});
+
+describe("roundScore", () => {
+  const scores: Record<string, number> = { canon_corr: 0.01, canon_mmc: 0.002, v2_corr20: 0.5 };
+  const valueOf = (n: string) => scores[n];
+
+  it("uses the round's stated multipliers and the preferred score names", () => {
+    const r = roundScore(1196, { corr: 0.75, mmc: 2.25 }, valueOf);
+    expect(r.value).toBeCloseTo(0.012, 15);
+    expect(r.fallbackMultipliers).toBe(false);
+  });
+
+  it("falls back to the period's multipliers when one is missing, and says so", () => {
+    const r = roundScore(1000, { corr: 0.75, mmc: null }, valueOf);
+    expect(r.value).toBeCloseTo(0.5 * 0.01 + 2 * 0.002, 15);
+    expect(r.fallbackMultipliers).toBe(true);
+    expect(r.rule.fromRound).toBe(650);
+  });
+
+  it("is NaN when a needed score is missing, but not when its multiplier is 0", () => {
+    expect(roundScore(1196, null, (n) => (n === "canon_corr" ? 0.01 : undefined)).value).toBeNaN();
+    expect(roundScore(600, null, (n) => (n === "canon_corr" ? 0.01 : undefined)).value).toBe(0.01);
   });
 });
