@@ -14,7 +14,7 @@ import type { DigestRepository } from "../db/repositories/digests.js";
 import type { UserSettingsRepository } from "../db/repositories/models.js";
 import { UserFacingError } from "../errors.js";
 import type { PortfolioService, WeightSource } from "./portfolio.js";
-import { NEAR_DUPLICATE_RHO } from "./portfolio.js";
+import { NEAR_DUPLICATE_RHO, weightSourceOrder } from "./portfolio.js";
 
 export const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
@@ -828,9 +828,7 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
       });
       const k = regs.length;
       const chosen = sources.get(userId) ?? null;
-      const order: Array<"declared" | "api" | "equal"> =
-        chosen === "equal" ? ["equal"] : chosen === "api" ? ["api", "equal"] : ["declared", "api", "equal"];
-      for (const source of order) {
+      for (const source of weightSourceOrder(chosen)) {
         const values =
           source === "declared"
             ? Float64Array.from(regs, (r) => r.declaredWeight ?? 0)

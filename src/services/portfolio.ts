@@ -50,6 +50,15 @@ export interface AnalysisOptions extends RoundWindow {
 
 export type WeightSource = "explicit" | "declared" | "api" | "equal";
 
+/**
+ * Where a user's weights come from, in order of preference: declared, else Numerai's at-risk
+ * stakes, else equal — unless the user pinned a source (`/models weight-source`). The first
+ * source with any positive weight wins.
+ */
+export function weightSourceOrder(chosen: "declared" | "api" | "equal" | null): ReadonlyArray<"declared" | "api" | "equal"> {
+  return chosen === "equal" ? ["equal"] : chosen === "api" ? ["api", "equal"] : ["declared", "api", "equal"];
+}
+
 export interface Weights {
   readonly values: Float64Array;
   readonly source: WeightSource;
@@ -168,9 +177,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const values = Float64Array.from(models, (m) => Math.max(0, latest.get(m.id) ?? 0));
       return values.some((v) => v > 0) ? values : null;
     };
-    const order: Array<"declared" | "api" | "equal"> =
-      chosen === "equal" ? ["equal"] : chosen === "api" ? ["api", "equal"] : ["declared", "api", "equal"];
-    for (const source of order) {
+    for (const source of weightSourceOrder(chosen)) {
       const values = source === "declared" ? declared() : source === "api" ? api() : new Float64Array(k).fill(1);
       if (values) return { values: normalizeWeights(values), source };
     }
