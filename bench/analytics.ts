@@ -12,18 +12,12 @@ import { hedgeValues } from "../src/analytics/hedge.js";
 import { correlationFromCovariance } from "../src/analytics/moments.js";
 import { leaveOneOutSharpe, riskShares, sharpeGradient } from "../src/analytics/portfolio.js";
 import { walkForward } from "../src/analytics/walk-forward.js";
+import { gaussian, mulberry32 } from "../src/random.js";
 
 /** Deterministic factor-model scores: a few shared "bets" plus noise, like real operators' models. */
 export function syntheticColumns(k: number, n: number, seed = 1): Float64Array[] {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const rand = mulberry32(seed);
+  const normal = gaussian(rand);
   const factors = Array.from({ length: 3 }, () => Float64Array.from({ length: n }, () => normal()));
   return Array.from({ length: k }, (_, m) => {
     const f = factors[m % 3] as Float64Array;

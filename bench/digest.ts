@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { payoutRuleFor } from "../src/analytics/payout-rules.js";
 import { openDatabase } from "../src/db/open.js";
+import { mulberry32 } from "../src/random.js";
 import { createDigestRepository } from "../src/db/repositories/digests.js";
 import { buildDigestFor, createDigestLoader, DIGEST_BATCH_SIZE } from "../src/services/digest.js";
 
@@ -46,16 +47,7 @@ export interface DigestFigures {
 }
 
 /** A deterministic PRNG (mulberry32) so every run measures the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const prng = mulberry32;
 
 /** Writes the benchmark's store: rounds with resolve times, a model pool's scores, subscribers' registrations. */
 function buildStore(path: string, o: Required<DigestBenchOptions>, periodEnd: number): void {

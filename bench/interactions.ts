@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { openDatabase } from "../src/db/open.js";
 import { createModelRepository, createRegistrationRepository } from "../src/db/repositories/models.js";
 import { createScoreWriter, type RoundRecord } from "../src/db/repositories/scores.js";
+import { gaussian, mulberry32 } from "../src/random.js";
 import { startFakeDiscord, type InteractionHandle } from "../test/helpers/fake-discord/index.js";
 import { startFakeNumerai } from "../test/helpers/fake-numerai.js";
 import { forkBot } from "./bot-process.js";
@@ -51,17 +52,9 @@ export function seededStore(path: string, users: number, modelsPerUser: number, 
   return figures;
 }
 
-/** mulberry32 + Box–Muller: deterministic scores without a dependency. */
+/** Deterministic standard normals: the same store on every run. */
 function normals(seed: number): () => number {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+  return gaussian(mulberry32(seed));
 }
 
 export const userId = (u: number) => `4000000000${String(u).padStart(8, "0")}`;

@@ -8,18 +8,12 @@
 import type { Store } from "../db/open.js";
 import { createModelRepository, createRegistrationRepository, createUserSettingsRepository } from "../db/repositories/models.js";
 import { createScoreWriter, type RoundRecord } from "../db/repositories/scores.js";
+import { gaussian, mulberry32 } from "../random.js";
 
-/** Deterministic PRNG (mulberry32) and standard normals (Box–Muller). */
+/** Uniform and standard-normal draws from one seeded stream. */
 function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, normal: () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next()) };
+  const next = mulberry32(seed);
+  return { next, normal: gaussian(next) };
 }
 
 interface DemoModel {

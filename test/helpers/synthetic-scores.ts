@@ -11,6 +11,7 @@
  * - multipliers 0.5/2 before round 1175, 0.75/2.25 from 1175.
  * The formula is for fake data only: it assumes no round was ever skipped.
  */
+import { mulberry32 } from "../../src/random.js";
 import type { FakeModel, FakeRound } from "./fake-numerai.js";
 
 const DAY_MS = 86_400_000;
@@ -23,17 +24,8 @@ const RESOLVE_HOUR_UTC = 20;
 export const SCORE_DAYS = 20;
 export const PAYOUT_CLIP = 0.05;
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** mulberry32: a small seeded PRNG returning floats in [0, 1) (shared with the demo and benchmarks). */
+export { mulberry32 };
 
 /** FNV-1a of a string, to derive independent seeds from names. */
 export function hashString(text: string): number {

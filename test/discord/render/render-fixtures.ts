@@ -8,6 +8,7 @@ import type { ModelStats } from "../../../src/analytics/summary.js";
 import type { HedgeValue } from "../../../src/analytics/hedge.js";
 import type { MessagePayload } from "../../../src/discord/render/payload.js";
 import { limitViolations } from "../../../src/discord/render/payload.js";
+import { mulberry32 } from "../../../src/random.js";
 import type { CorrelationResult } from "../../../src/discord/render/correlation.js";
 import type { ContributionResult } from "../../../src/discord/render/contribution.js";
 import type { AllocateResult } from "../../../src/discord/render/allocate.js";
@@ -33,16 +34,7 @@ export const HOSTILE_NAMES = [
 ];
 
 /** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 export const modelNames = (k: number, prefix = "model"): string[] => Array.from({ length: k }, (_, i) => `${prefix}_${String(i + 1).padStart(3, "0")}`);
 
