@@ -24,11 +24,15 @@ export const REDACT_PATHS = [
   "*.Authorization",
 ];
 
-/** Root pino logger; modules take `logger.child({ module })`. JSON lines to stderr by default. */
+/**
+ * Root pino logger; modules take `logger.child({ module })`. JSON lines to stderr by default,
+ * written synchronously: a fatal line must be out before the one-line message that follows it
+ * and the exit (an async destination's flush callback raced that, and the order came out wrong).
+ */
 export function createLogger(level = "info", destination?: DestinationStream): Logger {
   return pino(
     { level, base: { app: "modelfolio" }, redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
-    destination ?? pino.destination(2),
+    destination ?? pino.destination({ dest: 2, sync: true }),
   );
 }
 

@@ -5,7 +5,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { pino } from "pino";
 import { ConfigError, loadConfig, loadDotEnv } from "../config/env.js";
 import { createAppContext, type AppContext } from "../context.js";
 import { asStorageError } from "../db/errors.js";
@@ -221,7 +220,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     // The CLI speaks on stdout; logs go to stderr and only warnings unless LOG_LEVEL says otherwise.
     // Synchronous, so log lines and the closing one-line message reach the terminal in order.
-    logger = createLogger(env.LOG_LEVEL ? config.logLevel : "warn", pino.destination({ dest: 2, sync: true }));
+    logger = createLogger(env.LOG_LEVEL ? config.logLevel : "warn");
     ctx = createAppContext(config, logger);
     const result = await dispatch(ctx, parsed.positionals, values, io);
     if (values.json) io.out(toJson(result));
