@@ -60,10 +60,6 @@ async function main(): Promise<void> {
     });
     return;
   }
-  scheduler = startScheduler(ctx, {
-    shard: { ids: bot.client.shard?.ids ?? [0], count: bot.client.shard?.count ?? 1 },
-    digest: { discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null }) },
-  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -78,8 +74,14 @@ async function main(): Promise<void> {
     // Under the ShardingManager the IPC channel would keep this process alive.
     process.disconnect?.();
   };
+  // Handlers first, then the scheduler: once "scheduler started" is printed, a SIGTERM is
+  // always a clean stop (a supervisor may signal the moment it reads that line).
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  scheduler = startScheduler(ctx, {
+    shard: { ids: bot.client.shard?.ids ?? [0], count: bot.client.shard?.count ?? 1 },
+    digest: { discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null }) },
+  });
 }
 
 await main();

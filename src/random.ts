@@ -22,3 +22,20 @@ export function mulberry32(seed: number): () => number {
 export function gaussian(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
+
+/**
+ * Park–Miller "minimal standard" LCG (state = state·16807 mod 2³¹−1): each call advances the state
+ * and returns it, an integer in [1, 2³¹−2]. Kept beside mulberry32 because the Python reference
+ * scripts (test/fixtures/analytics/make_reference.py) reproduce exactly this sequence.
+ */
+export function parkMiller(seed: number): () => number {
+  let state = seed;
+  return () => (state = (state * 16807) % PARK_MILLER_MODULUS);
+}
+export const PARK_MILLER_MODULUS = 2147483647;
+
+/** {@link parkMiller} scaled to (0, 1). */
+export function parkMillerUniform(seed: number): () => number {
+  const next = parkMiller(seed);
+  return () => next() / PARK_MILLER_MODULUS;
+}

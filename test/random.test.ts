@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gaussian, mulberry32 } from "../src/random.js";
+import { gaussian, mulberry32, parkMiller, parkMillerUniform } from "../src/random.js";
 
 describe("mulberry32", () => {
   it("gives the reference sequence for a seed (the published algorithm's first output for seed 1)", () => {
@@ -25,5 +25,20 @@ describe("gaussian", () => {
     const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1);
     expect(Math.abs(mean)).toBeLessThan(0.03);
     expect(Math.abs(variance - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe("parkMiller", () => {
+  it("reaches Park and Miller's published check value: seed 1, the 10,000th state is 1043618065", () => {
+    const next = parkMiller(1);
+    let state = 0;
+    for (let i = 0; i < 10_000; i++) state = next();
+    expect(state).toBe(1043618065);
+  });
+
+  it("scales to (0, 1) without changing the sequence", () => {
+    const raw = parkMiller(42);
+    const uniform = parkMillerUniform(42);
+    for (let i = 0; i < 100; i++) expect(uniform()).toBe(raw() / 2147483647);
   });
 });

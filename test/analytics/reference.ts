@@ -1,6 +1,6 @@
 /**
  * Loads test/fixtures/analytics/reference.json (made by test/fixtures/analytics/make_reference.py
- * with numpy/scipy/pandas) and the real Numerai scores in ../shared/data/vladthestaker.
+ * with numpy/scipy/pandas) and the real Numerai scores in test/fixtures/vladthestaker.
  * JSON has no NaN, so the script writes null; `num`/`nums` turn null back into NaN.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -8,10 +8,12 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { RoundSeries } from "../../src/analytics/align.js";
+import { parkMiller } from "../../src/random.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const REFERENCE_PATH = join(REPO_ROOT, "test/fixtures/analytics/reference.json");
-export const REAL_DATA_DIR = join(REPO_ROOT, "../shared/data/vladthestaker");
+// A committed cut of ../shared/data/vladthestaker (see its README), so these checks always run.
+export const REAL_DATA_DIR = join(REPO_ROOT, "test/fixtures/vladthestaker");
 export const HAS_REAL_DATA = existsSync(join(REAL_DATA_DIR, "daily_data_corr_abs.csv"));
 
 type Num = number | null;
@@ -185,11 +187,8 @@ export function realScoreSeries(models: readonly string[], corrMultiplier: numbe
 /** Park–Miller integers in [lo, hi], the same generator as make_reference.py's park_miller_ints. */
 export function parkMillerInts(count: number, seed: number, lo: number, hi: number): Int32Array {
   const out = new Int32Array(count);
-  let state = seed;
-  for (let i = 0; i < count; i++) {
-    state = (state * 16807) % 2147483647;
-    out[i] = lo + (state % (hi - lo + 1));
-  }
+  const next = parkMiller(seed);
+  for (let i = 0; i < count; i++) out[i] = lo + (next() % (hi - lo + 1));
   return out;
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ALLOCATION_METHODS, allocate, allocationInput } from "../../src/analytics/allocation.js";
 import { walkForward, type WalkForwardOptions, type WalkForwardResult } from "../../src/analytics/walk-forward.js";
 import { loadVlad, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
+import { parkMillerUniform } from "../../src/random.js";
 
 interface PyOptions {
   min_fit: number;
@@ -192,11 +193,8 @@ describe("walkForward", () => {
   });
 
   it("runs 50 models × 1000 rounds with every method well within a second", () => {
-    let seed = 7;
-    const rnd = () => {
-      seed = (seed * 16807) % 2147483647;
-      return seed / 2147483647 - 0.5;
-    };
+    const uniform = parkMillerUniform(7);
+    const rnd = () => uniform() - 0.5;
     const k = 50;
     const n = 1000;
     const f = Array.from({ length: n }, () => rnd());

@@ -3,16 +3,14 @@ import { describe, expect, it } from "vitest";
 import { ordinalPercent, renderServerDigest, renderWeeklyDigest, serverDigestMarkdown } from "../../src/discord/render/digest.js";
 import { limitViolations } from "../../src/discord/render/payload.js";
 import { buildWeeklyDigest, type ServerDigest, type WeeklyDigest } from "../../src/services/digest.js";
+import { parkMillerUniform } from "../../src/random.js";
 
 const DAY = 86_400_000;
 
 /** A digest of `k` models with long, hostile names and every section present. */
 function bigDigest(k: number): WeeklyDigest {
-  let seed = 3;
-  const rand = () => {
-    seed = (seed * 16807) % 2147483647;
-    return seed / 2147483647 - 0.5;
-  };
+  const uniform = parkMillerUniform(3);
+  const rand = () => uniform() - 0.5;
   const rounds = Array.from({ length: 300 }, (_, i) => i + 1);
   const base = rounds.map(() => 0.02 * rand());
   const models = Array.from({ length: k }, (_, i) => ({

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,17 +6,20 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startFakeDiscord, type FakeDiscord } from "../helpers/fake-discord/index.js";
 
 describe("npm start with a token", () => {
-  let fake: FakeDiscord;
-  let dir: string;
+  let fake: FakeDiscord | undefined;
+  let dir: string | undefined;
+  let child: ChildProcess | undefined;
   afterEach(async () => {
+    // A failed assertion must not leave the bot running.
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("logs in, runs, and on SIGTERM stops jobs, closes the database and exits 0", async () => {
     fake = await startFakeDiscord({ guilds: [{ id: "400000000000000002" }] });
     dir = mkdtempSync(join(tmpdir(), "modelfolio-life-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
+    const bot = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
       env: {
         PATH: process.env.PATH,
         DISCORD_TOKEN: fake.token,
@@ -27,29 +30,39 @@ describe("npm start with a token", () => {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    child = bot;
+    const exited = new Promise<number | string | null>((resolve) => bot.once("exit", (code, signal) => resolve(code ?? signal)));
     let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const waitFor = (re: RegExp, ms: number) =>
+    const waiters: Array<() => void> = [];
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      for (const w of waiters.splice(0)) w();
+    };
+    bot.stdout.on("data", onData);
+    bot.stderr.on("data", onData);
+    // Resolves once every pattern has appeared somewhere in the output, in whatever chunks and order it arrives.
+    const waitFor = (patterns: readonly RegExp[], ms: number) =>
       new Promise<void>((resolve, reject) => {
-        const t0 = Date.now();
-        const tick = setInterval(() => {
-          if (re.test(out)) {
-            clearInterval(tick);
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${patterns.filter((re) => !re.test(out)).join(", ")}: ${out.slice(-2000)}`)), ms);
+        const check = () => {
+          if (patterns.every((re) => re.test(out))) {
+            clearTimeout(timer);
             resolve();
-          } else if (Date.now() - t0 > ms) {
-            clearInterval(tick);
-            reject(new Error(`timed out waiting for ${re}: ${out.slice(-2000)}`));
-          }
-        }, 50);
+          } else if (bot.exitCode !== null) {
+            clearTimeout(timer);
+            reject(new Error(`the bot exited with ${bot.exitCode} before printing ${patterns.join(", ")}: ${out.slice(-2000)}`));
+          } else waiters.push(check);
+        };
+        check();
+        void exited.then(check);
       });
-    await waitFor(/"msg":"bot ready"/, 30_000);
-    expect(out).toMatch(/"msg":"scheduler started"/);
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    child.kill("SIGTERM");
+    await waitFor([/"msg":"bot ready"/, /"msg":"scheduler started"/], 60_000);
+    bot.kill("SIGTERM");
     const code = await exited;
-    expect(code).toBe(0);
+    // Output written just before exit may still be in the pipe: wait for both streams to end.
+    await Promise.all([bot.stdout, bot.stderr].map((s) => (s.readableEnded ? undefined : new Promise((r) => s.once("end", r)))));
+    expect(code, out.slice(-2000)).toBe(0);
     expect(out).toMatch(/"msg":"stopped cleanly"/);
     expect(out).not.toContain(fake.token);
-  });
+  }, 90_000);
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { walkForward } from "../../src/analytics/walk-forward.js";
+import { parkMillerUniform } from "../../src/random.js";
 import {
   buildWeeklyDigest,
   canonicalTimeZone,
@@ -151,11 +152,8 @@ describe("buildWeeklyDigest", () => {
 describe("buildWeeklyDigest suggestion", () => {
   /** 300 rounds: two steady models and one noisy loser that the current weights favour. */
   function lopsided(currentOnLoser: number): DigestInput {
-    let seed = 7;
-    const rand = () => {
-      seed = (seed * 16807) % 2147483647;
-      return seed / 2147483647 - 0.5;
-    };
+    const uniform = parkMillerUniform(7);
+    const rand = () => uniform() - 0.5;
     const n = 300;
     const rounds = Array.from({ length: n }, (_, i) => i + 1);
     const steady = (mean: number) => rounds.map(() => mean + 0.01 * rand());

@@ -6,7 +6,7 @@ import type { ScoreSource } from "../../src/services/ingestion.js";
 import { makeTestDb } from "../helpers/test-db.js";
 
 // Reference: test/fixtures/services/make_portfolio_reference.py (pandas/numpy on the same CSVs).
-const DATA = "../shared/data/vladthestaker";
+const DATA = "test/fixtures/vladthestaker"; // a committed cut of ../shared/data/vladthestaker
 const MODELS = ["numerai_swmm", "fearindex", "integration_test", "v52_lgbm_ender20", "v5_lgbm_cyrusd"];
 const ref = JSON.parse(readFileSync("test/fixtures/services/portfolio-reference.json", "utf8")) as {
   canon_corr_pearson: Array<Array<number | null>>;

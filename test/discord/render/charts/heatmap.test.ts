@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderCorrelationHeatmap } from "../../../../src/discord/render/charts/heatmap.js";
 import { THEMES, divergingColor } from "../../../../src/discord/render/charts/theme.js";
 import { decodePng, hexToRgba, readPngHeader } from "./decode-png.js";
+import { parkMillerUniform } from "../../../../src/random.js";
 
 // Frozen 3×3 input: symmetric, unit diagonal, one pair without enough data.
 const LABELS = ["alpha", "beta", "gamma"];
@@ -13,8 +14,7 @@ function svgWidth(svg: string): number {
 }
 
 function randomMatrix(k: number): Float64Array {
-  let seed = 42;
-  const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const next = parkMillerUniform(42);
   const values = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j <= i; j++) {
