@@ -28,6 +28,7 @@ import {
   scoreCountsByModelRound,
   spawnTs,
   unprivileged,
+  unprivilegedSkipReason,
   waitForExit,
   type LogLine,
 } from "./support.js";
@@ -207,11 +208,14 @@ describe("/admin backfill", () => {
   });
 });
 
+const UNPRIVILEGED_SKIP = unprivilegedSkipReason();
+const unprivilegedLabel = UNPRIVILEGED_SKIP ? ` (${UNPRIVILEGED_SKIP})` : "";
+
 describe("modelfolio CLI on a read-only database", () => {
-  it.each([
+  it.skipIf(UNPRIVILEGED_SKIP !== null).each([
     { what: "file (its folder writable)", folderMode: 0o777, commands: ["backfill", "import"] },
     { what: "file in a read-only folder", folderMode: 0o555, commands: ["backfill"] },
-  ])("exits once with code 3 and one clear line for a read-only $what, logging it once and writing nothing", async ({ folderMode, commands: which }) => {
+  ])(`exits once with code 3 and one clear line for a read-only $what, logging it once and writing nothing${unprivilegedLabel}`, async ({ folderMode, commands: which }) => {
     const server = await fakeNumerai();
     const db = testDb();
     await registerAll(services(db, server.url, captureLogs().logger));
@@ -245,7 +249,7 @@ describe("modelfolio CLI on a read-only database", () => {
 });
 
 describe("the bot (src/index.ts)", () => {
-  it("exits once with code 1 and one clear line when its database folder cannot be written", async () => {
+  it.skipIf(UNPRIVILEGED_SKIP !== null)(`exits once with code 1 and one clear line when its database folder cannot be written${unprivilegedLabel}`, async () => {
     const db = testDb();
     chmodSync(db.dir, 0o755);
     const folder = join(db.dir, "locked");

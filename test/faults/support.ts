@@ -2,12 +2,13 @@
  * Shared by the fault tests: log capture, a row-by-row dump of the store, and the real CLI / bot
  * run as child processes (so a SIGKILL or a permission is real, not simulated in-process).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type Database from "better-sqlite3";
+import { afterEach } from "vitest";
 import { createLogger, type Logger } from "../../src/logger.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -66,6 +67,26 @@ export function unprivileged(): { uid?: number; gid?: number } {
 }
 
 /**
+ * Why an unprivileged child cannot run from this checkout, or null when it can. As root the child
+ * runs as `nobody`, which must be able to read the tsx loader and the sources: a checkout inside a
+ * folder only root may enter (a `mktemp -d` folder is 0700) is out of its reach.
+ */
+export function unprivilegedSkipReason(): string | null {
+  const ids = unprivileged();
+  if (ids.uid === undefined) return null;
+  const files = [fileURLToPath(TSX_LOADER), join(REPO_ROOT, "src/cli/main.ts"), join(REPO_ROOT, "src/index.ts")];
+  const probe = spawnSync(process.execPath, ["-e", "for (const f of process.argv.slice(1)) require('node:fs').accessSync(f, require('node:fs').constants.R_OK)", ...files], {
+    ...ids,
+    cwd: tmpdir(),
+    stdio: "ignore",
+    timeout: 20_000,
+  });
+  return probe.status === 0
+    ? null
+    : `skipped: these tests run their child as nobody (uid 65534, since root ignores file modes), and nobody cannot read ${REPO_ROOT} (a parent folder is closed to other users)`;
+}
+
+/**
  * Starts `node --import tsx <script> ...args` from the repository, in `cwd` (not the repository, so
  * a developer's .env is never read), with only the variables given (plus PATH and HOME).
  */
@@ -75,14 +96,24 @@ export function spawnTs(
   env: Record<string, string>,
   options: { cwd?: string; uid?: number; gid?: number } = {},
 ): ChildProcess {
-  return spawn(process.execPath, ["--import", TSX_LOADER, join(REPO_ROOT, script), ...args], {
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, join(REPO_ROOT, script), ...args], {
     cwd: options.cwd ?? tmpdir(),
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmpdir(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
     ...(options.uid !== undefined ? { uid: options.uid } : {}),
     ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
 }
+
+// Children still running when a test ends (it failed mid-way) are killed, never left behind.
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+});
 
 export interface Exit {
   code: number | null;

@@ -20,6 +20,7 @@ import { lookupModelData } from "../../src/numerai/schemas.js";
 import type { Logger } from "../../src/logger.js";
 import { startFakeNumerai, type FakeModel, type FakeNumerai, type FakeNumeraiOptions, type FaultKind } from "../helpers/fake-numerai.js";
 import { formatTime, scoreDate, syntheticModels } from "../helpers/synthetic-scores.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const CURRENT_ROUND = 1219;
 const models = syntheticModels({ names: ["integration_test", "gappy_model", "late_model"], fromRound: 1180, toRound: CURRENT_ROUND, seed: 7, currentRound: CURRENT_ROUND });
@@ -383,7 +384,8 @@ describe("createGraphQLTransport", () => {
   it("stops sending after close, and close interrupts a retry wait", async () => {
     const { client, fake: own } = await setup({ faults: { rate: 1, kinds: ["500"] } }, { baseDelayMs: 10_000, maxDelayMs: 10_000, maxAttempts: 3 });
     const pending = client.currentRound().catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 100));
+    // Close while the client waits to retry: after the first answer (a 500) has reached it.
+    await waitUntil(() => own.requests.length >= 1, "the first request at the stand-in");
     const started = performance.now();
     await client.close();
     expect(await pending).toBeInstanceOf(NumeraiClosedError);

@@ -14,6 +14,7 @@ import { ConfigError, loadConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/logger.js";
 import { ADMIN, GUILD, USER, startHarness, type Harness } from "../helpers/bot-harness.js";
 import { startFakeDiscord, type FakeDiscord, type InteractionHandle } from "../helpers/fake-discord/index.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const NUMERAI_SECRET = "numerai-secret-value-XYZ"; // what startHarness configures
 const MARKER = "Sup3rS3cretMarker";
@@ -127,7 +128,8 @@ describe("a run full of failures", () => {
     h.discord.fault("PATCH /webhooks/:appId/:token/messages/:messageId", { kind: "server-error", status: 500 }, { times: 8 });
     const broken = send({ name: "help", user: USER });
     await broken.awaitResponse();
-    await new Promise((r) => setTimeout(r, 1500));
+    // The edit fails, then so does the error reply: wait for the router to say so.
+    await waitUntil(() => h.rawLogs.some((l) => l.includes("could not deliver the error reply")), "the undeliverable error reply to be logged");
     await h.bot.context.drain();
   }, 90_000);
   afterAll(async () => {
