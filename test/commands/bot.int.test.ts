@@ -123,11 +123,17 @@ describe("/admin", () => {
     expect(h.logs.some((l) => l.userId === OTHER && /refused/.test(String(l.msg)))).toBe(true);
   });
 
-  it("lets a member with Manage Server run a sync, and reports it", async () => {
-    const handle = run({ name: "admin", subcommand: "sync", user: OTHER, memberPermissions: MANAGE_GUILD });
+  it("refuses a sync to a member with Manage Server who is not a bot admin, and lets a bot admin run it", async () => {
+    const runsBefore = rowCount("ingestion_runs");
+    const refused = run({ name: "admin", subcommand: "sync", user: OTHER, memberPermissions: MANAGE_GUILD });
+    expect(await finalText(refused)).toMatch(/ADMIN_USER_IDS/);
+    expect(refused.original?.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(rowCount("ingestion_runs")).toBe(runsBefore);
+    expect(h.logs.some((l) => l.userId === OTHER && l.action === "sync")).toBe(false);
+    const handle = run({ name: "admin", subcommand: "sync", user: ADMIN });
     const text = await finalText(handle);
     expect(text).toMatch(/[Ss]ync/);
-    expect(h.logs.some((l) => l.userId === OTHER && l.action === "sync")).toBe(true);
+    expect(h.logs.some((l) => l.userId === ADMIN && l.action === "sync")).toBe(true);
   });
 
   it("backfills all models only for ADMIN_USER_IDS", async () => {
