@@ -187,4 +187,18 @@ describe("/admin backup", () => {
     expect(existsSync(resolve(h.db.dir, "../../evil.db"))).toBe(false);
     expect(readdirSync(process.cwd()).sort()).toEqual(cwdBefore);
   });
+
+  // Three quick /admin backup calls used to write three full copies of the database.
+  it("refuses further backups within the rate limit, ephemerally, writing no copy", async () => {
+    const folder = join(h.db.dir, "backups");
+    const before = readdirSync(folder).sort();
+    expect(before).toHaveLength(1);
+    for (let i = 0; i < 2; i += 1) {
+      const handle = h.discord.sendInteraction(h.discord.chatInput({ name: "admin", subcommand: "backup", guildId: GUILD, user: ADMIN }));
+      const { text, ephemeral } = await reply(handle);
+      expect(text).toMatch(/At most one backup every 10 minutes/);
+      expect(ephemeral).toBe(true);
+    }
+    expect(readdirSync(folder).sort()).toEqual(before);
+  });
 });

@@ -54,7 +54,8 @@ export function renderImportDone(r: ImportResult, fileName: string): MessagePayl
 }
 
 export function renderBackup(r: BackupResult): MessagePayload {
-  return { content: `Backup written: \`${codeName(r.path, 300)}\` (${bytes(r.bytes)}, ${int(r.ms)} ms).` };
+  const rotated = r.removed.length > 0 ? ` Kept the newest ${int(r.keep)}; removed ${plural(r.removed.length, "older backup")}.` : "";
+  return { content: `Backup written: \`${codeName(r.path, 300)}\` (${bytes(r.bytes)}, ${int(r.ms)} ms).${rotated}` };
 }
 
 function runLine(r: RunSummary): string {

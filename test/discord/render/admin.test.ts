@@ -73,7 +73,7 @@ describe("admin progress and summaries", () => {
         { runId: 6, format: "long", rows: 3, models: ["zz"], scoreNames: ["canon_corr"], rounds: { first: 600, last: 601 }, skipped: { rows: 12_000, numeraiModels: HOSTILE_NAMES } },
         "scores.csv",
       ),
-      renderBackup({ path: "/var/lib/modelfolio/backups/modelfolio-2024-05-01T06-17-42Z.db", bytes: 52_428_800, ms: 812 }),
+      renderBackup({ path: "/var/lib/modelfolio/backups/modelfolio-2024-05-01T06-17-42Z.db", bytes: 52_428_800, ms: 812, removed: [], keep: 5 }),
     ];
     for (const p of payloads) expectWellFormed(p);
     expect(payloads[0]?.content).toContain("(resumed where an earlier run stopped)");
