@@ -41,5 +41,7 @@ const REFUSAL: Record<Trust, string> = {
 /** @throws UserFacingError naming the action and why, when the caller lacks the trust it needs */
 export function requireTrust(caller: Caller, action: string): void {
   const trust = requiredTrust(action);
-  if (!hasTrust(caller, trust)) throw new UserFacingError(`/${action} is refused: ${REFUSAL[trust]}.`);
+  // Only a name from the table is echoed: an unknown subcommand is whatever the client sent.
+  const label = Object.hasOwn(REQUIRED_TRUST, action) ? `/${action}` : "That command";
+  if (!hasTrust(caller, trust)) throw new UserFacingError(`${label} is refused: ${REFUSAL[trust]}.`);
 }
