@@ -1,8 +1,9 @@
 /**
- * /admin backfill | sync | import | status | backup — for server managers and ADMIN_USER_IDS.
- * Discord hides the command from members without Manage Server, but that is only a default a
- * server can change, so every handler checks `caller.isAdmin` again, and logs who did what.
- * Answers are always ephemeral.
+ * /admin backfill | sync | import | status | backup — each acts on the store every guild shares,
+ * so each needs the trust REQUIRED_TRUST (src/discord/trust.ts) names: a bot admin
+ * (ADMIN_USER_IDS). Discord hides the command from members without Manage Server, but that is
+ * only a default a server can change (and anyone can own a server), so the check runs here, on
+ * the server side, before any work, and the router logs every refusal. Answers are always ephemeral.
  */
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from "discord.js";
 import type { BotContext, Caller, Command, Responder } from "../src/discord/command.js";
@@ -16,6 +17,7 @@ import {
   renderSyncProgress,
 } from "../src/discord/render/admin.js";
 import type { MessagePayload } from "../src/discord/render/payload.js";
+import { hasTrust, requireTrust, requiredTrust } from "../src/discord/trust.js";
 import { UserFacingError } from "../src/errors.js";
 import type { Progress } from "../src/services/ingestion.js";
 import { MAX_SCORE_NAME } from "./options.js";
@@ -29,7 +31,7 @@ const CSV_CONTENT_TYPES = ["text/csv", "text/plain", "application/csv", "applica
 
 const data = new SlashCommandBuilder()
   .setName("admin")
-  .setDescription("Operate the bot's score store (server managers)")
+  .setDescription("Operate the bot's score store (bot admins)")
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .setContexts(InteractionContextType.Guild)
   .addSubcommand((s) =>
@@ -39,7 +41,7 @@ const data = new SlashCommandBuilder()
       .addIntegerOption((o) => o.setName("from").setDescription("First round").setRequired(true).setMinValue(1).setMaxValue(1_000_000))
       .addIntegerOption((o) => o.setName("to").setDescription("Last round").setRequired(true).setMinValue(1).setMaxValue(1_000_000))
       .addStringOption((o) =>
-        o.setName("model").setDescription("One model (default: every registered model; bot admins only)").setMaxLength(64).setAutocomplete(true),
+        o.setName("model").setDescription("One model (default: every registered model)").setMaxLength(64).setAutocomplete(true),
       ),
   )
   .addSubcommand((s) => s.setName("sync").setDescription("Fetch recent rounds for every registered model now"))
@@ -55,12 +57,10 @@ const data = new SlashCommandBuilder()
   .addSubcommand((s) => s.setName("status").setDescription("Database size, rows, last sync, next runs, recent failures"))
   .addSubcommand((s) => s.setName("backup").setDescription("Copy the database to a timestamped file next to it"));
 
-function requireAdmin(caller: Caller): void {
+function requireAdmin(caller: Caller, sub: string | null): void {
   // Discord offers /admin only in servers (setContexts), but that is the client's side; a bot admin in DMs is refused too.
   if (caller.guildId === null) throw new UserFacingError("/admin works inside a server, not in direct messages.");
-  if (!caller.isAdmin) {
-    throw new UserFacingError("Only members with Manage Server, or the bot's admins, can use /admin.");
-  }
+  requireTrust(caller, `admin ${sub ?? ""}`.trim());
 }
 
 /** Edits the reply with the latest progress at most every PROGRESS_EDIT_MS; `settle` waits for the last edit. */
@@ -90,17 +90,14 @@ function isCsv(name: string, contentType: string | null): boolean {
 export const command: Command = {
   data,
   async execute({ options, caller, respond }, ctx) {
-    requireAdmin(caller);
     const sub = options.getSubcommand();
+    requireAdmin(caller, sub);
     const log = ctx.logger.child({ module: "admin", userId: caller.userId, guildId: caller.guildId });
     switch (sub) {
       case "backfill": {
         const from = options.getInteger("from") ?? 0;
         const to = options.getInteger("to") ?? 0;
         const model = options.getString("model") ?? undefined;
-        if (model === undefined && !caller.isGlobalAdmin) {
-          throw new UserFacingError("Backfilling every model is for the bot's admins (ADMIN_USER_IDS); name one model instead.");
-        }
         log.info({ action: "backfill", from, to, model: model ?? "all" }, "admin action");
         await respond.defer({ ephemeral: true });
         await respond.edit(renderBackfillProgress(from, to, null));
@@ -161,7 +158,7 @@ export const command: Command = {
     }
   },
   autocomplete(input, ctx) {
-    if (!input.caller.isAdmin || input.focused.name !== "model") return [];
+    if (!hasTrust(input.caller, requiredTrust("admin backfill")) || input.focused.name !== "model") return [];
     return ctx.services.registrations.suggestKnown(input.focused.value).map((n) => ({ name: n, value: n }));
   },
 };

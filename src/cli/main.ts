@@ -145,6 +145,11 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
           `Imported ${result.rows} ${result.format} rows (${result.scoreNames.join(", ")}) for ${result.models.length} model(s), ` +
             `rounds ${result.rounds.first}–${result.rounds.last}.`,
         );
+        if (result.skipped.rows > 0) {
+          io.out(
+            `Skipped ${result.skipped.rows} rows of ${result.skipped.numeraiModels.join(", ")}: their scores come from Numerai, and imports never overwrite them.`,
+          );
+        }
       }
       return result;
     }

@@ -1,9 +1,12 @@
 /**
  * Operator use cases: the store's health at a glance (/admin status) and an online backup
  * (/admin backup). The backup path is always derived from the database's own folder — never
- * from user input — so a command cannot be used to write files elsewhere.
+ * from user input — so a command cannot be used to write files elsewhere. Backups are
+ * rate-limited (one per BACKUP_MIN_INTERVAL_MS, judged by the newest file, so a restart does not
+ * reset it), rotated (the newest BACKUP_KEEP are kept), and refused when the disk has less free
+ * space than the database takes.
  */
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, statfsSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Store } from "../db/open.js";
 import type { IngestionRun, IngestionRunRepository } from "../db/repositories/ingestion-runs.js";
@@ -20,6 +23,9 @@ export interface AdminDeps {
   readonly runs: Pick<IngestionRunRepository, "recent" | "lastSucceeded">;
   readonly logger: Logger;
   readonly clock?: () => Date;
+  /** Free bytes for an unprivileged writer on the file system holding `dir` (tests stand in a full disk). */
+  readonly freeBytes?: (dir: string) => number;
+  readonly backupPolicy?: { readonly minIntervalMs: number; readonly keep: number };
 }
 
 export interface RunSummary {
@@ -56,7 +62,16 @@ export interface BackupResult {
   readonly path: string;
   readonly bytes: number;
   readonly ms: number;
+  /** Older backups deleted by the rotation (file names). */
+  readonly removed: readonly string[];
+  readonly keep: number;
 }
+
+/** At most one backup per this interval: three quick /admin backup calls used to write three full copies. */
+export const BACKUP_MIN_INTERVAL_MS = 10 * 60_000;
+/** Backups kept by the rotation; older ones are deleted after a successful backup. */
+export const BACKUP_KEEP = 5;
+const BACKUP_FILE = /^modelfolio-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z\.db$/;
 
 const RECENT_RUNS = 50;
 const MAX_FAILURES_SHOWN = 5;
@@ -72,12 +87,35 @@ const summary = (r: IngestionRun): RunSummary => ({
   error: r.error ?? null,
 });
 
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+
 function fileSize(path: string): number | null {
   try {
     return statSync(path).size;
   } catch {
     return null;
   }
+}
+
+function statfsFree(dir: string): number {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+}
+
+/** The backups in `folder`, oldest first, with the time their name records. */
+function listBackups(folder: string): Array<{ name: string; at: Date }> {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names
+    .flatMap((name) => {
+      const m = BACKUP_FILE.exec(name);
+      return m ? [{ name, at: new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) }] : [];
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** `2024-05-01T06-17-00Z`: sortable, and valid in file names on every OS (no colons). */
@@ -89,6 +127,9 @@ export function createAdminService(deps: AdminDeps) {
   const now = deps.clock ?? (() => new Date());
   const log = deps.logger.child({ module: "admin" });
   const inMemory = deps.store.path === ":memory:" || deps.store.path === "";
+  const freeBytes = deps.freeBytes ?? statfsFree;
+  const policy = deps.backupPolicy ?? { minIntervalMs: BACKUP_MIN_INTERVAL_MS, keep: BACKUP_KEEP };
+  let backingUp = false;
 
   return {
     status(): StoreStatus {
@@ -120,20 +161,68 @@ export function createAdminService(deps: AdminDeps) {
 
     /**
      * SQLite's online backup API: a consistent copy while the bot keeps reading and writing.
-     * Written to `<database folder>/backups/modelfolio-<UTC timestamp>.db`.
-     * @throws UserFacingError for an in-memory database or when the file already exists
+     * Written to `<database folder>/backups/modelfolio-<UTC timestamp>.db` (first under a
+     * `.partial` name, so a failed copy is never mistaken for a backup), then the oldest beyond
+     * `keep` are deleted.
+     * @throws UserFacingError for an in-memory database, within the rate limit, while another
+     *   backup runs, or when the disk has less free space than the database takes
      */
     async backup(requestedBy?: string): Promise<BackupResult> {
       if (inMemory) throw new UserFacingError("This database lives in memory only; there is no file to back up.");
-      const folder = join(dirname(resolve(deps.store.path)), "backups");
-      mkdirSync(folder, { recursive: true });
-      const path = join(folder, `modelfolio-${backupStamp(now())}.db`);
+      if (backingUp) throw new UserFacingError("A backup is already running; try again when it has finished.");
+      const dbPath = resolve(deps.store.path);
+      const folder = join(dirname(dbPath), "backups");
+      const at = now();
+      const newest = listBackups(folder).at(-1);
+      const sinceMs = newest ? at.getTime() - newest.at.getTime() : Infinity;
+      if (sinceMs >= 0 && sinceMs < policy.minIntervalMs) {
+        const waitMin = Math.ceil((policy.minIntervalMs - sinceMs) / 60_000);
+        throw new UserFacingError(
+          `At most one backup every ${Math.round(policy.minIntervalMs / 60_000)} minutes: the last one is ${newest?.name ?? ""}; try again in ${waitMin} min.`,
+        );
+      }
+      const needed = (fileSize(dbPath) ?? 0) + (fileSize(`${dbPath}-wal`) ?? 0);
+      const free = freeBytes(dirname(dbPath));
+      if (free < needed) {
+        throw new UserFacingError(
+          `Backup refused, nothing was written: it needs about ${mib(needed)} and the disk has ${mib(free)} free.`,
+        );
+      }
+      const path = join(folder, `modelfolio-${backupStamp(at)}.db`);
       if (fileSize(path) !== null) throw new UserFacingError("A backup was made this very second; try again in a moment.");
-      const started = Date.now();
-      await deps.store.sqlite.backup(path);
-      const result = { path, bytes: fileSize(path) ?? 0, ms: Date.now() - started };
-      log.info({ requestedBy, ...result }, "database backed up");
-      return result;
+      backingUp = true;
+      const partial = `${path}.partial`;
+      try {
+        mkdirSync(folder, { recursive: true });
+        const started = Date.now();
+        try {
+          await deps.store.sqlite.backup(partial);
+          renameSync(partial, path);
+        } catch (err) {
+          try {
+            unlinkSync(partial);
+          } catch {
+            // nothing was left behind
+          }
+          throw err;
+        }
+        const ms = Date.now() - started;
+        const removed: string[] = [];
+        const all = listBackups(folder);
+        for (const old of all.slice(0, Math.max(0, all.length - policy.keep))) {
+          try {
+            unlinkSync(join(folder, old.name));
+            removed.push(old.name);
+          } catch (err) {
+            log.warn({ err, file: old.name }, "could not delete an old backup");
+          }
+        }
+        const result = { path, bytes: fileSize(path) ?? 0, ms, removed, keep: policy.keep };
+        log.info({ requestedBy, ...result }, "database backed up");
+        return result;
+      } finally {
+        backingUp = false;
+      }
     },
   };
 }

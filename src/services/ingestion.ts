@@ -7,7 +7,7 @@ import type { RoundRecord, ScoreRow, ScoreWriter } from "../db/repositories/scor
 import { asStorageError, StorageError } from "../db/errors.js";
 import { AlreadyRunningError, UserFacingError } from "../errors.js";
 import { CsvSyntaxError, parseCsv } from "./csv.js";
-import { asUserFacing, validateModelName } from "./registrations.js";
+import { asUserFacing, modelNameProblem, validateModelName } from "./registrations.js";
 import { quoteInput } from "./quote-input.js";
 
 /** What ingestion needs from the Numerai API (the real client satisfies it). */
@@ -87,6 +87,8 @@ export interface ImportResult {
   readonly models: readonly string[];
   readonly scoreNames: readonly string[];
   readonly rounds: { readonly first: number; readonly last: number };
+  /** Rows left out because their model's scores come from Numerai (imports never overwrite those). */
+  readonly skipped: { readonly rows: number; readonly numeraiModels: readonly string[] };
 }
 
 /** The largest round range one backfill may ask for. */
@@ -357,11 +359,12 @@ export function createIngestionService(deps: IngestionDeps) {
         const [modelRaw, roundRaw, scoreRaw, valueRaw] = rec.fields as [string, string, string, string];
         const model = modelRaw.trim().toLowerCase();
         const name = scoreRaw.trim().toLowerCase();
-        if (!model) addError(rec.line, "the model name is empty");
+        const badName = model ? modelNameProblem(modelRaw) : "the model name is empty";
+        if (badName !== null) addError(rec.line, badName);
         if (!SCORE_NAME.test(name)) addError(rec.line, `score name "${clip(scoreRaw)}" is not a score name (letters, digits, _)`);
         const round = parseRound(rec.line, roundRaw);
         const value = parseValue(rec.line, valueRaw, "value");
-        if (!model || round === null || value === null || !SCORE_NAME.test(name)) continue;
+        if (badName !== null || round === null || value === null || !SCORE_NAME.test(name)) continue;
         const key = `${model}\u0000${round}\u0000${name}`;
         if (seen.has(key)) addError(rec.line, `duplicate: ${model}, round ${round}, ${name} appears more than once`);
         seen.add(key);
@@ -378,6 +381,10 @@ export function createIngestionService(deps: IngestionDeps) {
       const dupCol = modelCols.find((c, i) => modelCols.indexOf(c) !== i);
       if (dupCol !== undefined) addError(header.line, `model column "${clip(dupCol)}" appears twice`);
       if (modelCols.some((c) => c === "")) addError(header.line, "a model column has no name");
+      for (const c of modelCols) {
+        const badName = c === "" ? null : modelNameProblem(c);
+        if (badName !== null) addError(header.line, `model column ${badName}`);
+      }
       for (const rec of records.slice(1)) {
         if (rec.fields.length !== head.length) {
           addError(rec.line, `expected ${head.length} fields, found ${rec.fields.length}`);
@@ -409,14 +416,26 @@ export function createIngestionService(deps: IngestionDeps) {
     }
     if (pending.length === 0) throw new UserFacingError("Import rejected: the file holds no scores.");
 
-    const params = { fileName: req.fileName ?? null, format, scoreName: req.scoreName ?? null, rows: pending.length };
-    const modelNames = [...new Set(pending.map((p) => p.model))].sort();
+    const allNames = [...new Set(pending.map((p) => p.model))].sort();
     let runId: number;
+    let written: Pending[] = [];
+    let numeraiModels: string[] = [];
     try {
       runId = deps.writer.writeBatch(() => {
+        // A model whose id Numerai confirmed keeps Numerai's scores: its rows are skipped, never
+        // written over (decided inside the transaction, so a registration cannot slip in between).
+        numeraiModels = allNames.filter((n) => deps.models.findByName(n)?.source === "numerai");
+        const skip = new Set(numeraiModels);
+        written = pending.filter((p) => !skip.has(p.model));
+        if (written.length === 0) {
+          throw new UserFacingError(
+            `Import rejected, nothing was written: every row belongs to a model whose scores come from Numerai (${nameListText(numeraiModels)}); imports never overwrite them.`,
+          );
+        }
+        const params = { fileName: req.fileName ?? null, format, scoreName: req.scoreName ?? null, rows: written.length, skippedRows: pending.length - written.length };
         const run = deps.runs.start("import", params, 1, req.requestedBy ?? null, now());
-        const ids = new Map(modelNames.map((n) => [n, deps.models.ensureImported(n).id]));
-        const rows: ScoreRow[] = pending.map((p) => ({
+        const ids = new Map(allNames.filter((n) => !skip.has(n)).map((n) => [n, deps.models.ensureImported(n).id]));
+        const rows: ScoreRow[] = written.map((p) => ({
           modelId: ids.get(p.model) as string,
           roundNumber: p.roundNumber,
           name: p.name,
@@ -429,22 +448,26 @@ export function createIngestionService(deps: IngestionDeps) {
         return run.id;
       });
     } catch (err) {
+      if (err instanceof UserFacingError && !(err instanceof StorageError)) throw err;
       throw storageFailure(err, { fileName: req.fileName, rows: pending.length }, "import");
     }
+    const modelNames = allNames.filter((n) => !numeraiModels.includes(n));
+    const skippedRows = pending.length - written.length;
     let first = Infinity;
     let last = -Infinity;
-    for (const p of pending) {
+    for (const p of written) {
       first = Math.min(first, p.roundNumber);
       last = Math.max(last, p.roundNumber);
     }
-    log.info({ runId, format, rows: pending.length, models: modelNames.length, requestedBy: req.requestedBy }, "import finished");
+    log.info({ runId, format, rows: written.length, skippedRows, models: modelNames.length, requestedBy: req.requestedBy }, "import finished");
     return {
       runId,
       format,
-      rows: pending.length,
+      rows: written.length,
       models: modelNames,
-      scoreNames: [...new Set(pending.map((p) => p.name))].sort(),
+      scoreNames: [...new Set(written.map((p) => p.name))].sort(),
       rounds: { first, last },
+      skipped: { rows: skippedRows, numeraiModels },
     };
   }
 
@@ -475,6 +498,11 @@ export type IngestionService = ReturnType<typeof createIngestionService>;
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+function nameListText(names: readonly string[], max = 10): string {
+  const shown = names.slice(0, max).join(", ");
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
 function clip(s: string, n = 40): string {

@@ -27,14 +27,22 @@ export const MAX_DECLARED_WEIGHT = 1e9;
 /** Numerai model names: letters, digits and underscores. */
 const MODEL_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
-export function validateModelName(raw: string): string {
+/** Why `raw` is not a model name, or null when it is one (shared by Discord options and CSV imports). */
+export function modelNameProblem(raw: string): string | null {
   const name = raw.trim();
-  if (!MODEL_NAME.test(name)) {
-    throw new UserFacingError(
-      `"${quoteInput(name)}" is not a Numerai model name (letters, digits and _ only, at most 64).`,
-    );
-  }
-  return name.toLowerCase();
+  if (MODEL_NAME.test(name)) return null;
+  // Control characters (a newline in a quoted CSV field) are shown escaped, keeping the message one line.
+  const shown = Array.from(quoteInput(name), (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+  }).join("");
+  return `"${shown}" is not a Numerai model name (letters, digits and _ only, at most 64)`;
+}
+
+export function validateModelName(raw: string): string {
+  const problem = modelNameProblem(raw);
+  if (problem !== null) throw new UserFacingError(`${problem}.`);
+  return raw.trim().toLowerCase();
 }
 
 /** "no Numerai model called X" is an answer for the user, not a fault. */

@@ -123,11 +123,17 @@ describe("/admin", () => {
     expect(h.logs.some((l) => l.userId === OTHER && /refused/.test(String(l.msg)))).toBe(true);
   });
 
-  it("lets a member with Manage Server run a sync, and reports it", async () => {
-    const handle = run({ name: "admin", subcommand: "sync", user: OTHER, memberPermissions: MANAGE_GUILD });
+  it("refuses a sync to a member with Manage Server who is not a bot admin, and lets a bot admin run it", async () => {
+    const runsBefore = rowCount("ingestion_runs");
+    const refused = run({ name: "admin", subcommand: "sync", user: OTHER, memberPermissions: MANAGE_GUILD });
+    expect(await finalText(refused)).toMatch(/ADMIN_USER_IDS/);
+    expect(refused.original?.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(rowCount("ingestion_runs")).toBe(runsBefore);
+    expect(h.logs.some((l) => l.userId === OTHER && l.action === "sync")).toBe(false);
+    const handle = run({ name: "admin", subcommand: "sync", user: ADMIN });
     const text = await finalText(handle);
     expect(text).toMatch(/[Ss]ync/);
-    expect(h.logs.some((l) => l.userId === OTHER && l.action === "sync")).toBe(true);
+    expect(h.logs.some((l) => l.userId === ADMIN && l.action === "sync")).toBe(true);
   });
 
   it("backfills all models only for ADMIN_USER_IDS", async () => {
@@ -151,10 +157,43 @@ describe("/admin", () => {
       name: "admin",
       subcommand: "import",
       user: ADMIN,
-      attachments: { file: { filename: "scores.csv", bytes: "model,round,score,value\nzz_model,1000,canon_corr,0.01\n=cmd,1001,canon_corr,-0.02\n", contentType: "text/csv" } },
+      attachments: { file: { filename: "scores.csv", bytes: "model,round,score,value\nzz_model,1000,canon_corr,0.01\nzz_other,1001,canon_corr,-0.02\n", contentType: "text/csv" } },
     });
     expect(await finalText(good)).toMatch(/Imported/);
     expect(rowCount("scores")).toBe(before + 2);
+  });
+
+  it.each(["=HYPERLINK(1)", "../../etc/passwd", '"zz\nmodel"', "<@&1> @everyone"])("refuses to import a model named %j, naming the line, writing nothing", async (name) => {
+    const before = rowCount("scores");
+    const models = rowCount("models");
+    const handle = run({
+      name: "admin",
+      subcommand: "import",
+      user: ADMIN,
+      attachments: { file: { filename: "scores.csv", bytes: `model,round,score,value\nzz_model,1000,canon_corr,0.01\n${name},1001,canon_corr,-0.02\n`, contentType: "text/csv" } },
+    });
+    expect(await finalText(handle)).toMatch(/nothing was written: line 3: .* is not a Numerai model name/);
+    expect(handle.original?.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(rowCount("scores")).toBe(before);
+    expect(rowCount("models")).toBe(models);
+  });
+
+  it("never overwrites a score that came from Numerai: the import skips that model's rows and says so", async () => {
+    const sql = "select s.round_number round, s.name, s.value from scores s join models m on m.id = s.model_id where m.name = 'alpha_one' and m.source = 'numerai' order by s.round_number desc, s.name limit 1";
+    const numerai = h.ctx.store.sqlite.prepare(sql).get() as { round: number; name: string; value: number };
+    expect(numerai).toBeDefined();
+    const before = rowCount("scores");
+    const handle = run({
+      name: "admin",
+      subcommand: "import",
+      user: ADMIN,
+      attachments: {
+        file: { filename: "scores.csv", bytes: `model,round,score,value\nALPHA_ONE,${numerai.round},${numerai.name},0.999\nzz_third,${numerai.round},${numerai.name},0.5\n`, contentType: "text/csv" },
+      },
+    });
+    expect(await finalText(handle)).toMatch(/Skipped 1 row of 1 model \(alpha\\_one\) whose scores come from Numerai/);
+    expect(h.ctx.store.sqlite.prepare(sql).get()).toEqual(numerai);
+    expect(rowCount("scores")).toBe(before + 1);
   });
 
   it("refuses a non-CSV attachment", async () => {

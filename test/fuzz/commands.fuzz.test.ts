@@ -381,8 +381,8 @@ function mayAskNumerai(name: string, inv: Invocation, caller: Caller): boolean {
     return v?.type === "integer" ? v.value : 0;
   };
   if (name === "models" && inv.subcommand === "add") return MODEL_NAME.test((str("name") ?? "").trim());
-  if (name === "admin" && caller.isAdmin && inv.subcommand === "sync") return true;
-  if (name === "admin" && caller.isAdmin && inv.subcommand === "backfill") {
+  if (name === "admin" && caller.isGlobalAdmin && inv.subcommand === "sync") return true;
+  if (name === "admin" && caller.isGlobalAdmin && inv.subcommand === "backfill") {
     const from = int("from");
     const to = int("to");
     const rangeOk = from >= 1 && to >= from && to - from < 5000;
@@ -394,7 +394,7 @@ function mayAskNumerai(name: string, inv: Invocation, caller: Caller): boolean {
 
 /** Whether a refused command may have downloaded its attachment (it passed every check that needs no bytes). */
 function mayDownload(name: string, inv: Invocation, caller: Caller, att: AttachmentInput | undefined): boolean {
-  if (name !== "admin" || inv.subcommand !== "import" || !caller.isAdmin || !att) return false;
+  if (name !== "admin" || inv.subcommand !== "import" || !caller.isGlobalAdmin || !att) return false;
   return isCsvName(att.name, att.contentType) && att.size <= 20 * 1024 * 1024 && new URL(att.url).hostname === "127.0.0.1";
 }
 

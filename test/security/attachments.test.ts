@@ -112,20 +112,18 @@ describe("/admin import with hostile attachments", () => {
     expect(fingerprint()).toBe(before);
   });
 
-  it("stores spreadsheet-formula model names literally, as data, and shows them without pinging anyone", async () => {
+  it("refuses spreadsheet-formula and mention model names like a name typed in Discord, writing nothing and pinging no one", async () => {
     const names = ["=cmd|' /C calc'!A0", "+1", "-2", "@x", "@everyone", "<@300000000000000002>", "=HYPERLINK(\"http://evil.example\",\"click\")"];
-    const csv = `model,round,score,value\n${names.map((n, i) => `"${n.replace(/"/g, '""')}",1000,canon_corr,0.0${i + 1}`).join("\n")}\n`;
-    const { text, json } = await reply(h.discord.sendInteraction(importPayload({ filename: "injection.csv", bytes: csv, contentType: "text/csv" })));
-    expect(text).toMatch(/Imported/);
-    const stored = rowsOf("select m.name, s.value from models m join scores s on s.model_id = m.id where m.source = 'import' order by s.value") as Array<{ name: string; value: number }>;
-    // Names are case-folded like every model name, and otherwise kept byte for byte: no quoting, no stripping.
-    expect(stored.map((r) => r.name)).toEqual(names.map((n) => n.toLowerCase()));
-    expect(stored.map((r) => r.value)).toEqual(names.map((_, i) => Number(`0.0${i + 1}`)));
-    // Shown inert: mentions broken by a zero-width space and never parsed; no masked link.
-    expect(json.allowed_mentions).toEqual({ parse: [] });
-    expect(text).not.toMatch(/@everyone|<@\d+>/);
-    expect(text).toContain("@\u200beveryone");
-    expect(text).not.toMatch(/\]\(http/);
+    for (const [i, name] of names.entries()) {
+      const before = fingerprint();
+      const csv = `model,round,score,value\nzz_fine,1000,canon_corr,0.01\n"${name.replace(/"/g, '""')}",1000,canon_corr,0.0${i + 1}\n`;
+      const { text, json, ephemeral } = await reply(h.discord.sendInteraction(importPayload({ filename: "injection.csv", bytes: csv, contentType: "text/csv" })));
+      expect(text).toMatch(/nothing was written: line 3: .* is not a Numerai model name/);
+      expect(ephemeral).toBe(true);
+      expect(fingerprint()).toBe(before);
+      // The refusal quotes the name, inert: mentions are never parsed.
+      expect(json.allowed_mentions).toEqual({ parse: [] });
+    }
   });
 
   it("refuses formula cells in the value column as not numbers, writing nothing", async () => {
@@ -188,5 +186,19 @@ describe("/admin backup", () => {
     expect(existsSync(path as string)).toBe(true);
     expect(existsSync(resolve(h.db.dir, "../../evil.db"))).toBe(false);
     expect(readdirSync(process.cwd()).sort()).toEqual(cwdBefore);
+  });
+
+  // Three quick /admin backup calls used to write three full copies of the database.
+  it("refuses further backups within the rate limit, ephemerally, writing no copy", async () => {
+    const folder = join(h.db.dir, "backups");
+    const before = readdirSync(folder).sort();
+    expect(before).toHaveLength(1);
+    for (let i = 0; i < 2; i += 1) {
+      const handle = h.discord.sendInteraction(h.discord.chatInput({ name: "admin", subcommand: "backup", guildId: GUILD, user: ADMIN }));
+      const { text, ephemeral } = await reply(handle);
+      expect(text).toMatch(/At most one backup every 10 minutes/);
+      expect(ephemeral).toBe(true);
+    }
+    expect(readdirSync(folder).sort()).toEqual(before);
   });
 });

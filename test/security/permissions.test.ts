@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { ADMIN, GUILD, OTHER, USER, startHarness, type Harness } from "../helpers/bot-harness.js";
 import { dbFingerprint } from "../helpers/db-fingerprint.js";
+import { REQUIRED_TRUST } from "../../src/discord/trust.js";
 import type { InteractionHandle, OptionValue } from "../helpers/fake-discord/index.js";
 
 const NO_PERMS = "0";
@@ -76,13 +77,38 @@ describe("/admin for someone who is not an admin", () => {
     const logged = refusalsLogged(OTHER, "admin");
     const handle = run({ name: "admin", subcommand: sub.name, user: OTHER, memberPermissions: NO_PERMS, ...workingOptions(sub) });
     const text = await settle(handle);
-    expect(text).toMatch(/Only members with Manage Server, or the bot's admins, can use \/admin/);
+    expect(text).toMatch(/only the bot's admins \(ADMIN_USER_IDS\)/);
     expect(ephemeral(handle)).toBe(true);
     expect(fingerprint()).toBe(before);
     expect(h.numerai.requests.length).toBe(numeraiCalls);
     expect(h.discord.calls.filter((c) => c.path.includes("attachments/")).length).toBe(downloads);
     expect(existsSync(join(h.db.dir, "backups"))).toBe(false);
     expect(refusalsLogged(OTHER, "admin")).toBe(logged + 1);
+  });
+
+  // Manage Server is a guild's own permission, and anyone can own a guild: it must not reach the
+  // store every guild shares (imports overwrote scores, backups filled the disk).
+  it.each(adminSubcommands.map((s) => [s.name, s] as const))(
+    "refuses /admin %s to a Manage Server member who is not a bot admin, ephemerally, changing nothing",
+    async (_name, sub) => {
+      const before = fingerprint();
+      const numeraiCalls = h.numerai.requests.length;
+      const downloads = h.discord.calls.filter((c) => c.path.includes("attachments/")).length;
+      const logged = refusalsLogged(OTHER, "admin");
+      const handle = run({ name: "admin", subcommand: sub.name, user: OTHER, memberPermissions: MANAGE_GUILD, ...workingOptions(sub) });
+      const text = await settle(handle);
+      expect(text).toMatch(/ADMIN_USER_IDS/);
+      expect(ephemeral(handle)).toBe(true);
+      expect(fingerprint()).toBe(before);
+      expect(h.numerai.requests.length).toBe(numeraiCalls);
+      expect(h.discord.calls.filter((c) => c.path.includes("attachments/")).length).toBe(downloads);
+      expect(existsSync(join(h.db.dir, "backups"))).toBe(false);
+      expect(refusalsLogged(OTHER, "admin")).toBe(logged + 1);
+    },
+  );
+
+  it("names a required trust for every /admin subcommand in the one table", () => {
+    for (const s of adminSubcommands) expect(REQUIRED_TRUST).toHaveProperty(`admin ${s.name}`);
   });
 
   it("refuses a server manager who is not a bot admin a backfill of every model", async () => {
@@ -113,7 +139,7 @@ describe("/admin in direct messages", () => {
     for (const sub of ["status", "backup", "sync"]) {
       const handle = h.discord.sendInteraction(h.discord.chatInput({ name: "admin", subcommand: sub, user }));
       const text = await settle(handle);
-      expect(text).toMatch(/inside a server|Only members with Manage Server/);
+      expect(text).toMatch(/inside a server|ADMIN_USER_IDS/);
       expect(ephemeral(handle)).toBe(true);
     }
     expect(fingerprint()).toBe(before);

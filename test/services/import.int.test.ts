@@ -72,6 +72,55 @@ describe("importCsv", () => {
     expect(db.sqlite.prepare("select * from scores").all()).toEqual(before);
   });
 
+  // Names from a file are as untrusted as names typed in Discord: the same rule, the whole file refused.
+  it.each([
+    ["a formula", "=HYPERLINK(1)", 3],
+    ["a path", "../../etc/passwd", 3],
+    ["a newline", '"alpha\nbeta"', 3],
+    ["mentions", "<@&1> @everyone", 3],
+  ])("refuses a long CSV whose model name is %s, naming the line and writing nothing", (_what, name, line) => {
+    const text = `model,round,score,value\nalpha,899,canon_corr,0.01\n${name},900,canon_corr,0.02\nbeta,900,canon_corr,0.02\n`;
+    expect(() => services.ingestion.importCsv({ text })).toThrow(new RegExp(`nothing was written: line ${line}: .* is not a Numerai model name`));
+    expect(rowCount()).toBe(0);
+    expect(services.repos.models.count()).toBe(0);
+  });
+
+  it("refuses a wide CSV whose model column is not a model name, naming the header line", () => {
+    const text = '"roundNumber","A","=HYPERLINK(1)"\n843,0.01,0.02\n';
+    expect(() => services.ingestion.importCsv({ text, scoreName: "canon_corr" })).toThrow(/line 1: model column .*is not a Numerai model name/);
+    expect(rowCount()).toBe(0);
+    expect(services.repos.models.count()).toBe(0);
+  });
+
+  describe("a model whose scores come from Numerai", () => {
+    const numeraiValue = () =>
+      (db.sqlite.prepare("select s.value from scores s join models m on m.id = s.model_id where m.name = 'alpha' and s.round_number = 900").get() as { value: number } | undefined)?.value;
+    beforeEach(() => {
+      services.repos.models.upsertVerified("numerai-id-alpha", "alpha");
+      db.sqlite.prepare("insert into rounds (tournament, number, resolved) values (8, 900, 1)").run();
+      services.repos.writer.writeScoreRows([{ modelId: "numerai-id-alpha", roundNumber: 900, name: "canon_corr", value: 0.5, percentile: null }]);
+    });
+
+    it("keeps its Numerai scores: the import skips its rows and says how many and why", () => {
+      const res = services.ingestion.importCsv({
+        text: "model,round,score,value\nalpha,900,canon_corr,-0.9\nalpha,899,canon_mmc,0.1\nbeta,900,canon_corr,0.02\n",
+      });
+      expect(numeraiValue()).toBe(0.5);
+      expect(res).toMatchObject({ rows: 1, models: ["beta"], skipped: { rows: 2, numeraiModels: ["alpha"] } });
+      expect(rowCount()).toBe(2);
+      expect(services.repos.models.findByName("alpha")).toMatchObject({ id: "numerai-id-alpha", source: "numerai" });
+    });
+
+    it("refuses a file of only Numerai models' rows, writing nothing", () => {
+      expect(() => services.ingestion.importCsv({ text: "model,round,score,value\nALPHA,900,canon_corr,-0.9\n" })).toThrow(
+        /nothing was written: every row belongs to a model whose scores come from Numerai \(alpha\)/,
+      );
+      expect(numeraiValue()).toBe(0.5);
+      expect(rowCount()).toBe(1);
+      expect(db.sqlite.prepare("select count(*) n from ingestion_runs").get()).toEqual({ n: 0 });
+    });
+  });
+
   it("rejects a file with an unknown header", () => {
     expect(() => services.ingestion.importCsv({ text: "a,b\n1,2\n" })).toThrow(/neither a wide CSV/);
   });

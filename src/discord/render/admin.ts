@@ -46,12 +46,16 @@ export function renderImportDone(r: ImportResult, fileName: string): MessagePayl
   return {
     content:
       `Imported **${safeName(fileName, 64)}** (${r.format} CSV): ${int(r.rows)} scores for ${plural(r.models.length, "model")} ` +
-      `(${nameList(r.models, 10, 24)}), score ${nameList(r.scoreNames, 5, 32)}, rounds ${r.rounds.first}–${r.rounds.last}. Run ${r.runId}.`,
+      `(${nameList(r.models, 10, 24)}), score ${nameList(r.scoreNames, 5, 32)}, rounds ${r.rounds.first}–${r.rounds.last}. Run ${r.runId}.` +
+      (r.skipped.rows > 0
+        ? `\nSkipped ${plural(r.skipped.rows, "row")} of ${plural(r.skipped.numeraiModels.length, "model")} (${nameList(r.skipped.numeraiModels, 10, 24)}) whose scores come from Numerai: imports never overwrite them.`
+        : ""),
   };
 }
 
 export function renderBackup(r: BackupResult): MessagePayload {
-  return { content: `Backup written: \`${codeName(r.path, 300)}\` (${bytes(r.bytes)}, ${int(r.ms)} ms).` };
+  const rotated = r.removed.length > 0 ? ` Kept the newest ${int(r.keep)}; removed ${plural(r.removed.length, "older backup")}.` : "";
+  return { content: `Backup written: \`${codeName(r.path, 300)}\` (${bytes(r.bytes)}, ${int(r.ms)} ms).${rotated}` };
 }
 
 function runLine(r: RunSummary): string {

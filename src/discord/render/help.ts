@@ -43,7 +43,7 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
   {
     name: "admin",
     usage: [
-      "`/admin backfill from to [model]` · `/admin sync` · `/admin import file [score]` · `/admin status` · `/admin backup` — for server managers.",
+      "`/admin backfill from to [model]` · `/admin sync` · `/admin import file [score]` · `/admin status` · `/admin backup` — for the bot's admins (ADMIN_USER_IDS).",
     ],
   },
   { name: "help", usage: ["`/help` — this message."] },

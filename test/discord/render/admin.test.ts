@@ -68,12 +68,17 @@ describe("admin progress and summaries", () => {
         rowsWritten: 10,
         failures: [...modelNames(150), ...HOSTILE_NAMES].map((model) => ({ model, error: "HTTP 503 ".repeat(30) })),
       }),
-      renderImportDone({ runId: 5, format: "wide", rows: 11_360, models: HOSTILE_NAMES, scoreNames: ["canon_corr"], rounds: { first: 600, last: 951 } }, "scores.csv"),
-      renderBackup({ path: "/var/lib/modelfolio/backups/modelfolio-2024-05-01T06-17-42Z.db", bytes: 52_428_800, ms: 812 }),
+      renderImportDone({ runId: 5, format: "wide", rows: 11_360, models: HOSTILE_NAMES, scoreNames: ["canon_corr"], rounds: { first: 600, last: 951 }, skipped: { rows: 0, numeraiModels: [] } }, "scores.csv"),
+      renderImportDone(
+        { runId: 6, format: "long", rows: 3, models: ["zz"], scoreNames: ["canon_corr"], rounds: { first: 600, last: 601 }, skipped: { rows: 12_000, numeraiModels: HOSTILE_NAMES } },
+        "scores.csv",
+      ),
+      renderBackup({ path: "/var/lib/modelfolio/backups/modelfolio-2024-05-01T06-17-42Z.db", bytes: 52_428_800, ms: 812, removed: [], keep: 5 }),
     ];
     for (const p of payloads) expectWellFormed(p);
     expect(payloads[0]?.content).toContain("(resumed where an earlier run stopped)");
     expect(payloads[1]?.content).toMatch(/164 models failed \(the others were saved\):[\s\S]*…and \d+ more$/);
-    expect(payloads[3]?.content).toBe("Backup written: `/var/lib/modelfolio/backups/modelfolio-2024-05-01T06-17-42Z.db` (50.0 MiB, 812 ms).");
+    expect(payloads[3]?.content).toMatch(/Skipped 12,000 rows of \d+ models \([\s\S]*\) whose scores come from Numerai/);
+    expect(payloads[4]?.content).toBe("Backup written: `/var/lib/modelfolio/backups/modelfolio-2024-05-01T06-17-42Z.db` (50.0 MiB, 812 ms).");
   });
 });
