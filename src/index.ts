@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   }
   scheduler = startScheduler(ctx, {
     shard: { ids: bot.client.shard?.ids ?? [0], count: bot.client.shard?.count ?? 1 },
-    digest: { discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null }) },
+    digest: { discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null, token: bot.client.token }) },
   });
 
   let stopping = false;

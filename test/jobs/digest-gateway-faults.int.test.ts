@@ -131,7 +131,7 @@ describe("runDigestDispatch", () => {
 
     const context = {
       ...ctx,
-      discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null }),
+      discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null, token: bot.client.token }),
       discourse: null,
       settings: { retryBaseMs: 100 },
     };
