@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   scheduler = startScheduler(ctx, {
     shard: { ids: bot.client.shard?.ids ?? [0], count: bot.client.shard?.count ?? 1 },
-    digest: { discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null }) },
+    digest: { discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null, token: bot.client.token }) },
   });
 }
 

@@ -4,15 +4,19 @@
  * post it lost the answer to went through; for that every message carries a `nonce` with
  * `enforce_nonce` (Discord returns the first message for a repeated nonce within a few minutes)
  * and a reference in its footer, and forum threads are looked up by title before another is made.
+ *
+ * Creating a forum thread has no nonce: a 5xx or a timeout after Discord made the thread, retried
+ * by discord.js's queue, makes a second thread. So that one request goes through a REST instance
+ * with `retries: 0`, and after a failure whose outcome is unknown the thread is looked up by title.
  */
 import {
   DiscordAPIError,
   HTTPError,
+  REST,
   Routes,
   type APIChannel,
   type APIMessage,
   type APIThreadChannel,
-  type REST,
   type RawFile,
 } from "discord.js";
 import { footerRef } from "./render/digest.js";
@@ -124,7 +128,32 @@ export interface DiscordDelivery {
   findThread(guildId: string, forumId: string, title: string): Promise<string | null>;
 }
 
-export function createDiscordDelivery(rest: REST, options: { botUserId?: string | null } = {}): DiscordDelivery {
+/** A REST client like `rest` (same API base, agent, timeouts) that never repeats a request itself. */
+export function singleShotRest(rest: REST, token: string): REST {
+  return new REST({ ...rest.options, retries: 0 }).setToken(token);
+}
+
+/** Whether Discord may have applied a request that failed this way (5xx, timeout, lost connection). */
+function outcomeUnknown(err: unknown): boolean {
+  return !(err instanceof DiscordAPIError) && classifyDeliveryError(err).action === "retry";
+}
+
+export interface DeliveryOptions {
+  readonly botUserId?: string | null;
+  /** The bot token, for the no-retry client that creates forum threads (`client.token`). */
+  readonly token?: string | null;
+  /** Or that client itself (`retries: 0`); made from `rest` and `token` when absent. */
+  readonly singleShot?: REST;
+}
+
+export function createDiscordDelivery(rest: REST, options: DeliveryOptions = {}): DiscordDelivery {
+  let once: REST | null = options.singleShot ?? null;
+  const singleShot = (): REST => {
+    if (once) return once;
+    if (!options.token) throw new Error("createDiscordDelivery needs options.token (or options.singleShot) to open forum posts without blind retries");
+    once = singleShotRest(rest, options.token);
+    return once;
+  };
   let botId: Promise<string> | null = options.botUserId ? Promise.resolve(options.botUserId) : null;
   const botUserId = () => {
     botId ??= (rest.get(Routes.user("@me")) as Promise<{ id: string }>).then((u) => u.id);
@@ -133,6 +162,39 @@ export function createDiscordDelivery(rest: REST, options: { botUserId?: string 
     });
     return botId;
   };
+
+  async function findThread(guildId: string, forumId: string, title: string, known?: APIChannel & { last_message_id?: string | null }): Promise<string | null> {
+    try {
+      const me = await botUserId();
+      const isOurs = (t: Partial<APIThreadChannel>) => t.parent_id === forumId && t.name === title && (t.owner_id === undefined || t.owner_id === me);
+      // The newest post in a forum is its last_message_id: usually the one we just made.
+      const forum = known ?? ((await rest.get(Routes.channel(forumId))) as APIChannel & { last_message_id?: string | null });
+      if (forum.last_message_id) {
+        const newest = (await rest.get(Routes.channel(forum.last_message_id)).catch((e: unknown) => {
+          if (e instanceof DiscordAPIError && e.status === 404) return null;
+          throw e;
+        })) as APIThreadChannel | null;
+        if (newest && isOurs(newest)) return newest.id;
+      }
+      // Otherwise every active thread of the guild (digest threads stay active for a week).
+      const active = (await rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] };
+      const found = active.threads.find(isOurs);
+      if (found) return found.id;
+      // An archived one (closed by a moderator, or older than its week): the forum's newest archived posts.
+      const archived = (await rest.get(Routes.channelThreads(forumId, "public"), { query: new URLSearchParams({ limit: "50" }) }).catch((e: unknown) => {
+        // Listing archived threads needs Read Message History; without it the active list is all we can see.
+        if (e instanceof DiscordAPIError && e.status === 403) return { threads: [] };
+        throw e;
+      })) as { threads: APIThreadChannel[] };
+      return archived.threads.find(isOurs)?.id ?? null;
+    } catch (err) {
+      // A forum that is gone or closed to the bot is the subscription's problem, not the lookup's.
+      if (err instanceof ReconcileError || classifyDeliveryError(err).action === "disable") throw err;
+      throw new ReconcileError(`could not check whether the forum post exists (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    }
+  }
+
+  const asPosted = (threadId: string): PostedMessage => ({ channelId: threadId, messageId: threadId, threadId });
 
   return {
     botUserId,
@@ -149,14 +211,28 @@ export function createDiscordDelivery(rest: REST, options: { botUserId?: string 
     },
 
     async createForumPost(forumId, title, payload) {
-      const forum = (await rest.get(Routes.channel(forumId))) as APIChannel & { available_tags?: Array<{ id: string; name: string }> };
+      const client = singleShot();
+      const forum = (await rest.get(Routes.channel(forumId))) as APIChannel & { guild_id?: string; last_message_id?: string | null; available_tags?: Array<{ id: string; name: string }> };
+      const guildId = forum.guild_id ?? "";
+      // Look first: an earlier attempt (this process or one before it) may have made it.
+      const existing = await findThread(guildId, forumId, title, forum);
+      if (existing) return asPosted(existing);
       // A forum may require a tag; use one called "digest" when the forum has it.
       const tag = forum.available_tags?.find((t) => t.name.trim().toLowerCase() === "digest");
       const { body, files } = restMessage(payload);
-      const thread = (await rest.post(Routes.threads(forumId), {
-        body: { name: title, auto_archive_duration: 10080, message: body, ...(tag ? { applied_tags: [tag.id] } : {}) },
-        files,
-      })) as APIThreadChannel & { message?: APIMessage };
+      let thread: APIThreadChannel & { message?: APIMessage };
+      try {
+        thread = (await client.post(Routes.threads(forumId), {
+          body: { name: title, auto_archive_duration: 10080, message: body, ...(tag ? { applied_tags: [tag.id] } : {}) },
+          files,
+        })) as APIThreadChannel & { message?: APIMessage };
+      } catch (err) {
+        if (!outcomeUnknown(err)) throw err;
+        // Discord may have made it before failing to answer: look again instead of posting again.
+        const made = await findThread(guildId, forumId, title);
+        if (made) return asPosted(made);
+        throw err;
+      }
       return { channelId: thread.id, messageId: thread.message?.id ?? thread.id, threadId: thread.id };
     },
 
@@ -168,27 +244,8 @@ export function createDiscordDelivery(rest: REST, options: { botUserId?: string 
       return messages.find((m) => m.author.id === me && hasRef(m, ref))?.id ?? null;
     },
 
-    async findThread(guildId, forumId, title) {
-      try {
-        const me = await botUserId();
-        const isOurs = (t: Partial<APIThreadChannel>) => t.parent_id === forumId && t.name === title && (t.owner_id === undefined || t.owner_id === me);
-        // The newest post in a forum is its last_message_id: usually the one we just made.
-        const forum = (await rest.get(Routes.channel(forumId))) as APIChannel & { last_message_id?: string | null };
-        if (forum.last_message_id) {
-          const newest = (await rest.get(Routes.channel(forum.last_message_id)).catch((e: unknown) => {
-            if (e instanceof DiscordAPIError && e.status === 404) return null;
-            throw e;
-          })) as APIThreadChannel | null;
-          if (newest && isOurs(newest)) return newest.id;
-        }
-        // Otherwise every active thread of the guild (digest threads stay active for a week).
-        const active = (await rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] };
-        return active.threads.find(isOurs)?.id ?? null;
-      } catch (err) {
-        // A forum that is gone or closed to the bot is the subscription's problem, not the lookup's.
-        if (err instanceof ReconcileError || classifyDeliveryError(err).action === "disable") throw err;
-        throw new ReconcileError(`could not check whether the forum post exists (${err instanceof Error ? err.message : String(err)})`, { cause: err });
-      }
+    findThread(guildId, forumId, title) {
+      return findThread(guildId, forumId, title);
     },
   };
 }

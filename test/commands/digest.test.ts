@@ -96,7 +96,7 @@ describe("/digest", () => {
     monday.setUTCHours(13, 0, 0, 0);
     const rest = new REST({ ...fakeClientOptions(fake).rest }).setToken(fake.token);
     const summary = await runDigestDispatch(
-      { logger: silentLogger, store: world.store, config: { numeraiTournament: TOURNAMENT }, services: world.services, discord: createDiscordDelivery(rest), discourse: null },
+      { logger: silentLogger, store: world.store, config: { numeraiTournament: TOURNAMENT }, services: world.services, discord: createDiscordDelivery(rest, { token: fake.token }), discourse: null },
       monday,
     );
     rest.clearHashSweeper();

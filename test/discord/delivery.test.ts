@@ -123,7 +123,7 @@ describe("createDiscordDelivery", () => {
   });
 
   it("opens a forum post with the forum's digest tag and finds it again by title", async () => {
-    const delivery = createDiscordDelivery(rest());
+    const delivery = createDiscordDelivery(rest(), { token: fake.token });
     const title = "Diversification digest — week of 2026-06-01";
     const posted = await delivery.createForumPost(FORUM, title, embed("dg4-20260601"));
     expect(posted.threadId).toBe(posted.messageId);
@@ -133,7 +133,7 @@ describe("createDiscordDelivery", () => {
 });
 
 describe("findThread", () => {
-  /** Discord's GET /guilds/:id/threads/active, which the shared fake does not serve: a minimal stand-in. */
+  /** Discord's thread listings with threads of other owners, on a minimal stand-in. */
   let server: Server;
   let api = "";
   const me = "900";
@@ -153,6 +153,9 @@ describe("findThread", () => {
           members: [],
         });
       }
+      if (path === `/api/v10/channels/${FORUM}/threads/archived/public`) {
+        return send(200, { threads: [{ id: "222", type: 11, parent_id: FORUM, name: "Diversification digest — week of 2026-05-25", owner_id: me, thread_metadata: { archived: true } }], members: [], has_more: false });
+      }
       return send(404, { message: "404: Not Found", code: 0 });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -164,6 +167,8 @@ describe("findThread", () => {
     const delivery = createDiscordDelivery(rest(api));
     expect(await delivery.findThread(GUILD, FORUM, "Diversification digest — week of 2026-06-01")).toBe("333");
     expect(await delivery.findThread(GUILD, FORUM, "Diversification digest — week of 2026-06-08")).toBeNull();
+    // An archived post (a moderator closed it) is found in the forum's archived threads.
+    expect(await delivery.findThread(GUILD, FORUM, "Diversification digest — week of 2026-05-25")).toBe("222");
     expect(Routes.guildActiveThreads(GUILD)).toBe(`/guilds/${GUILD}/threads/active`);
   });
 });

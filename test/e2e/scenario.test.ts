@@ -92,7 +92,7 @@ describe("a participant's first week with modelfolio", () => {
       store: h.ctx.store,
       config: h.ctx.config,
       services: h.ctx.services,
-      discord: createDiscordDelivery(h.bot.client.rest, { botUserId: h.bot.client.user?.id ?? null }),
+      discord: createDiscordDelivery(h.bot.client.rest, { botUserId: h.bot.client.user?.id ?? null, token: h.bot.client.token }),
       discourse: null,
     };
     expect((await runDigestDispatch(ctx, new Date(due.getTime() - 60_000))).sent).toBe(0);

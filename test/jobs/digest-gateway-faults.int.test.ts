@@ -115,9 +115,9 @@ describe("runDigestDispatch", () => {
     fake.fault(`POST /channels/${TEXT_1}/messages`, { kind: "server-error", status: 503 });
     fake.fault(`POST /channels/${TEXT_1}/messages`, { kind: "connection-reset", afterHandling: true });
     fake.fault(`POST /channels/${FORUM_1}/threads`, { kind: "rate-limit", retryAfterSeconds: 0.1 });
-    // Forum: three 500s (within discord.js's retries), then the answer to the thread's creation
-    // is lost: the dispatcher must find that thread rather than open a second one.
-    fake.fault(`POST /channels/${FORUM_1}/threads`, { kind: "server-error" }, { times: 3 });
+    // Forum: Discord makes the thread and answers 500; creation is never retried blindly
+    // (neither by discord.js nor by the dispatcher): the thread is found by title instead.
+    fake.fault(`POST /channels/${FORUM_1}/threads`, { kind: "server-error", afterHandling: true });
     fake.fault(`POST /channels/${FORUM_1}/threads`, { kind: "connection-reset", afterHandling: true });
     fake.fault(`GET /channels/${FORUM_1}`, { kind: "server-error", status: 502 });
     // Holds the forum's first post (under discord.js's 5 s request timeout) long enough that both
@@ -131,7 +131,7 @@ describe("runDigestDispatch", () => {
 
     const context = {
       ...ctx,
-      discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null }),
+      discord: createDiscordDelivery(bot.client.rest, { botUserId: bot.client.user?.id ?? null, token: bot.client.token }),
       discourse: null,
       settings: { retryBaseMs: 100 },
     };
@@ -173,7 +173,7 @@ describe("runDigestDispatch", () => {
     // The faults did happen.
     expect(fake.callsTo(`POST /channels/${carolDm}/messages`).map((c) => c.status)).toEqual([500, 500, 500, 500, 500, 200]);
     expect(fake.callsTo(`POST /channels/${TEXT_1}/messages`).map((c) => c.status)).toEqual([503, -1, 200]);
-    expect(fake.callsTo(`POST /channels/${FORUM_1}/threads`).map((c) => c.status)).toEqual([429, 500, 500, 500, -1]);
+    expect(fake.callsTo(`POST /channels/${FORUM_1}/threads`).map((c) => c.status)).toEqual([429, 500]);
 
     // A second run finds nothing to do and posts nothing.
     const postsBefore = digestPosts();

@@ -61,7 +61,7 @@ function context(overrides: Partial<DigestDispatchContext> = {}, store: Store = 
     store,
     config: { numeraiTournament: TOURNAMENT },
     services: world.services,
-    discord: createDiscordDelivery(rest(), { botUserId: fake.botUserId }),
+    discord: createDiscordDelivery(rest(), { botUserId: fake.botUserId, token: fake.token }),
     discourse: null,
     settings: { retryBaseMs: 5 },
     ...overrides,
@@ -170,6 +170,20 @@ describe("runDigestDispatch", () => {
     expect(visible(TEXT_0)).toHaveLength(1);
   });
 
+  it("opens one forum thread when Discord creates it and then answers 500 (no blind retry of the creation)", async () => {
+    const { forum } = subscribeAll();
+    // Every creation is applied and answered 500: a retry of the POST, by discord.js or by us, would make a second thread.
+    fake.fault(`POST /channels/${FORUM_1}/threads`, { kind: "server-error", afterHandling: true }, { times: 5 });
+    const summary = await runDigestDispatch(context(), MONDAY);
+    expect(summary).toMatchObject({ sent: 3, failed: 0, retrying: 0 });
+    expect(fake.callsTo(`POST /channels/${FORUM_1}/threads`).map((c) => c.status)).toEqual([500]);
+    const threads = threadsIn(FORUM_1);
+    expect(threads).toHaveLength(1);
+    expect(repo().getDelivery(forum.id, "2026-06-01")).toMatchObject({ status: "sent", threadId: threads[0]!.id });
+    expect((await runDigestDispatch(context(), minutes(MONDAY, 5))).due).toBe(0);
+    expect(threadsIn(FORUM_1)).toHaveLength(1);
+  });
+
   it("posts once when the process dies between the post and the ledger write, then restarts", async () => {
     // Discord forgets nonces after a few minutes; a restart later than that must not rely on them.
     await fake.close();
@@ -210,9 +224,10 @@ describe("runDigestDispatch", () => {
     // Someone else posts in the forum afterwards, so last_message_id points elsewhere.
     fake.addChannel({ id: "1200000000000000099", type: ChannelType.PublicThread, guildId: GUILD_1, name: "Someone's post", parentId: FORUM_1 });
     fake.store.channels.get(FORUM_1)!.lastMessageId = "1200000000000000099";
-    const delivery = createDiscordDelivery(rest(), { botUserId: fake.botUserId });
-    // The fake lists no active threads (GET /guilds/:id/threads/active is not implemented), so
-    // the lookup cannot tell: it must refuse rather than risk a second thread.
+    const delivery = createDiscordDelivery(rest(), { botUserId: fake.botUserId, token: fake.token });
+    // Listing the active threads fails (beyond discord.js's retries), so the lookup cannot tell:
+    // it must refuse rather than risk a second thread.
+    fake.fault(`GET /guilds/${GUILD_1}/threads/active`, { kind: "server-error" }, { times: 100 });
     await expect(delivery.findThread(GUILD_1, FORUM_1, digestThreadTitle("2026-06-01"))).rejects.toThrow(/could not check/);
     const summary = await runDigestDispatch(context(), minutes(MONDAY, 30));
     expect(summary.retrying).toBe(1);

@@ -436,6 +436,8 @@ export class FakeDiscord {
         if (interactionEntry) interactionEntry.handle.finish(interactionEntry.entry);
         return;
       }
+      // Applied, then answered with the fault: the caller cannot tell that it went through.
+      if (fault.value.kind === "server-error" && fault.value.afterHandling && !decodeError) await this.runRoute(route, params, json, files, call);
       const answer = faultResponse(fault.value, route.pattern.source.replace(/\W+/g, "-"));
       finish(answer.status, answer.body, answer.headers);
       return;
@@ -593,6 +595,17 @@ export class FakeDiscord {
       route("GET /guilds/:guildId/channels", true, ({ params }) => {
         if (!s.guilds.has(params.guildId!)) throw new DiscordHttpError(404, { message: "Unknown Guild", code: 10004 });
         return ok([...s.channels.values()].filter((c) => c.guildId === params.guildId && !c.thread).map((c) => s.apiChannel(c)));
+      }),
+      route("GET /guilds/:guildId/threads/active", true, ({ params }) => {
+        if (!s.guilds.has(params.guildId!)) throw new DiscordHttpError(404, { message: "Unknown Guild", code: 10004 });
+        // The fake never archives threads: every thread of the guild is active.
+        const threadTypes: readonly ChannelType[] = [ChannelType.PublicThread, ChannelType.PrivateThread, ChannelType.AnnouncementThread];
+        const threads = [...s.channels.values()].filter((c) => c.guildId === params.guildId && threadTypes.includes(c.type));
+        return ok({ threads: threads.map((c) => s.apiChannel(c)), members: [] });
+      }),
+      route("GET /channels/:channelId/threads/archived/public", true, ({ params }) => {
+        s.channelOrThrow(params.channelId!);
+        return ok({ threads: [], members: [], has_more: false });
       }),
       route("GET /channels/:channelId", true, ({ params }) => ok(s.apiChannel(s.channelOrThrow(params.channelId!)))),
       route("GET /channels/:channelId/messages", true, ({ params, query }) => {

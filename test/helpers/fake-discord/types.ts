@@ -119,7 +119,8 @@ export interface FakeDiscordOptions {
  * https://discord.com/developers/docs/topics/rate-limits and .../topics/opcodes-and-status-codes
  */
 export type FaultSpec =
-  | { readonly kind: "server-error"; readonly status?: 500 | 502 | 503 | 504 }
+  /** `afterHandling`: the request is applied first and only its answer is replaced by the 5xx (Discord did it, then failed to say so). */
+  | { readonly kind: "server-error"; readonly status?: 500 | 502 | 503 | 504; readonly afterHandling?: boolean }
   | {
       readonly kind: "rate-limit";
       /** Seconds; fractional values are sent as-is (real Discord rounds the header up to whole seconds). */
