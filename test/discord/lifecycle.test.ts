@@ -60,7 +60,7 @@ describe("npm start with a token", () => {
     bot.kill("SIGTERM");
     const code = await exited;
     // Output written just before exit may still be in the pipe: wait for both streams to end.
-    await Promise.all([bot.stdout, bot.stderr].map((s) => (s.readableEnded ? undefined : new Promise((r) => s.once("end", r)))));
+    await Promise.all([bot.stdout, bot.stderr].filter((s) => !s.readableEnded).map((s) => new Promise((r) => s.once("end", r))));
     expect(code, out.slice(-2000)).toBe(0);
     expect(out).toMatch(/"msg":"stopped cleanly"/);
     expect(out).not.toContain(fake.token);
