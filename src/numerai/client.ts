@@ -5,8 +5,10 @@
  * limit and zod validation of `data`; `createNumeraiClient` turns the few queries we need into
  * domain values (types.ts).
  *
- * Retry policy: network errors, timeouts, 5xx, 429 (honouring `Retry-After`) and garbled 2xx bodies
- * are retried with exponential backoff and full jitter; other 4xx and GraphQL errors are not.
+ * Retry policy: network errors, timeouts, 5xx, 429 (honouring `Retry-After`), garbled 2xx bodies
+ * (including a missing, null or incomplete answer where the API always answers something, see
+ * schemas.ts) and GraphQL errors that report a service failure ("Internal server error", a
+ * timeout) are retried with exponential backoff and full jitter; other 4xx and GraphQL errors are not.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -263,11 +265,13 @@ export function isFieldRemovedError(error: unknown, field: string): boolean {
   );
 }
 
-/** GraphQL errors that are about our document or the service, not about the model asked for. */
-function isQueryOrServiceError(error: NumeraiGraphQLError): boolean {
-  return error.messages.some((m) =>
-    /^(Cannot query field|Unknown argument|Argument "|In argument|Variable "|Unknown type|syntax error|Field ")|rate.?limit|session is invalid/i.test(m),
-  );
+/**
+ * GraphQL errors in which the server says the model asked for does not exist. Only these mean
+ * "no such model"; any other error (an internal error, a timeout, a problem with our query) is
+ * passed on as it is, so a failing service is never reported as a missing model.
+ */
+function isNotFoundError(error: NumeraiGraphQLError): boolean {
+  return error.messages.some((m) => /\bnot found\b|\bno such (model|user)\b|\bdoes not exist\b|\bunknown (model|user)\b/i.test(m));
 }
 
 /** Several entries with the same name (several days or versions): keep the one with the largest day. */
@@ -285,7 +289,8 @@ function latestPerName(entries: ScoreEntry[]): ScoreEntry[] {
 }
 
 function fromV2(p: V2RoundModelPerformance): RoundPerformance {
-  const entries = p.submissionScores ?? [];
+  // The schema refuses a null list (a fault, retried); an empty one is a round not scored yet.
+  const entries = p.submissionScores;
   return {
     roundNumber: p.roundNumber,
     openTime: p.roundOpenTime,
@@ -414,8 +419,9 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
       try {
         data = await transport.execute({ operation: "v3UserProfile", query: LOOKUP_MODEL, variables: { modelName }, data: lookupModelData });
       } catch (e) {
-        // The server's answer for an unknown name is unconfirmed: a null profile or an `errors` entry.
-        if (e instanceof NumeraiGraphQLError && !isQueryOrServiceError(e)) throw new UnknownModelError(requested, { cause: e });
+        // The server's answer for an unknown name is unconfirmed: a null profile or an `errors` entry
+        // saying so. Other errors (after the transport's retries) are not about the name.
+        if (e instanceof NumeraiGraphQLError && isNotFoundError(e)) throw new UnknownModelError(requested, { cause: e });
         throw e;
       }
       const profile = data.v3UserProfile;

@@ -1,6 +1,7 @@
 /**
  * Errors of the Numerai API client. `retryable` says whether the same request may succeed if sent
- * again (network trouble, timeouts, 5xx, 429, a garbled 2xx body); the client's retry loop reads it.
+ * again (network trouble, timeouts, 5xx, 429, a garbled 2xx body, a GraphQL "Internal server
+ * error"); the client's retry loop reads it.
  */
 export class NumeraiError extends Error {
   readonly retryable: boolean;
@@ -12,14 +13,26 @@ export class NumeraiError extends Error {
 }
 
 /**
+ * GraphQL error messages that report a failure of the service, not of the question: a resolver
+ * that crashed ("Internal server error"), timed out or found its backend unavailable. Asked again,
+ * the same query may well succeed, so these are retried like a 5xx.
+ */
+const TRANSIENT_GRAPHQL_MESSAGE = /internal (server )?error|timed? ?out|timeout|temporarily unavailable|service unavailable|try again|bad gateway|gateway timeout/i;
+
+export function isTransientGraphQLMessage(message: string): boolean {
+  return TRANSIENT_GRAPHQL_MESSAGE.test(message);
+}
+
+/**
  * The server answered with GraphQL `errors`. Like numerapi, `message` is the last error's message;
- * `messages` has them all. Never retried: the same query gets the same answer.
+ * `messages` has them all. Retried only when a message reports a transient service failure (see
+ * `isTransientGraphQLMessage`); any other error is about the query and gets the same answer again.
  */
 export class NumeraiGraphQLError extends NumeraiError {
   readonly messages: readonly string[];
   readonly operation: string;
   constructor(messages: readonly string[], operation: string) {
-    super(messages.at(-1) ?? "GraphQL error without a message", { retryable: false });
+    super(messages.at(-1) ?? "GraphQL error without a message", { retryable: messages.some(isTransientGraphQLMessage) });
     this.name = "NumeraiGraphQLError";
     this.messages = messages;
     this.operation = operation;

@@ -25,8 +25,9 @@ const v2SubmissionScore = z.object({
   date: time.nullable(),
   day: z.number().int().nullable(),
   displayName: z.string(),
-  payoutPending: nmr.nullable(),
-  payoutSettled: nmr.nullable(),
+  // Every entry carries the round's payouts (0 until settled); null is a glitch, never "no payout".
+  payoutPending: nmr,
+  payoutSettled: nmr,
   percentile: z.number().nullable(),
   value: z.number().nullable(),
 });
@@ -41,8 +42,14 @@ const v2RoundModelPerformance = z.object({
   roundResolveTime: time.nullable(),
   roundResolved: z.boolean().nullable(),
   roundTarget: z.string().nullable(),
-  // numerapi checks `if perf["submissionScores"]:` — null happens.
-  submissionScores: z.array(v2SubmissionScore).nullable(),
+  // numerapi checks `if perf["submissionScores"]:`, so null has been seen. A null list says nothing
+  // about the scores: it is a fault (retried, then the batch fails), never "no scores". An empty
+  // list is a round not scored yet, which is only credible before its payout factor is set.
+  submissionScores: z.array(v2SubmissionScore),
+}).superRefine((p, ctx) => {
+  if (p.submissionScores.length === 0 && (p.roundPayoutFactor !== null || p.roundResolved === true)) {
+    ctx.addIssue({ code: "custom", path: ["submissionScores"], message: "no scores for a round that is scored (payout factor set or resolved)" });
+  }
 });
 
 export const roundPerformancesData = z.object({

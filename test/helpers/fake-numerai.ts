@@ -65,7 +65,32 @@ export interface FakeModel {
   rounds: FakeRound[];
 }
 
-export type FaultKind = "500" | "429" | "400" | "timeout" | "truncated" | "malformed" | "null-fields" | "reset";
+/**
+ * Transport faults (500, 429, 400, timeout, truncated, malformed, reset), and answers that are
+ * well-formed JSON but wrong, each in Numerai's wire format:
+ * - "null-fields": required fields (`id`, `roundNumber`, `number`, …) come back null;
+ * - "graphql-internal": HTTP 200 with `{"data": {"<root>": null}, "errors": [{"message": "Internal server error", …}]}`,
+ *   how Absinthe reports a resolver that failed;
+ * - "null-scores": one round of a v2RoundModelPerformances answer has `"submissionScores": null`;
+ * - "null-payouts": one round's score entries have `"payoutPending": null, "payoutSettled": null`;
+ * - "missing-round": one round is left out of a v2RoundModelPerformances answer;
+ * - "empty-scores": one round that has scores is answered with `"submissionScores": []`.
+ * The four round faults apply to v2RoundModelPerformances answers only; other answers are sent intact.
+ */
+export type FaultKind =
+  | "500"
+  | "429"
+  | "400"
+  | "timeout"
+  | "truncated"
+  | "malformed"
+  | "null-fields"
+  | "reset"
+  | "graphql-internal"
+  | "null-scores"
+  | "null-payouts"
+  | "missing-round"
+  | "empty-scores";
 
 export interface FaultPlan {
   /** Share of requests (0…1) that get a fault, decided by a seeded PRNG per request. */
@@ -928,6 +953,37 @@ export async function startFakeNumerai(opts: FakeNumeraiOptions): Promise<FakeNu
     }
   }
 
+  /** Absinthe's answer when a root resolver fails: the field is null and `errors` says why. */
+  function internalError(out: OutObject, field: string): OutObject {
+    const data = out.get("data");
+    const root = field || "v3UserProfile";
+    const nulled = new OutObject();
+    if (data instanceof OutObject) for (const [key] of data.entries) nulled.set(key, null);
+    else nulled.set(root, null);
+    return new OutObject().set("data", nulled).set("errors", [errorOut({ message: "Internal server error", line: 2, column: 3, path: [root] })]);
+  }
+
+  /** The round faults: one round (chosen by the fault PRNG) of a v2RoundModelPerformances list is damaged. */
+  function damageRound(out: OutObject, kind: "null-scores" | "null-payouts" | "missing-round" | "empty-scores"): void {
+    const data = out.get("data");
+    const list = data instanceof OutObject ? data.get("v2RoundModelPerformances") : undefined;
+    if (!Array.isArray(list) || !(data instanceof OutObject)) return;
+    // Rounds that have scores: the faults that take them away must hit a round that has some.
+    const scored = list.filter((r) => r instanceof OutObject && (kind === "missing-round" || (Array.isArray(r.get("submissionScores")) && (r.get("submissionScores") as Out[]).length > 0)));
+    if (scored.length === 0) return;
+    const target = scored[Math.floor(faultRng() * scored.length)] as OutObject;
+    if (kind === "missing-round") data.set("v2RoundModelPerformances", list.filter((r) => r !== target));
+    else if (kind === "null-scores") target.set("submissionScores", null);
+    else if (kind === "empty-scores") target.set("submissionScores", []);
+    else {
+      for (const entry of target.get("submissionScores") as Out[]) {
+        if (!(entry instanceof OutObject)) continue;
+        if (entry.get("payoutPending") !== undefined) entry.set("payoutPending", null);
+        if (entry.get("payoutSettled") !== undefined) entry.set("payoutSettled", null);
+      }
+    }
+  }
+
   function nextFault(): FaultKind | undefined {
     if (!faults) return undefined;
     const scripted = faults.sequence?.[sequenceIndex];
@@ -993,6 +1049,14 @@ export async function startFakeNumerai(opts: FakeNumeraiOptions): Promise<FakeNu
       }
       case "null-fields":
         nullRequiredFields(out);
+        return send(200, serializeOut(out, keyOrder));
+      case "graphql-internal":
+        return send(200, serializeOut(internalError(out, field), keyOrder));
+      case "null-scores":
+      case "null-payouts":
+      case "missing-round":
+      case "empty-scores":
+        damageRound(out, fault);
         return send(200, serializeOut(out, keyOrder));
       case "timeout":
         await delay(faults?.holdMs ?? 2000);

@@ -99,6 +99,25 @@ describe("lookupModel", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it("retries an `Internal server error` answer and finds the model", async () => {
+    const { client, fake, logs } = await setup({ faults: { rate: 0, kinds: [], sequence: ["graphql-internal", "graphql-internal"] } });
+    await expect(client.lookupModel("integration_test")).resolves.toEqual({ id: integrationTest.id, name: "integration_test" });
+    expect(fake.requests).toHaveLength(3);
+    expect(logs.lines.filter((l) => l.level === 40)).toEqual([
+      expect.objectContaining({ operation: "v3UserProfile", attempt: 1, error: "NumeraiGraphQLError", reason: "Internal server error" }),
+      expect.objectContaining({ operation: "v3UserProfile", attempt: 2, error: "NumeraiGraphQLError", reason: "Internal server error" }),
+    ]);
+  });
+
+  it("never says a model does not exist when the server only failed: a lasting internal error surfaces as itself", async () => {
+    const { client, fake } = await setup({ faults: { rate: 1, kinds: ["graphql-internal"] } }, { maxAttempts: 3 });
+    const error = await client.lookupModel("integration_test").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NumeraiGraphQLError);
+    expect(error).not.toBeInstanceOf(UnknownModelError);
+    expect((error as Error).message).toBe("Internal server error");
+    expect(fake.requests).toHaveLength(3);
+  });
+
   it("does not send an empty name", async () => {
     const { client, fake } = await setup();
     await expect(client.lookupModel("  ")).rejects.toBeInstanceOf(UnknownModelError);
@@ -182,6 +201,45 @@ describe("roundPerformances", () => {
     const perfs = await client.roundPerformances(integrationTest.id, { fromRound: 1218 });
     expect(perfs.map((p) => p.roundNumber)).toEqual([1218, 1219]);
     expect(fake.requests).toHaveLength(2);
+  });
+
+  it.each<FaultKind>(["null-scores", "null-payouts", "empty-scores", "graphql-internal"])(
+    "treats a %s answer as a fault: retries it and returns what a fault-free answer holds",
+    async (kind) => {
+      const { client: reference } = await setup();
+      const want = await reference.roundPerformances(integrationTest.id, { fromRound: 1200, toRound: 1210 });
+      const { client, fake, logs } = await setup({ faults: { rate: 0, kinds: [], sequence: [kind] } });
+      const got = await client.roundPerformances(integrationTest.id, { fromRound: 1200, toRound: 1210 });
+      expect(got).toEqual(want);
+      expect(got.every((p) => p.scores.length > 0 && p.payoutPending !== null && p.payoutSettled !== null)).toBe(true);
+      expect(fake.requests).toHaveLength(2);
+      expect(logs.lines.filter((l) => l.level === 40)).toEqual([expect.objectContaining({ operation: "v2RoundModelPerformances", attempt: 1 })]);
+    },
+  );
+
+  it("fails loudly, naming the field, when every answer has `submissionScores: null`; it never becomes \"no scores\"", async () => {
+    const { client, fake } = await setup({ faults: { rate: 1, kinds: ["null-scores"] } }, { maxAttempts: 3 });
+    const error = await client.roundPerformances(integrationTest.id, { fromRound: 1200, toRound: 1210 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NumeraiResponseError);
+    expect((error as NumeraiResponseError).path).toMatch(/^data\.v2RoundModelPerformances\[\d+\]\.submissionScores$/);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it("fails loudly when every answer has null payouts", async () => {
+    const { client } = await setup({ faults: { rate: 1, kinds: ["null-payouts"] } }, { maxAttempts: 2 });
+    const error = await client.roundPerformances(integrationTest.id, { fromRound: 1200, toRound: 1210 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NumeraiResponseError);
+    expect((error as NumeraiResponseError).path).toMatch(/^data\.v2RoundModelPerformances\[\d+\]\.submissionScores\[0\]\.payout(Pending|Settled)$/);
+  });
+
+  it("keeps an empty score list for a round not scored yet (no payout factor): that is not a fault", async () => {
+    const { client, fake } = await setup();
+    const unscored = integrationTest.rounds.filter((r) => r.scores.length === 0);
+    expect(unscored.length).toBeGreaterThan(0);
+    expect(unscored.every((r) => r.payoutFactor === null)).toBe(true);
+    const perfs = await client.roundPerformances(integrationTest.id, { fromRound: unscored[0]!.roundNumber });
+    expect(perfs.find((p) => p.roundNumber === unscored[0]!.roundNumber)?.scores).toEqual([]);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it("names the bad field when a malformed answer persists", async () => {
@@ -404,6 +462,17 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Sat, 07 Mar 2026 11:00:00 GMT", now)).toBe(0);
     expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});
+
+describe("NumeraiGraphQLError", () => {
+  it("is retryable when the server reports an internal error or a timeout, and not for errors about the query or the model", () => {
+    for (const m of ["Internal server error", "internal error", "Request timed out", "timeout", "Service temporarily unavailable"]) {
+      expect(new NumeraiGraphQLError([m], "x").retryable, m).toBe(true);
+    }
+    for (const m of ["Model not found", 'Cannot query field "x" on type "RootQueryType".', "Your session is invalid or has expired.", "Current round not open for submissions"]) {
+      expect(new NumeraiGraphQLError([m], "x").retryable, m).toBe(false);
+    }
   });
 });
 

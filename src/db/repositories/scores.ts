@@ -40,6 +40,11 @@ const ms = (d: Date | null) => (d === null ? null : d.getTime());
  * Write path for scores. Prepared statements on the raw connection: this is the hot path of
  * every sync, backfill and import (1M rows in the benchmark), and drizzle's per-call query
  * building would dominate it. Every write is an upsert, so writing the same data twice changes nothing.
+ *
+ * An answer never takes away what an earlier one stored: a NULL in a new answer keeps the stored
+ * value (coalesce), a score name or round absent from a new answer keeps its row (nothing here
+ * deletes), and "resolved" never goes back to 0. A real new value (scores move daily until the
+ * round resolves) replaces the old one.
  */
 export function createScoreWriter(sqlite: Database.Database, tournament: number) {
   const upsertRound = sqlite.prepare(
@@ -53,15 +58,23 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
     `INSERT INTO model_rounds (model_id, round_number, at_risk, corr_multiplier, mmc_multiplier, payout_factor,
        payout_pending, payout_settled, target, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (model_id, round_number) DO UPDATE SET
-       at_risk = excluded.at_risk, corr_multiplier = excluded.corr_multiplier, mmc_multiplier = excluded.mmc_multiplier,
-       payout_factor = excluded.payout_factor, payout_pending = excluded.payout_pending,
-       payout_settled = excluded.payout_settled, target = excluded.target, resolved = excluded.resolved`,
+       at_risk = coalesce(excluded.at_risk, model_rounds.at_risk),
+       corr_multiplier = coalesce(excluded.corr_multiplier, model_rounds.corr_multiplier),
+       mmc_multiplier = coalesce(excluded.mmc_multiplier, model_rounds.mmc_multiplier),
+       payout_factor = coalesce(excluded.payout_factor, model_rounds.payout_factor),
+       payout_pending = coalesce(excluded.payout_pending, model_rounds.payout_pending),
+       payout_settled = coalesce(excluded.payout_settled, model_rounds.payout_settled),
+       target = coalesce(excluded.target, model_rounds.target),
+       resolved = max(model_rounds.resolved, excluded.resolved)`,
   );
   const upsertScore = sqlite.prepare(
     `INSERT INTO scores (model_id, round_number, name, value, percentile, day, date, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (model_id, round_number, name) DO UPDATE SET
-       value = excluded.value, percentile = excluded.percentile, day = excluded.day, date = excluded.date,
-       resolved = excluded.resolved`,
+       value = coalesce(excluded.value, scores.value),
+       percentile = coalesce(excluded.percentile, scores.percentile),
+       day = coalesce(excluded.day, scores.day),
+       date = coalesce(excluded.date, scores.date),
+       resolved = max(scores.resolved, excluded.resolved)`,
   );
 
   /** Writes rounds of one model. Must run inside a transaction (see `writeBatch`). Returns score rows written. */
