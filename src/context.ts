@@ -27,7 +27,8 @@ export function createAppContext(
     concurrency: config.numeraiConcurrency,
     publicId: config.numeraiPublicId,
     secretKey: config.numeraiSecretKey,
-    logger: logger.child({ module: "numerai" }),
+    // The client binds { module: "numerai" } itself; binding it here too printed the key twice.
+    logger,
   });
   const services = createServices(store, numerai, logger, {
     tournament: config.numeraiTournament,

@@ -19,3 +19,17 @@ export class AlreadyRunningError extends UserFacingError {
 }
 
 export const isUserFacing = (e: unknown): e is UserFacingError => e instanceof UserFacingError;
+
+/**
+ * Exit codes of the CLI and the entry points, documented in the README ("The shell and the CLI"):
+ * a script tells "fix your input" from "fix your setup" from "try again later" by the code alone.
+ */
+export const EXIT_CODE = {
+  ok: 0,
+  /** The request was refused: a bad value, an unknown model, a bad CSV line. Nothing changed. */
+  badInput: 1,
+  /** The command line or the configuration is wrong. */
+  usage: 2,
+  /** Something failed that the input did not cause: Numerai unreachable or failing, the database, a bug. */
+  fault: 3,
+} as const;

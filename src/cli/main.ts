@@ -1,6 +1,6 @@
 /**
  * The `modelfolio` command line: ingestion and model registration without Discord.
- * Exit 0 on success; otherwise one line on stderr and a non-zero exit (1 bad input, 2 usage, 3 fault).
+ * Exit 0 on success; otherwise one line on stderr and a non-zero exit (EXIT_CODE: 1 bad input, 2 usage, 3 fault).
  */
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -8,9 +8,10 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError, loadConfig, loadDotEnv } from "../config/env.js";
 import { createAppContext, type AppContext } from "../context.js";
 import { asStorageError } from "../db/errors.js";
-import { isUserFacing, UserFacingError } from "../errors.js";
+import { EXIT_CODE, isUserFacing, UserFacingError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { NumeraiError } from "../numerai/errors.js";
+import { syncOutcome } from "../services/ingestion.js";
 import { startShellSession } from "../shell/session.js";
 import { analysisText, runAnalysis, toJson } from "./analyze.js";
 
@@ -44,7 +45,10 @@ Options
   --json       machine-readable output (full precision)
   --help, -h   this help
 
-Configuration comes from the environment (see .env.example); DATABASE_PATH picks the store.`;
+Configuration comes from the environment (see .env.example); DATABASE_PATH picks the store.
+
+Exit codes: ${EXIT_CODE.ok} done · ${EXIT_CODE.badInput} refused (bad input; nothing changed) · ${EXIT_CODE.usage} usage or configuration error ·
+${EXIT_CODE.fault} fault (Numerai unreachable or failing, a sync where models failed, the database, a bug).`;
 
 class UsageError extends Error {}
 
@@ -91,7 +95,12 @@ function requireUser(values: Values): string {
   return user;
 }
 
-async function dispatch(ctx: AppContext, positionals: string[], values: Values, io: CliIo): Promise<unknown> {
+/** What a command asks the process to exit with, when it finished but not cleanly (a sync where models failed). */
+interface Outcome {
+  exitCode: number;
+}
+
+async function dispatch(ctx: AppContext, positionals: string[], values: Values, io: CliIo, outcome: Outcome): Promise<unknown> {
   const [command, sub, arg] = positionals;
   const { ingestion, registrations, repos } = ctx.services;
   switch (command) {
@@ -121,11 +130,20 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
     }
     case "sync": {
       const result = await ingestion.sync({ requestedBy: "cli" });
+      const status = syncOutcome(result);
       if (!values.json) {
-        io.out(`Sync #${result.runId} up to round ${result.currentRound}: ${result.models} model(s), ${result.rowsWritten} score rows.`);
+        const failed = result.failures.length;
+        io.out(
+          status === "succeeded"
+            ? `Sync #${result.runId} up to round ${result.currentRound}: ${result.models} model(s), ${result.rowsWritten} score rows.`
+            : status === "failed"
+              ? `Sync #${result.runId} up to round ${result.currentRound} FAILED: none of the ${result.models} model(s) could be fetched; nothing was written.`
+              : `Sync #${result.runId} up to round ${result.currentRound} partly failed: ${failed} of ${result.models} model(s) failed, ` +
+                `${result.models - failed} saved (${result.rowsWritten} score rows).`,
+        );
         for (const f of result.failures) io.out(`  failed: ${f.model}: ${f.error}`);
       }
-      if (result.failures.length > 0) process.exitCode = 3;
+      if (status !== "succeeded") outcome.exitCode = EXIT_CODE.fault;
       return result;
     }
     case "import": {
@@ -205,12 +223,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     io.err(`modelfolio: ${(err as Error).message}. See modelfolio --help.`);
-    return 2;
+    return EXIT_CODE.usage;
   }
   const values = parsed.values as Values;
   if (values.help || parsed.positionals.length === 0 || parsed.positionals[0] === "help") {
     io.out(USAGE);
-    return values.help || parsed.positionals[0] === "help" ? 0 : 2;
+    return values.help || parsed.positionals[0] === "help" ? EXIT_CODE.ok : EXIT_CODE.usage;
   }
   let ctx: AppContext | undefined;
   let databasePath: string | undefined;
@@ -221,23 +239,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     databasePath = config.databasePath;
     if (parsed.positionals[0] === "shell") {
       await startShellSession(config, { interactive: process.stdin.isTTY === true });
-      return 0;
+      return EXIT_CODE.ok;
     }
     // The CLI speaks on stdout; logs go to stderr and only warnings unless LOG_LEVEL says otherwise.
     // Synchronous, so log lines and the closing one-line message reach the terminal in order.
     logger = createLogger(env.LOG_LEVEL ? config.logLevel : "warn");
     ctx = createAppContext(config, logger);
-    const result = await dispatch(ctx, parsed.positionals, values, io);
+    const outcome: Outcome = { exitCode: EXIT_CODE.ok };
+    const result = await dispatch(ctx, parsed.positionals, values, io, outcome);
     if (values.json) io.out(toJson(result));
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
+    return outcome.exitCode;
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`modelfolio: ${err.message}. See modelfolio --help.`);
-      return 2;
+      return EXIT_CODE.usage;
     }
     if (err instanceof ConfigError) {
       io.err(`modelfolio: ${err.message}`);
-      return 2;
+      return EXIT_CODE.usage;
     }
     // Disk full, read-only file, I/O error: a fault, but one the operator can fix, so say which.
     const storage = asStorageError(err);
@@ -245,14 +264,20 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       // A StorageError was logged where it was made; a raw one (opening the file) is logged here.
       if (storage !== err) logger?.error({ module: "cli", err, code: storage.code, database: databasePath }, "the database refused the operation");
       io.err(`modelfolio: ${storage.message} (${storage.code}, DATABASE_PATH=${databasePath ?? "?"})`);
-      return 3;
+      return EXIT_CODE.fault;
     }
-    if (isUserFacing(err) || err instanceof NumeraiError) {
+    if (isUserFacing(err)) {
       io.err(`modelfolio: ${err.message}`);
-      return 1;
+      return EXIT_CODE.badInput;
+    }
+    // Numerai unreachable (DNS, refused, reset), timing out or failing: not the input's fault, so
+    // not "bad input"; a script should retry later. (An unknown model name arrives as user-facing.)
+    if (err instanceof NumeraiError) {
+      io.err(`modelfolio: ${err.message}`);
+      return EXIT_CODE.fault;
     }
     io.err(`modelfolio: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
-    return 3;
+    return EXIT_CODE.fault;
   } finally {
     await ctx?.close();
   }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import cron from "node-cron";
 import { z } from "zod";
+import { EXIT_CODE } from "../errors.js";
 
 /** Thrown when the environment is invalid; `.problems` lists every problem, each naming its variable. */
 export class ConfigError extends Error {
@@ -61,29 +62,49 @@ const envSchema = z.object({
   ),
 });
 
-export interface Config {
-  readonly databasePath: string;
-  readonly numeraiApiUrl: string;
-  readonly numeraiTournament: number;
-  readonly numeraiPublicId: string | undefined;
-  readonly numeraiSecretKey: string | undefined;
-  readonly numeraiConcurrency: number;
-  readonly numeraiTimeoutMs: number;
-  readonly syncCron: string;
-  readonly syncLookbackRounds: number;
-  readonly logLevel: string;
-  readonly discordToken: string | undefined;
-  readonly discordApplicationId: string | undefined;
-  readonly discordApiBase: string | undefined;
-  readonly discordDevGuildId: string | undefined;
-  readonly adminUserIds: readonly string[];
-  readonly digestCatchupDays: number;
-  readonly digestConcurrency: number;
-  readonly discourseUrl: string | undefined;
-  readonly discourseApiKey: string | undefined;
-  readonly discourseUsername: string;
-  readonly discourseCategory: number | undefined;
+/**
+ * Rules that tie variables together. Checked on the raw environment, beside the field checks, so
+ * one run reports every problem: a public id without its secret shows up together with a bad
+ * cron expression, not after it is fixed.
+ */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = (key: string) => emptyToUndefined(env[key]) !== undefined;
+  const problems: string[] = [];
+  if (set("NUMERAI_PUBLIC_ID") !== set("NUMERAI_SECRET_KEY")) {
+    problems.push("NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY: set both or neither");
+  }
+  if (set("DISCOURSE_URL") !== set("DISCOURSE_API_KEY") || (set("DISCOURSE_URL") && !set("DISCOURSE_CATEGORY"))) {
+    problems.push("DISCOURSE_URL, DISCOURSE_API_KEY and DISCOURSE_CATEGORY: set all three to post digests to Discourse, or none");
+  }
+  return problems;
 }
+
+/** The environment's variables as the app's settings (camelCase); `Config` is this schema's output. */
+const configSchema = envSchema.transform((e) => ({
+  databasePath: e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : resolve(e.DATABASE_PATH),
+  numeraiApiUrl: e.NUMERAI_API_URL,
+  numeraiTournament: e.NUMERAI_TOURNAMENT,
+  numeraiPublicId: e.NUMERAI_PUBLIC_ID,
+  numeraiSecretKey: e.NUMERAI_SECRET_KEY,
+  numeraiConcurrency: e.NUMERAI_CONCURRENCY,
+  numeraiTimeoutMs: e.NUMERAI_TIMEOUT_MS,
+  syncCron: e.SYNC_CRON,
+  syncLookbackRounds: e.SYNC_LOOKBACK_ROUNDS,
+  logLevel: e.LOG_LEVEL,
+  discordToken: e.DISCORD_TOKEN,
+  discordApplicationId: e.DISCORD_APPLICATION_ID,
+  discordApiBase: e.DISCORD_API_BASE,
+  discordDevGuildId: e.DISCORD_DEV_GUILD_ID,
+  adminUserIds: Object.freeze(e.ADMIN_USER_IDS),
+  digestCatchupDays: e.DIGEST_CATCHUP_DAYS,
+  digestConcurrency: e.DIGEST_CONCURRENCY,
+  discourseUrl: e.DISCOURSE_URL,
+  discourseApiKey: e.DISCOURSE_API_KEY,
+  discourseUsername: e.DISCOURSE_USERNAME,
+  discourseCategory: e.DISCOURSE_CATEGORY,
+}));
+
+export type Config = Readonly<z.output<typeof configSchema>>;
 
 /**
  * Parses the environment once, reporting every problem at once with the variable's name.
@@ -92,51 +113,21 @@ export interface Config {
  * @throws ConfigError listing all problems
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { createDirs?: boolean } = {}): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const key = issue.path.join(".") || "(environment)";
-      // Never echo the offending value: it might be a secret.
-      return `${key}: ${issue.message}`;
-    });
-    throw new ConfigError(problems);
+  const parsed = configSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const key = issue.path.join(".") || "(environment)";
+        // Never echo the offending value: it might be a secret.
+        return `${key}: ${issue.message}`;
+      });
+  problems.push(...crossFieldProblems(env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const config = parsed.data;
+  if (options.createDirs !== false && config.databasePath !== ":memory:") {
+    mkdirSync(dirname(config.databasePath), { recursive: true });
   }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if ((e.NUMERAI_PUBLIC_ID === undefined) !== (e.NUMERAI_SECRET_KEY === undefined)) {
-    problems.push("NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY: set both or neither");
-  }
-  if ((e.DISCOURSE_URL === undefined) !== (e.DISCOURSE_API_KEY === undefined) || (e.DISCOURSE_URL !== undefined && e.DISCOURSE_CATEGORY === undefined)) {
-    problems.push("DISCOURSE_URL, DISCOURSE_API_KEY and DISCOURSE_CATEGORY: set all three to post digests to Discourse, or none");
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const databasePath = e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : resolve(e.DATABASE_PATH);
-  if (options.createDirs !== false && databasePath !== ":memory:") {
-    mkdirSync(dirname(databasePath), { recursive: true });
-  }
-  return {
-    databasePath,
-    numeraiApiUrl: e.NUMERAI_API_URL,
-    numeraiTournament: e.NUMERAI_TOURNAMENT,
-    numeraiPublicId: e.NUMERAI_PUBLIC_ID,
-    numeraiSecretKey: e.NUMERAI_SECRET_KEY,
-    numeraiConcurrency: e.NUMERAI_CONCURRENCY,
-    numeraiTimeoutMs: e.NUMERAI_TIMEOUT_MS,
-    syncCron: e.SYNC_CRON,
-    syncLookbackRounds: e.SYNC_LOOKBACK_ROUNDS,
-    logLevel: e.LOG_LEVEL,
-    discordToken: e.DISCORD_TOKEN,
-    discordApplicationId: e.DISCORD_APPLICATION_ID,
-    discordApiBase: e.DISCORD_API_BASE,
-    discordDevGuildId: e.DISCORD_DEV_GUILD_ID,
-    adminUserIds: e.ADMIN_USER_IDS,
-    digestCatchupDays: e.DIGEST_CATCHUP_DAYS,
-    digestConcurrency: e.DIGEST_CONCURRENCY,
-    discourseUrl: e.DISCOURSE_URL,
-    discourseApiKey: e.DISCOURSE_API_KEY,
-    discourseUsername: e.DISCOURSE_USERNAME,
-    discourseCategory: e.DISCOURSE_CATEGORY,
-  };
+  return config;
 }
 
 /** Loads ./.env into process.env when the file exists; variables already set win. */
@@ -155,7 +146,7 @@ export function loadConfigOrExit(): Config {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(2);
+      process.exit(EXIT_CODE.usage);
     }
     throw err;
   }

@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.js";
-import type { SyncResult } from "../services/ingestion.js";
+import { syncOutcome, type SyncResult } from "../services/ingestion.js";
 import { AlreadyRunningError } from "../errors.js";
 
 /**
@@ -11,7 +11,11 @@ export async function runScoreSync(ctx: Pick<AppContext, "services" | "logger">,
   log.info("score sync starting");
   try {
     const result = await ctx.services.ingestion.sync({ requestedBy: "scheduler" });
-    log.info({ rows: result.rowsWritten, failures: result.failures.length }, "score sync done");
+    const outcome = syncOutcome(result);
+    const fields = { rows: result.rowsWritten, models: result.models, failures: result.failures.length };
+    if (outcome === "succeeded") log.info(fields, "score sync done");
+    else if (outcome === "partial") log.warn(fields, "score sync done, some models failed");
+    else log.error(fields, "score sync failed for every model");
     return result;
   } catch (err) {
     if (err instanceof AlreadyRunningError) {

@@ -72,6 +72,15 @@ export interface SyncResult {
   readonly failures: ReadonlyArray<{ model: string; error: string }>;
 }
 
+/** How a sync ended: every model saved, some failed (the others saved), or every model failed. */
+export type SyncOutcome = "succeeded" | "partial" | "failed";
+
+/** Derived from the failures, so the Discord reply, the CLI's exit code and the job's log agree. */
+export function syncOutcome(r: Pick<SyncResult, "models" | "failures">): SyncOutcome {
+  if (r.failures.length === 0) return "succeeded";
+  return r.failures.length >= r.models ? "failed" : "partial";
+}
+
 export interface ImportRequest {
   readonly text: string;
   /** Score name of the values in a wide CSV (required for wide files). */
@@ -300,7 +309,9 @@ export function createIngestionService(deps: IngestionDeps) {
     } else {
       deps.runs.succeed(runId, now());
     }
-    log.info({ runId, rowsWritten, failures: failures.length }, "sync finished");
+    const outcome = syncOutcome({ models: targets.length, failures });
+    if (outcome === "succeeded") log.info({ runId, rowsWritten }, "sync finished");
+    else log.warn({ runId, rowsWritten, failures: failures.length, models: targets.length }, outcome === "failed" ? "sync failed for every model" : "sync finished with failures");
     return { runId, currentRound, models: targets.length, rowsWritten, failures };
   }
 

@@ -2,6 +2,9 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import { EXIT_CODE } from "../../src/errors.js";
+import { startFakeNumerai, type FakeNumerai } from "../helpers/fake-numerai.js";
+import { syntheticModels } from "../helpers/synthetic-scores.js";
 import { makeTestDb } from "../helpers/test-db.js";
 
 const DATA = "../shared/data/vladthestaker";
@@ -64,5 +67,34 @@ describe("runCli", () => {
     expect(res.names).toEqual(["fearindex", "ssh48"]);
     expect(res.matrix.values).toHaveLength(4);
     expect(typeof res.matrix.values[1]).toBe("number");
+  });
+
+  describe("sync", () => {
+    let numerai: FakeNumerai | undefined;
+    afterEach(async () => {
+      await numerai?.close();
+      numerai = undefined;
+    });
+
+    it("says FAILED and exits with the fault code when every model fails, and with counts when some do", async () => {
+      const names = ["alpha_one", "alpha_two"];
+      numerai = await startFakeNumerai({ models: syntheticModels({ names, fromRound: 1100, toRound: 1190, seed: 3, currentRound: 1190 }), currentRound: 1190 });
+      const live = { ...env, NUMERAI_API_URL: numerai.url, LOG_LEVEL: "silent" };
+      for (const name of names) expect(await runCli(["models", "add", name, "--user", "300000000000000002"], live, io)).toBe(EXIT_CODE.ok);
+      // The current round answers; each model's scores answer HTTP 400 (not retried).
+      numerai.setFaults({ rate: 1, kinds: ["400"], sequence: ["ok"] });
+      out = [];
+      expect(await runCli(["sync"], live, io)).toBe(EXIT_CODE.fault);
+      expect(out[0]).toMatch(/^Sync #\d+ up to round 1190 FAILED: none of the 2 model\(s\) could be fetched; nothing was written\.$/);
+      expect(out.slice(1)).toEqual([expect.stringMatching(/^ {2}failed: alpha_one: .*HTTP 400/), expect.stringMatching(/^ {2}failed: alpha_two: .*HTTP 400/)]);
+      numerai.setFaults({ rate: 0, kinds: ["400"], sequence: ["ok", "400"] });
+      out = [];
+      expect(await runCli(["sync"], live, io)).toBe(EXIT_CODE.fault);
+      expect(out[0]).toMatch(/^Sync #\d+ up to round 1190 partly failed: 1 of 2 model\(s\) failed, 1 saved \(\d+ score rows\)\.$/);
+      numerai.setFaults(undefined);
+      out = [];
+      expect(await runCli(["sync"], live, io)).toBe(EXIT_CODE.ok);
+      expect(out).toEqual([expect.stringMatching(/^Sync #\d+ up to round 1190: 2 model\(s\), \d+ score rows\.$/)]);
+    });
   });
 });

@@ -38,6 +38,22 @@ describe("loadConfig", () => {
     }
   });
 
+  it("reports a Numerai public id without its secret together with the other bad fields, in one error", () => {
+    let error: unknown;
+    try {
+      loadConfig({ NUMERAI_PUBLIC_ID: "pub", SYNC_CRON: "every day", DISCOURSE_URL: "https://forum.example", NUMERAI_TIMEOUT_MS: "5" }, { createDirs: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^NUMERAI_TIMEOUT_MS: /),
+      "SYNC_CRON: is not a valid cron expression",
+      "NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY: set both or neither",
+      "DISCOURSE_URL, DISCOURSE_API_KEY and DISCOURSE_CATEGORY: set all three to post digests to Discourse, or none",
+    ]);
+  });
+
   it("never echoes a value back in an error (it may be a secret)", () => {
     expect(() => loadConfig({ NUMERAI_PUBLIC_ID: "pub-only-SECRETISH" }, { createDirs: false })).toThrow(
       /NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY: set both or neither/,

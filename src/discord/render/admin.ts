@@ -1,7 +1,7 @@
 /** /admin answers: store status, backup, and progress and summaries of backfill, sync and import. */
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { BackupResult, RunSummary, StoreStatus } from "../../services/admin.js";
-import type { BackfillResult, ImportResult, Progress, SyncResult } from "../../services/ingestion.js";
+import { syncOutcome, type BackfillResult, type ImportResult, type Progress, type SyncResult } from "../../services/ingestion.js";
 import { COLORS, NA, bytes, codeName, int, linesWithin, nameList, plural, safeName, utc } from "./format.js";
 import { fitToLimits, type MessagePayload } from "./payload.js";
 
@@ -36,10 +36,19 @@ export function renderSyncProgress(p: Progress | null): MessagePayload {
 }
 
 export function renderSyncDone(r: SyncResult): MessagePayload {
-  const head = `Sync up to round ${r.currentRound} finished: ${plural(r.models, "model")}, ${int(r.rowsWritten)} score rows written. Run ${r.runId}.`;
-  if (r.failures.length === 0) return { content: head };
+  const outcome = syncOutcome(r);
+  const failed = r.failures.length;
+  const head =
+    outcome === "succeeded"
+      ? `Sync up to round ${r.currentRound} finished: ${plural(r.models, "model")}, ${int(r.rowsWritten)} score rows written. Run ${r.runId}.`
+      : outcome === "failed"
+        ? `Sync up to round ${r.currentRound} **failed**: none of the ${plural(r.models, "model")} could be fetched, nothing was written. Run ${r.runId}.`
+        : `Sync up to round ${r.currentRound} **partly failed**: ${int(failed)} of ${plural(r.models, "model")} failed; ` +
+          `${int(r.models - failed)} saved, ${int(r.rowsWritten)} score rows written. Run ${r.runId}.`;
+  if (outcome === "succeeded") return { content: head };
   const lines = r.failures.map((f) => `• ${safeName(f.model, 32)}: ${safeName(f.error, 160)}`);
-  return { content: `${head}\n${plural(r.failures.length, "model")} failed (the others were saved):\n${linesWithin(lines, 2000 - head.length - 80)}` };
+  const tail = "Run /admin sync again later; /admin status lists recent failures.";
+  return { content: `${head}\n${linesWithin(lines, 2000 - head.length - tail.length - 80)}\n${tail}` };
 }
 
 export function renderImportDone(r: ImportResult, fileName: string): MessagePayload {

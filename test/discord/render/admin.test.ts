@@ -77,7 +77,7 @@ describe("admin progress and summaries", () => {
     ];
     for (const p of payloads) expectWellFormed(p);
     expect(payloads[0]?.content).toContain("(resumed where an earlier run stopped)");
-    expect(payloads[1]?.content).toMatch(/164 models failed \(the others were saved\):[\s\S]*…and \d+ more$/);
+    expect(payloads[1]?.content).toMatch(/\*\*partly failed\*\*: 164 of 200 models failed; 36 saved, 10 score rows written\.[\s\S]*…and \d+ more\nRun \/admin sync again later/);
     expect(payloads[3]?.content).toMatch(/Skipped 12,000 rows of \d+ models \([\s\S]*\) whose scores come from Numerai/);
     expect(payloads[4]?.content).toBe("Backup written: `/var/lib/modelfolio/backups/modelfolio-2024-05-01T06-17-42Z.db` (50.0 MiB, 812 ms).");
   });
