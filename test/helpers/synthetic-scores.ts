@@ -2,27 +2,21 @@
  * Deterministic, realistic Numerai Classic score data for the fake API server and for tests.
  *
  * Calendar, score names, multipliers and the payout formula follow ../shared/numerai-api.md §4:
- * - round N ≥ 340 opens on 2022-10-25 + 7·⌊k/5⌋ + (k mod 5) days, k = N − 340 (Tue…Sat), at 13:00 UTC
- *   (the 2024-05 … 2026-04 schedule; the §3 sample uses 13:00);
- * - scores are released Tue–Sat only; the first score comes the next Sat for a Tue round and six days
- *   after opening for Wed…Sat rounds; `day` runs 1…20 and the round resolves at 20:00 on day 20;
+ * - the round calendar (open, score days Tue–Sat, resolve on day 20) is src/demo/calendar.ts,
+ *   shared with the demo data set and re-exported here;
  * - payout = atRisk · clip(payoutFactor · (corrMultiplier·v2_corr20 + mmcMultiplier·mmc), ±0.05), in
  *   float64, written with 18 decimals (this reproduces the §3 sample's payout strings exactly);
  * - multipliers 0.5/2 before round 1175, 0.75/2.25 from 1175.
  * The formula is for fake data only: it assumes no round was ever skipped.
  */
+import { nowForCurrentRound, roundOpenTime, roundResolveTime, SCORE_DAYS, scoreDate, scoringDayAt } from "../../src/demo/calendar.js";
 import { mulberry32 } from "../../src/random.js";
 import type { FakeModel, FakeRound } from "./fake-numerai.js";
 
-const DAY_MS = 86_400_000;
-/** Round 340 opened on Tuesday 2022-10-25; the formula holds from there on. */
-const FIRST_DAILY_ROUND = 340;
-const FIRST_DAILY_OPEN_MS = Date.UTC(2022, 9, 25);
-const OPEN_HOUR_UTC = 13;
-const CLOSE_HOUR_UTC = 14;
-const RESOLVE_HOUR_UTC = 20;
-export const SCORE_DAYS = 20;
 export const PAYOUT_CLIP = 0.05;
+
+// One calendar, written once in src/ (the demo data set uses it too).
+export { FIRST_DAILY_ROUND, latestRoundAt, nowForCurrentRound, roundCloseStakingTime, roundOpenTime, roundResolveTime, SCORE_DAYS, scoreDate, scoringDayAt } from "../../src/demo/calendar.js";
 
 /** mulberry32: a small seeded PRNG returning floats in [0, 1) (shared with the demo and benchmarks). */
 export { mulberry32 };
@@ -49,61 +43,6 @@ export function fakeUuid(rng: () => number): string {
 /** `Time` as the API writes it: `2026-03-06T20:00:00Z` (no milliseconds). */
 export function formatTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-function assertDailyRound(round: number): void {
-  if (!Number.isInteger(round) || round < FIRST_DAILY_ROUND) {
-    throw new RangeError(`the round-number date formula holds from round ${FIRST_DAILY_ROUND}; got ${round}`);
-  }
-}
-
-/** Midnight UTC of the day round `round` opens. */
-function openDayMs(round: number): number {
-  assertDailyRound(round);
-  const k = round - FIRST_DAILY_ROUND;
-  return FIRST_DAILY_OPEN_MS + (7 * Math.floor(k / 5) + (k % 5)) * DAY_MS;
-}
-
-export function roundOpenTime(round: number): Date {
-  return new Date(openDayMs(round) + OPEN_HOUR_UTC * 3_600_000);
-}
-
-/** Tue–Fri rounds close an hour after opening; the Saturday round closes Monday 14:00. */
-export function roundCloseStakingTime(round: number): Date {
-  const open = openDayMs(round);
-  const isSaturday = new Date(open).getUTCDay() === 6;
-  return new Date(open + (isSaturday ? 2 * DAY_MS : 0) + CLOSE_HOUR_UTC * 3_600_000);
-}
-
-/** Midnight UTC of the day score number `day` (1-based) of `round` is released. */
-export function scoreDate(round: number, day: number): Date {
-  if (!Number.isInteger(day) || day < 1) throw new RangeError(`score day must be a positive integer; got ${day}`);
-  const open = openDayMs(round);
-  const isTuesday = new Date(open).getUTCDay() === 2;
-  let ms = open + (isTuesday ? 4 : 6) * DAY_MS;
-  let n = 1;
-  while (n < day) {
-    ms += DAY_MS;
-    const weekday = new Date(ms).getUTCDay();
-    if (weekday !== 0 && weekday !== 1) n++; // no scores on Sundays and Mondays
-  }
-  return new Date(ms);
-}
-
-export function roundResolveTime(round: number): Date {
-  return new Date(scoreDate(round, SCORE_DAYS).getTime() + RESOLVE_HOUR_UTC * 3_600_000);
-}
-
-/** The latest score day of `round` released by `now` (0 if none yet, at most 20). */
-export function scoringDayAt(round: number, now: Date): number {
-  let day = 0;
-  while (day < SCORE_DAYS && scoreDate(round, day + 1).getTime() <= now.getTime()) day++;
-  return day;
-}
-
-/** A clock for "the day `currentRound` opened", late enough that the day's scores and resolutions are out. */
-export function nowForCurrentRound(currentRound: number): Date {
-  return new Date(openDayMs(currentRound) + 23 * 3_600_000);
 }
 
 export function multipliersFor(round: number): { corr: number; mmc: number } {
@@ -164,7 +103,7 @@ interface ModelTraits {
  */
 export function syntheticModels(opts: SyntheticModelsOptions): FakeModel[] {
   const { names, fromRound, seed } = opts;
-  assertDailyRound(fromRound);
+  roundOpenTime(fromRound); // throws before round 340, where the calendar formula starts
   const lastRound = opts.currentRound === undefined ? opts.toRound : Math.min(opts.toRound, opts.currentRound);
   if (lastRound < fromRound) return names.map((name, i) => ({ name, id: fakeUuid(mulberry32(seed ^ hashString(name) ^ i)), rounds: [] }));
   const now = opts.currentRound === undefined ? undefined : nowForCurrentRound(opts.currentRound);
