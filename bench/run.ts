@@ -1,10 +1,25 @@
 /** `npm run bench`: every benchmark in one run, printed as figures and ratios (never asserted). */
 import { availableParallelism } from "node:os";
 import { benchIngest } from "./ingest.js";
+import { benchStartup } from "./startup.js";
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 console.log(`modelfolio benchmarks — ${availableParallelism()} cores, Node ${process.version}\n`);
+
+const startup = benchStartup();
+console.log(`Start-up (\`modelfolio --help\` wall time, median of 7${startup.built ? "; dist/ was built first" : ""})`);
+console.log(`  compiled (bin/modelfolio.js → dist/): ${fmt(startup.compiledMs)} ms (target ≤ 500 ms)`);
+console.log(`  sources through tsx (no build)      : ${fmt(startup.sourceMs)} ms\n`);
+
+const { benchCharts } = await import("./charts.js");
+console.log("Charts (SVG built, rasterised by resvg, PNG encoded; median of 15 warm renders)");
+for (const c of benchCharts()) {
+  console.log(
+    `  ${c.name.padEnd(24)} ${c.medianMs.toFixed(1).padStart(6)} ms  ${c.width}×${c.height} px, ${fmt(c.pngBytes / 1024)} KB, ${c.textNodes} <text> elements`,
+  );
+}
+console.log("");
 
 const ingest = benchIngest();
 console.log("Ingest (1,000,000 score rows into a fresh file)");

@@ -5,15 +5,11 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, loadConfig, loadDotEnv } from "../config/env.js";
-import { createAppContext, type AppContext } from "../context.js";
+import type { AppContext } from "../context.js";
 import { asStorageError } from "../db/errors.js";
 import { EXIT_CODE, isUserFacing, UserFacingError } from "../errors.js";
-import { createLogger, type Logger } from "../logger.js";
+import type { Logger } from "../logger.js";
 import { NumeraiError } from "../numerai/errors.js";
-import { syncOutcome } from "../services/ingestion.js";
-import { startShellSession } from "../shell/session.js";
-import { analysisText, runAnalysis, toJson } from "./analyze.js";
 
 export const USAGE = `modelfolio — your Numerai models as a portfolio
 
@@ -130,6 +126,7 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
     }
     case "sync": {
       const result = await ingestion.sync({ requestedBy: "cli" });
+      const { syncOutcome } = await import("../services/ingestion.js");
       const status = syncOutcome(result);
       if (!values.json) {
         const failed = result.failures.length;
@@ -196,6 +193,7 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
       throw new UsageError("models takes add, list or remove");
     }
     case "analyze": {
+      const { analysisText, runAnalysis } = await import("./analyze.js");
       const result = runAnalysis(ctx, sub, values);
       if (!values.json) io.out(analysisText(sub as string, result, resolve("out")));
       return result;
@@ -233,21 +231,26 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   let ctx: AppContext | undefined;
   let databasePath: string | undefined;
   let logger: Logger | undefined;
+  // Loaded only past --help: config, the store, discord.js and pino take most of a second to
+  // import, and `modelfolio --help` should answer at once.
+  const { ConfigError, loadConfig, loadDotEnv } = await import("../config/env.js");
   try {
     if (env === process.env) loadDotEnv();
     const config = loadConfig(env);
     databasePath = config.databasePath;
     if (parsed.positionals[0] === "shell") {
+      const { startShellSession } = await import("../shell/session.js");
       await startShellSession(config, { interactive: process.stdin.isTTY === true });
       return EXIT_CODE.ok;
     }
     // The CLI speaks on stdout; logs go to stderr and only warnings unless LOG_LEVEL says otherwise.
     // Synchronous, so log lines and the closing one-line message reach the terminal in order.
+    const [{ createLogger }, { createAppContext }] = await Promise.all([import("../logger.js"), import("../context.js")]);
     logger = createLogger(env.LOG_LEVEL ? config.logLevel : "warn");
     ctx = createAppContext(config, logger);
     const outcome: Outcome = { exitCode: EXIT_CODE.ok };
     const result = await dispatch(ctx, parsed.positionals, values, io, outcome);
-    if (values.json) io.out(toJson(result));
+    if (values.json) io.out((await import("./analyze.js")).toJson(result));
     return outcome.exitCode;
   } catch (err) {
     if (err instanceof UsageError) {

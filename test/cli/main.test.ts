@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { EXIT_CODE } from "../../src/errors.js";
@@ -29,6 +31,24 @@ describe("runCli", () => {
     expect(await runCli(["--help"], env, io)).toBe(0);
     expect(out.join("\n")).toMatch(/Usage: modelfolio <command>/);
     expect(await runCli([], env, io)).toBe(2);
+  });
+
+  it("answers --help without loading discord.js, the database driver, drizzle, pino or the renderer", () => {
+    // A resolve hook that refuses the heavy packages: importing any of them fails the run.
+    // They are what made `modelfolio --help` take most of a second even when compiled.
+    const refuse = `export async function resolve(specifier, context, next) {
+      if (/^(discord\\.js|better-sqlite3|drizzle-orm|pino|@resvg\\/resvg-js)(\\/|$)/.test(specifier)) throw new Error("--help loaded " + specifier);
+      return next(specifier, context);
+    }`;
+    const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(refuse)}`)});`;
+    const res = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--import", `data:text/javascript,${encodeURIComponent(register)}`, "src/cli/main.ts", "--help"],
+      { cwd: fileURLToPath(new URL("../..", import.meta.url)), encoding: "utf8", timeout: 20_000 },
+    );
+    expect(res.stderr).toBe("");
+    expect(res.stdout).toMatch(/Usage: modelfolio <command>/);
+    expect(res.status).toBe(0);
   });
 
   it("exits 2 with one line for unknown options and commands", async () => {

@@ -4,6 +4,7 @@
  * Charts build strings; nothing here knows about a particular chart.
  */
 import { FONT_FAMILY } from "./fonts.js";
+import { glyphRun } from "./glyph-paths.js";
 import { measureText, truncateText, type FontStyle } from "./text-metrics.js";
 import type { Theme } from "./theme.js";
 
@@ -13,7 +14,12 @@ import type { Theme } from "./theme.js";
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** `text` made safe for an SVG text node or attribute value. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[&<>"'\t\n\r\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 export function escapeXml(text: string): string {
+  // Most attributes are colours and numbers: one test instead of seven replacements.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(XML_INVALID, "")
     .replace(/[\t\n\r]+/g, " ")
@@ -64,9 +70,27 @@ export interface TextOptions {
   maxWidth?: number;
 }
 
-/** A text node; `content` is plain user text and is escaped here. */
+/**
+ * A line of text; `content` is plain user text. Drawn as one path of glyph outlines when it needs
+ * no shaping (glyph-paths.ts; the text itself rides along as `aria-label`), else as `<text>`.
+ */
 export function text(content: string, options: TextOptions): string {
   const shown = options.maxWidth === undefined ? content : truncateText(content, options.maxWidth, options.style);
+  const run = glyphRun(shown, options.style, options.x, options.anchor);
+  if (run === undefined) return textElement(shown, options);
+  if (run.d === "") return "";
+  const place = `translate(${num(run.left)} ${num(options.y)}) scale(${run.scale} ${-run.scale})`;
+  const rotate = rotation(options);
+  // Built by hand: `d` is our own numbers and letters, and escaping a few kB per label adds up.
+  return `<path aria-label="${escapeXml(shown)}" transform="${rotate === undefined ? place : `${rotate} ${place}`}" fill="${escapeXml(options.fill)}" d="${run.d}"/>`;
+}
+
+function rotation(options: TextOptions): string | undefined {
+  return options.rotate === undefined ? undefined : `rotate(${num(options.rotate)} ${num(options.x)} ${num(options.y)})`;
+}
+
+/** `content` as an SVG `<text>` element for resvg to shape: the fallback of {@link text}. */
+export function textElement(content: string, options: Omit<TextOptions, "maxWidth">): string {
   return el(
     "text",
     {
@@ -75,11 +99,10 @@ export function text(content: string, options: TextOptions): string {
       "font-size": options.style.size,
       "font-weight": options.style.bold === true ? "bold" : undefined,
       "text-anchor": options.anchor === "start" ? undefined : options.anchor,
-      transform:
-        options.rotate === undefined ? undefined : `rotate(${num(options.rotate)} ${num(options.x)} ${num(options.y)})`,
+      transform: rotation(options),
       fill: options.fill,
     },
-    [escapeXml(shown)],
+    [escapeXml(content)],
   );
 }
 

@@ -157,12 +157,23 @@ function mixOklab(from: string, to: string, t: number): string {
   return linearRgbToHex(oklabToLinearRgb([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]));
 }
 
+const divergingCache = new Map<Theme, Map<number, string>>();
+
 /** Colour for a correlation in [−1, 1] (values outside are clamped); NaN gets the missing-data fill. */
 export function divergingColor(theme: Theme, value: number): string {
   if (Number.isNaN(value)) return theme.missingFill;
   const [low, mid, high] = theme.diverging;
   const v = Math.min(1, Math.max(-1, value));
-  return v < 0 ? mixOklab(mid, low, -v) : mixOklab(mid, high, v);
+  // A 50-model heatmap asks for 2,500 colours; each costs two colour-space round trips.
+  let cache = divergingCache.get(theme);
+  if (cache === undefined) divergingCache.set(theme, (cache = new Map<number, string>()));
+  let color = cache.get(v);
+  if (color === undefined) {
+    color = v < 0 ? mixOklab(mid, low, -v) : mixOklab(mid, high, v);
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(v, color);
+  }
+  return color;
 }
 
 function relativeLuminance(hex: string): number {

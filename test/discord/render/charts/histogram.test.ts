@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { binValues, renderHistograms } from "../../../../src/discord/render/charts/histogram.js";
 import { THEMES } from "../../../../src/discord/render/charts/theme.js";
 import { decodePng, hexToRgba, readPngHeader } from "./decode-png.js";
+import { drawnTexts } from "./drawn-text.js";
 
 const INPUT = {
   title: "Pair correlations",
@@ -54,15 +55,15 @@ describe("renderHistograms", () => {
 
   it("prints each panel's sample size, mean and what it could not draw", () => {
     const { svg } = renderHistograms(INPUT);
-    expect(svg).toContain(">n = 5 · mean 0.84<");
+    expect(drawnTexts(svg)).toContain("n = 5 · mean 0.84");
     // (0.1 + 0.3 − 0.2 + 0.45 + 0.05 + 0.3 + 1.4) / 7 = 0.343
-    expect(svg).toContain(">n = 7 · mean 0.34 · 1 outside range · 1 missing<");
+    expect(drawnTexts(svg)).toContain("n = 7 · mean 0.34 · 1 outside range · 1 missing");
   });
 
   it("prints bar counts above the bars", () => {
     const { svg } = renderHistograms(INPUT);
-    // Integer labels centred over bars (x ticks read "−1.0", "0.5", …; count ticks are end-anchored).
-    const counts = Array.from(svg.matchAll(/<text [^>]*text-anchor="middle"[^>]*>(\d+)<\/text>/g), (m) => m[1]);
+    // Each count sits on a card-coloured plate (x ticks read "−1.0", "0.5", …; count ticks have no plate).
+    const counts = Array.from(svg.matchAll(new RegExp(`<rect [^>]*fill="${THEMES.dark.background}"/>\\n<path aria-label="(\\d+)"`, "g")), (m) => m[1]);
     // within: all five in [0.5, 1]; across: −0.2 in [−0.5, 0), five in [0, 0.5), 1.4 outside.
     expect(counts).toEqual(["5", "1", "5"]);
   });
@@ -71,14 +72,17 @@ describe("renderHistograms", () => {
     // 50 bins are ~13 px wide: "1" would fit, "150" would not, so neither is printed.
     const values = [...Array.from({ length: 150 }, () => 0.01), 0.5];
     const { svg } = renderHistograms({ ...INPUT, panels: [{ name: "narrow", values }], bins: 50 });
-    expect(svg).not.toMatch(/<text [^>]*text-anchor="middle"[^>]*>\d+<\/text>/);
+    expect(svg).not.toMatch(new RegExp(`<rect [^>]*fill="${THEMES.dark.background}"/>\\n<path aria-label="\\d+"`));
+    expect(drawnTexts(svg)).toContain("n = 151 · mean 0.01");
   });
 
   it("marks each mean with a dashed line at its position on the shared x axis", () => {
     const { svg } = renderHistograms(INPUT);
-    const tickX = (label: string): number => Number(new RegExp(`<text x="([\\d.]+)"[^>]*>${label}</text>`).exec(svg)?.[1]);
-    const left = tickX("\u22121.0");
-    const right = tickX("1.0");
+    // The x axis' tick marks (1 × 5 px) of the first panel: −1.0 first, 1.0 last.
+    const ticks = Array.from(svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="1" height="5"/g), (m) => Number(m[1]) + 0.5);
+    const left = ticks[0] as number;
+    const right = ticks[4] as number;
+    expect(ticks.length).toBe(10);
     const expectedX = (mean: number): number => left + ((mean + 1) / 2) * (right - left);
     const lines = Array.from(svg.matchAll(/<line x1="([\d.]+)"[^>]*stroke-dasharray/g), (m) => Number(m[1]));
     expect(lines).toHaveLength(2);
@@ -101,7 +105,7 @@ describe("renderHistograms", () => {
 
   it("renders empty panels and no panels without NaN coordinates", () => {
     const empty = renderHistograms({ ...INPUT, panels: [{ name: "none", values: [] }] });
-    expect(empty.svg).toContain(">No values<");
+    expect(drawnTexts(empty.svg)).toContain("No values");
     expect(empty.svg).not.toContain("NaN");
     expect(renderHistograms({ ...INPUT, panels: [] }).svg).toContain("No data to plot");
   });

@@ -1,5 +1,7 @@
+import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
-import { rasterizeSvg } from "../../../../src/discord/render/charts/render-png.js";
+import { FONT_FILES } from "../../../../src/discord/render/charts/fonts.js";
+import { DEFAULT_SCALE, encodePng, rasterizeSvg } from "../../../../src/discord/render/charts/render-png.js";
 import { renderDocument, text } from "../../../../src/discord/render/charts/svg.js";
 import { THEMES } from "../../../../src/discord/render/charts/theme.js";
 import { PNG_SIGNATURE, countDifferingPixels, decodePng, readPngHeader } from "./decode-png.js";
@@ -38,8 +40,37 @@ describe("rasterizeSvg", () => {
     expect(countDifferingPixels(renderLine("Model"), bold, BOX)).toBeGreaterThan(100);
   });
 
+  it("renders at 1× by default: Discord shows a chart in an embed at no more than its 1× size", () => {
+    expect(DEFAULT_SCALE).toBe(1);
+    expect(readPngHeader(rasterizeSvg(renderDocument(theme, 120, 45, [])).png)).toMatchObject({ width: 120, height: 45 });
+  });
+
   it("throws on malformed SVG and on a non-positive scale", () => {
     expect(() => rasterizeSvg("<svg><text>&</text></svg>")).toThrow();
     expect(() => rasterizeSvg(renderDocument(theme, 10, 10, []), 0)).toThrow("rasterizeSvg requires a positive scale");
+  });
+});
+
+describe("encodePng", () => {
+  it("stores opaque pixels exactly as resvg's own encoder does", () => {
+    const svg = renderDocument(theme, 160, 60, [text("Model −0.42", { x: 10, y: 30, style: { size: 16 }, fill: theme.text })]);
+    const image = new Resvg(svg, { font: { loadSystemFonts: false, fontFiles: [FONT_FILES.regular] } }).render();
+    const ours = encodePng(image.pixels, image.width, image.height);
+    expect(ours).toBeDefined();
+    const a = decodePng(ours as Buffer);
+    const b = decodePng(image.asPng());
+    expect([a.width, a.height]).toEqual([160, 60]);
+    expect(a.data.equals(b.data)).toBe(true);
+  });
+
+  it("declines translucent pixels, which resvg hands over premultiplied", () => {
+    const rgba = Buffer.from([10, 20, 30, 255, 5, 5, 5, 128]);
+    expect(encodePng(rgba, 2, 1)).toBeUndefined();
+  });
+
+  it("leaves a document without an opaque card to resvg's encoder, unpremultiplied", () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2" fill="#ff0000" fill-opacity="0.5"/></svg>';
+    const pixels = decodePng(rasterizeSvg(svg, 1).png);
+    expect(pixels.at(1, 1)).toEqual([255, 0, 0, 128]);
   });
 });

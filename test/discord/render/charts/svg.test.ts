@@ -81,6 +81,25 @@ describe("niceTicks", () => {
 describe("text", () => {
   it("escapes user text and truncates it with an ellipsis", () => {
     const markup = text(`<b>&"${"x".repeat(200)}`, { x: 0, y: 0, style: { size: 12 }, fill: "#fff", maxWidth: 80 });
-    expect(markup).toMatch(/^<text [^>]*>&lt;b&gt;&amp;&quot;x+…<\/text>$/);
+    expect(markup).toMatch(/^<path aria-label="&lt;b&gt;&amp;&quot;x+…" [^>]*d="M[^"]+"\/>$/);
+  });
+
+  it("draws text that needs no shaping as one path of glyph outlines", () => {
+    const markup = text("Model −0.42 Ωж", { x: 10, y: 20, style: { size: 13, bold: true }, fill: "#fff", anchor: "end", rotate: -45 });
+    expect(markup).not.toContain("<text");
+    expect(markup).toMatch(/^<path aria-label="Model −0.42 Ωж" transform="rotate\(-45 10 20\) translate\([\d.-]+ 20\) scale\([\d.]+ -[\d.]+\)" fill="#fff" d="M/);
+  });
+
+  it.each([
+    ["a character the font lacks", "モデル"],
+    ["a combining mark", "cafe\u0301"],
+    ["a script that needs shaping", "مرحبا"],
+  ])("leaves text with %s to resvg as <text>", (_, content) => {
+    const markup = text(content, { x: 0, y: 0, style: { size: 12 }, fill: "#fff" });
+    expect(markup).toBe(`<text x="0" y="0" font-size="12" fill="#fff">${content}</text>`);
+  });
+
+  it("draws nothing for blank text", () => {
+    expect(text("  ", { x: 0, y: 0, style: { size: 12 }, fill: "#fff" })).toBe("");
   });
 });
