@@ -1,0 +1,17 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { loadConfig } from "./src/config/env.js";
+import { seedDemo } from "./src/demo/seed.js";
+import { openDatabase } from "./src/db/open.js";
+import { SHELL_GUILD_ID, SHELL_USER_ID, startShellSession } from "./src/shell/session.js";
+const dir = mkdtempSync(join(tmpdir(), "wtc-"));
+const db = join(dir, "x.db");
+const store = openDatabase(db);
+seedDemo(store, { you: SHELL_USER_ID, friend: "100000000000000011", third: "100000000000000012", guildId: SHELL_GUILD_ID });
+store.close();
+const input = new PassThrough();
+input.end(process.argv.slice(2).join("\n") + "\n");
+const config = loadConfig({ DATABASE_PATH: db, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" }, { createDirs: false });
+await startShellSession(config, { interactive: false, input, output: process.stdout, outDir: join(dir, "out") });
