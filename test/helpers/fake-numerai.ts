@@ -973,6 +973,15 @@ export async function startFakeNumerai(opts: FakeNumeraiOptions): Promise<FakeNu
       let nulled = false;
       for (const item of items) {
         if (!(item instanceof OutObject)) continue;
+        // accountProfile: the required fields are its models' ids and names.
+        const owned = item.get("models");
+        if (Array.isArray(owned)) {
+          for (const m of owned) {
+            if (!(m instanceof OutObject)) continue;
+            for (const required of ["id", "displayName"]) if (m.get(required) !== undefined) m.set(required, null);
+            nulled = true;
+          }
+        }
         for (const required of ["id", "username", "roundNumber", "number"]) {
           if (item.get(required) !== undefined) {
             item.set(required, null);
