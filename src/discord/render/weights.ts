@@ -10,13 +10,19 @@ const ORIGIN_LABEL: Readonly<Record<WeightUsed["origin"], string>> = {
   explicit: "given",
 };
 
-/** Grouped by origin, largest first: "declared: a 30%, b 20% · Numerai stake: c 12% · equal share: d 9.5%". */
+/** Grouped by origin, largest first: "declared: a 30%, b 20% · Numerai stake: c 12% · equal share, 9.5% each: d, e". */
 export function weightsUsedText(used: readonly WeightUsed[], maxChars = 1024): string {
   const groups: string[] = [];
   for (const origin of ["declared", "stake", "equal", "explicit"] as const) {
     const of = used.filter((u) => u.origin === origin).sort((a, b) => b.weight - a.weight);
     if (of.length === 0) continue;
-    groups.push(`${ORIGIN_LABEL[origin]}: ${of.map((u) => `${safeName(u.name, 32)} ${pct(u.weight, 1)}`).join(", ")}`);
+    const shown = of.map((u) => pct(u.weight, 1));
+    // The same share for the whole group (equal shares, usually): said once.
+    groups.push(
+      of.length > 1 && shown.every((x) => x === shown[0])
+        ? `${ORIGIN_LABEL[origin]}, ${shown[0]} each: ${of.map((u) => safeName(u.name, 32)).join(", ")}`
+        : `${ORIGIN_LABEL[origin]}: ${of.map((u, i) => `${safeName(u.name, 32)} ${shown[i]}`).join(", ")}`,
+    );
   }
   const text = groups.join(" · ");
   if (text.length <= maxChars) return text;
