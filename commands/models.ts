@@ -8,16 +8,22 @@ import {
   renderModelAdded,
   renderModelList,
   renderModelRemoved,
+  renderModelsAdded,
+  renderModelsRemoved,
   renderScoresFailed,
   renderScoresReady,
-  renderWeightSet,
+  renderWeightsSet,
   renderWeightSource,
 } from "../src/discord/render/models.js";
 import { UserFacingError } from "../src/errors.js";
-import { MAX_DECLARED_WEIGHT } from "../src/services/registrations.js";
-import { modelOption, ownModelChoices } from "./options.js";
+import { MAX_DECLARED_WEIGHT, parseModelNames, parseWeightList } from "../src/services/registrations.js";
+import { ownModelChoices } from "./options.js";
 
 const WEIGHT_SOURCES = ["declared", "api", "equal"] as const;
+/** Room for a few dozen names in one option. */
+const MAX_NAMES_CHARS = 2000;
+/** Progress edits of one reply: at most one per this interval (Discord rate-limits edits), plus the last. */
+const PROGRESS_EDIT_MS = 2000;
 
 const data = new SlashCommandBuilder()
   .setName("models")
@@ -25,18 +31,31 @@ const data = new SlashCommandBuilder()
   .addSubcommand((s) =>
     s
       .setName("add")
-      .setDescription("Track a Numerai model (its scores are fetched in the background)")
-      .addStringOption((o) => o.setName("name").setDescription("Numerai model name").setRequired(true).setMaxLength(64).setAutocomplete(true)),
+      .setDescription("Track Numerai models by name, or every model of an account (scores are fetched after)")
+      .addStringOption((o) =>
+        o.setName("name").setDescription("One or more Numerai model names, separated by spaces").setMaxLength(MAX_NAMES_CHARS).setAutocomplete(true),
+      )
+      .addStringOption((o) => o.setName("account").setDescription("A Numerai account: adds all its models").setMaxLength(64)),
   )
-  .addSubcommand((s) => s.setName("remove").setDescription("Stop tracking one of your models").addStringOption(modelOption(true)))
+  .addSubcommand((s) =>
+    s
+      .setName("remove")
+      .setDescription("Stop tracking one or more of your models")
+      .addStringOption((o) =>
+        o.setName("model").setDescription("One or more of your models, separated by spaces").setRequired(true).setMaxLength(MAX_NAMES_CHARS).setAutocomplete(true),
+      ),
+  )
   .addSubcommand((s) => s.setName("list").setDescription("Your models with their latest scores and weights"))
   .addSubcommand((s) =>
     s
       .setName("weight")
-      .setDescription("Declare a model's weight (e.g. its stake) for portfolio views")
-      .addStringOption(modelOption(true))
+      .setDescription("Declare models' shares of your portfolio (0.3 = 30%), or clear them")
+      .addStringOption((o) => o.setName("model").setDescription("One of your models").setMaxLength(64).setAutocomplete(true))
       .addNumberOption((o) =>
-        o.setName("weight").setDescription("Weight, e.g. NMR staked; 0 leaves it out").setRequired(true).setMinValue(0).setMaxValue(MAX_DECLARED_WEIGHT),
+        o.setName("weight").setDescription("Its share, 0–1 (0 leaves it out); leave this out to clear it").setMinValue(0).setMaxValue(MAX_DECLARED_WEIGHT),
+      )
+      .addStringOption((o) =>
+        o.setName("weights").setDescription('Several at once: "model_a=0.5 model_b=0.3 model_c=clear"').setMaxLength(MAX_NAMES_CHARS),
       ),
   )
   .addSubcommand((s) =>
@@ -63,28 +82,55 @@ export const command: Command = {
     const { registrations } = ctx.services;
     switch (sub) {
       case "add": {
-        const name = options.getString("name") ?? "";
+        const names = options.getString("name");
+        const account = options.getString("account");
+        if ((names === null) === (account === null)) {
+          throw new UserFacingError('Give either name (one or more model names) or account (a Numerai account), e.g. /models add account:your_account.');
+        }
+        const list = names === null ? [] : parseModelNames(names);
         await respond.defer({ ephemeral: true });
-        const { model, alreadyHad } = await registrations.add(caller.userId, name);
-        await respond.edit(renderModelAdded(model.name, alreadyHad));
-        if (!alreadyHad) {
-          ctx.background("model-history", async () => {
-            try {
-              const { rounds } = await ctx.services.ingestion.fetchModelHistory(model.id, caller.userId);
-              await respond.followUp({ ...renderScoresReady(model.name, rounds), ephemeral: true });
-            } catch (err) {
-              await respond.followUp({ ...renderScoresFailed(model.name), ephemeral: true }).catch(() => undefined);
-              throw err; // background() logs it
-            }
+        if (account === null && list.length === 1) {
+          // One model: the short reply, and a follow-up when its scores are in.
+          const { model, alreadyHad } = await registrations.add(caller.userId, list[0] as string);
+          await respond.edit(model.unchecked === null ? renderModelAdded(model.name, alreadyHad) : renderModelsAdded({ added: [model], alreadyHad: [], account: null }));
+          if (!alreadyHad && model.unchecked === null) {
+            ctx.background("model-history", async () => {
+              try {
+                const { rounds } = await ctx.services.ingestion.fetchModelHistory(model.id, caller.userId);
+                await respond.followUp({ ...renderScoresReady(model.name, rounds), ephemeral: true });
+              } catch (err) {
+                await respond.followUp({ ...renderScoresFailed(model.name), ephemeral: true }).catch(() => undefined);
+                throw err; // background() logs it
+              }
+            });
+          }
+          return;
+        }
+        const result = account === null ? await registrations.addMany(caller.userId, list) : await registrations.addAccount(caller.userId, account);
+        await respond.edit(renderModelsAdded(result));
+        const checked = result.added.filter((m) => m.unchecked === null);
+        if (checked.length > 0) {
+          // One message, edited as the histories come in.
+          ctx.background("model-histories", async () => {
+            let lastEdit = Date.now();
+            const final = await ctx.services.ingestion.fetchHistories(checked, {
+              requestedBy: caller.userId,
+              onProgress: async (p) => {
+                if (p.done === p.total || Date.now() - lastEdit < PROGRESS_EDIT_MS) return;
+                lastEdit = Date.now();
+                await respond.edit(renderModelsAdded(result, p));
+              },
+            });
+            await respond.edit(renderModelsAdded(result, final));
           });
         }
         return;
       }
       case "remove": {
-        const name = options.getString("model") ?? "";
+        const names = options.getString("model") ?? "";
         await respond.defer({ ephemeral: true });
-        const removed = registrations.remove(caller.userId, name);
-        await respond.edit(renderModelRemoved(removed.name));
+        const removed = registrations.removeMany(caller.userId, names);
+        await respond.edit(removed.names.length === 1 ? renderModelRemoved(removed.names[0] as string) : renderModelsRemoved(removed.names));
         return;
       }
       case "list": {
@@ -94,11 +140,16 @@ export const command: Command = {
         return;
       }
       case "weight": {
-        const name = options.getString("model") ?? "";
-        const weight = options.getNumber("weight");
+        const name = options.getString("model");
+        const list = options.getString("weights");
+        if ((name === null) === (list === null)) {
+          throw new UserFacingError('Give either model (and its weight, or no weight to clear it) or weights:"model_a=0.5 model_b=0.3".');
+        }
+        if (list !== null && options.getNumber("weight") !== null) throw new UserFacingError("With weights, give each share in the list (model_a=0.5), not in weight.");
+        const entries = list === null ? [{ name: name as string, weight: options.getNumber("weight") }] : parseWeightList(list);
         await respond.defer({ ephemeral: true });
-        const set = registrations.setDeclaredWeight(caller.userId, name, weight);
-        await respond.edit(renderWeightSet(set.name, set.weight));
+        const set = registrations.setDeclaredWeights(caller.userId, entries);
+        await respond.edit(renderWeightsSet(set, ctx.services.modelOverview.listWithLatest(caller.userId)));
         return;
       }
       case "weight-source": {
@@ -115,9 +166,13 @@ export const command: Command = {
     }
   },
   autocomplete(input, ctx) {
-    if (input.options.getSubcommand() === "add") {
-      return ctx.services.registrations.suggestKnown(input.focused.value).map((n) => ({ name: n, value: n }));
-    }
-    return ownModelChoices(input, ctx);
+    // Lists complete their last name; the names before it are kept as typed.
+    const typed = input.focused.value;
+    const cut = Math.max(typed.lastIndexOf(" "), typed.lastIndexOf(","));
+    const head = cut >= 0 ? typed.slice(0, cut + 1) : "";
+    const last = typed.slice(cut + 1);
+    const own = input.options.getSubcommand() === "add" ? null : ownModelChoices({ ...input, focused: { ...input.focused, value: last } }, ctx);
+    const names = own ? own.map((c) => c.value) : ctx.services.registrations.suggestKnown(last);
+    return names.map((n) => ({ name: head + n, value: head + n }));
   },
 };

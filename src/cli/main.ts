@@ -10,6 +10,8 @@ import { asStorageError } from "../db/errors.js";
 import { EXIT_CODE, isUserFacing, UserFacingError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { NumeraiError } from "../numerai/errors.js";
+import { parseModelNames } from "../services/registrations.js";
+import { SHELL_USER_ID } from "../shell/identity.js";
 
 export const USAGE = `modelfolio — your Numerai models as a portfolio
 
@@ -32,10 +34,12 @@ Analysis (the same numbers the bot shows)
           [--method pearson|spearman | equal|inverse-variance|min-variance|hrp|max-sharpe|all]
           [--weights a=0.5,b=0.5] [--cap 0.35] [--model NAME] [--missing-zero] [--min-overlap 20]
 
-Models (for a Discord user id)
-  models add NAME --user ID                   check NAME on Numerai and register it
-  models list --user ID
-  models remove NAME --user ID
+Models (for a Discord user id; default: the shell's local user)
+  models add NAME... [--user ID]              check the names on Numerai and register them (models
+                                              with imported scores also without Numerai, saying so)
+  models add --account USERNAME [--user ID]   every model of a Numerai account
+  models list [--user ID]
+  models remove NAME... [--user ID]
 
 Options
   --json       machine-readable output (full precision)
@@ -54,6 +58,7 @@ const OPTIONS = {
   model: { type: "string" },
   score: { type: "string" },
   user: { type: "string" },
+  account: { type: "string" },
   json: { type: "boolean", default: false },
   models: { type: "string" },
   rounds: { type: "string" },
@@ -85,8 +90,7 @@ function intOption(values: Values, name: "from" | "to"): number {
 }
 
 function requireUser(values: Values): string {
-  const user = values.user;
-  if (!user) throw new UsageError("--user <discord user id> is required");
+  const user = values.user ?? SHELL_USER_ID;
   if (!/^\d{1,20}$/.test(user)) throw new UserFacingError(`--user must be a Discord user id (digits), not "${user}"`);
   return user;
 }
@@ -97,7 +101,8 @@ interface Outcome {
 }
 
 async function dispatch(ctx: AppContext, positionals: string[], values: Values, io: CliIo, outcome: Outcome): Promise<unknown> {
-  const [command, sub, arg] = positionals;
+  const [command, sub] = positionals;
+  const args = positionals.slice(2);
   const { ingestion, registrations, repos } = ctx.services;
   switch (command) {
     case "backfill": {
@@ -171,15 +176,26 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
     case "models": {
       const user = requireUser(values);
       if (sub === "add") {
-        if (!arg) throw new UsageError("models add needs a NAME");
-        const res = await registrations.add(user, arg);
-        if (!values.json) io.out(res.alreadyHad ? `${res.model.name} was already registered.` : `Registered ${res.model.name} (${res.model.id}).`);
+        if ((args.length === 0) === (values.account === undefined)) throw new UsageError("models add takes NAME... or --account USERNAME");
+        const res = values.account === undefined ? await registrations.addMany(user, args.flatMap((a) => parseModelNames(a))) : await registrations.addAccount(user, values.account);
+        if (!values.json) {
+          for (const m of res.added) {
+            io.out(
+              m.unchecked === null
+                ? `Registered ${m.name} (${m.id}).`
+                : `Registered ${m.name} from its imported scores, not checked with Numerai (${m.unchecked === "unreachable" ? "Numerai could not be reached" : "Numerai has no model by that name"}).`,
+            );
+          }
+          for (const name of res.alreadyHad) io.out(`${name} was already registered.`);
+          // The CLI leaves fetching to the resumable backfill (the bot fetches each new model's history itself).
+          if (res.added.some((m) => m.unchecked === null)) io.out("Fetch their history with: modelfolio backfill --from R1 --to R2");
+        }
         return res;
       }
       if (sub === "remove") {
-        if (!arg) throw new UsageError("models remove needs a NAME");
-        const res = registrations.remove(user, arg);
-        if (!values.json) io.out(`Removed ${res.name}.`);
+        if (args.length === 0) throw new UsageError("models remove needs a NAME");
+        const res = registrations.removeMany(user, args.join(" "));
+        if (!values.json) io.out(`Removed ${res.names.join(", ")}.`);
         return res;
       }
       if (sub === "list") {

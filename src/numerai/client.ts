@@ -24,10 +24,12 @@ import {
   NumeraiNetworkError,
   NumeraiResponseError,
   NumeraiTimeoutError,
+  UnknownAccountError,
   UnknownModelError,
 } from "./errors.js";
-import { ALL_ROUND_NUMBERS, CURRENT_ROUND, LIST_ROUNDS, LOOKUP_MODEL, ROUND_MODEL_PERFORMANCES, SUBMISSION_SCORES } from "./queries.js";
+import { ACCOUNT_MODELS, ALL_ROUND_NUMBERS, CURRENT_ROUND, LIST_ROUNDS, LOOKUP_MODEL, ROUND_MODEL_PERFORMANCES, SUBMISSION_SCORES } from "./queries.js";
 import {
+  accountModelsData,
   allRoundNumbersData,
   currentRoundData,
   listRoundsData,
@@ -39,7 +41,7 @@ import {
 } from "./schemas.js";
 import type { NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, RoundRange, ScoreEntry } from "./types.js";
 
-export type { NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, RoundRange, ScoreEntry } from "./types.js";
+export type { LookupOptions, NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, RoundRange, ScoreEntry } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_BASE_DELAY_MS = 500;
@@ -76,6 +78,8 @@ export interface GraphQLRequest<T> {
   data: z.ZodType<T>;
   /** Send `Authorization: Token <public>$<secret>`; only for queries that need a token. */
   authenticated?: boolean;
+  /** Overrides the transport's attempts for this request. */
+  maxAttempts?: number;
 }
 
 export interface GraphQLTransport {
@@ -219,6 +223,7 @@ export function createGraphQLTransport(opts: NumeraiClientOptions): GraphQLTrans
       if (req.authenticated && (!opts.publicId || !opts.secretKey)) {
         throw new NumeraiError("API keys required for this action.", { retryable: false });
       }
+      const attempts = Math.max(1, req.maxAttempts ?? maxAttempts);
       for (let attempt = 1; ; attempt++) {
         const release = await semaphore.acquire();
         let error: unknown;
@@ -230,13 +235,13 @@ export function createGraphQLTransport(opts: NumeraiClientOptions): GraphQLTrans
         } finally {
           release();
         }
-        if (!(error instanceof NumeraiError) || !error.retryable || attempt >= maxAttempts) throw error;
+        if (!(error instanceof NumeraiError) || !error.retryable || attempt >= attempts) throw error;
         const delayMs = retryDelay(error, attempt);
         log.warn(
           {
             operation: req.operation,
             attempt,
-            maxAttempts,
+            maxAttempts: attempts,
             status: error instanceof NumeraiHttpError ? error.status : undefined,
             error: error.name,
             reason: error.message,
@@ -411,13 +416,19 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
   }
 
   return {
-    async lookupModel(name) {
+    async lookupModel(name, options = {}) {
       const requested = name.trim();
       const modelName = requested.toLowerCase();
       if (modelName === "") throw new UnknownModelError(name);
       let data: z.infer<typeof lookupModelData>;
       try {
-        data = await transport.execute({ operation: "v3UserProfile", query: LOOKUP_MODEL, variables: { modelName }, data: lookupModelData });
+        data = await transport.execute({
+          operation: "v3UserProfile",
+          query: LOOKUP_MODEL,
+          variables: { modelName },
+          data: lookupModelData,
+          ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+        });
       } catch (e) {
         // The server's answer for an unknown name is unconfirmed: a null profile or an `errors` entry
         // saying so. Other errors (after the transport's retries) are not about the name.
@@ -427,6 +438,21 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
       const profile = data.v3UserProfile;
       if (!profile) throw new UnknownModelError(requested);
       return { id: profile.id, name: profile.username ?? modelName };
+    },
+
+    async accountModels(username) {
+      const requested = username.trim();
+      if (requested === "") throw new UnknownAccountError(username);
+      let data: z.infer<typeof accountModelsData>;
+      try {
+        data = await transport.execute({ operation: "accountProfile", query: ACCOUNT_MODELS, variables: { username: requested, tournament }, data: accountModelsData });
+      } catch (e) {
+        // As with v3UserProfile, an unknown account may be a null profile or an `errors` entry.
+        if (e instanceof NumeraiGraphQLError && isNotFoundError(e)) throw new UnknownAccountError(requested, { cause: e });
+        throw e;
+      }
+      if (!data.accountProfile) throw new UnknownAccountError(requested);
+      return { account: requested, models: data.accountProfile.models.map((m) => ({ id: m.id, name: m.displayName.toLowerCase() })) };
     },
 
     async roundPerformances(modelId, range = {}) {

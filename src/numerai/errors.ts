@@ -48,6 +48,15 @@ export class UnknownModelError extends NumeraiError {
   }
 }
 
+export class UnknownAccountError extends NumeraiError {
+  readonly account: string;
+  constructor(account: string, options: { cause?: unknown } = {}) {
+    super(`no Numerai account called ${account}`, { retryable: false, cause: options.cause });
+    this.name = "UnknownAccountError";
+    this.account = account;
+  }
+}
+
 /** A non-2xx answer. 429 and 5xx are retryable; other statuses are not. */
 export class NumeraiHttpError extends NumeraiError {
   readonly status: number;

@@ -14,6 +14,23 @@ export const LOOKUP_MODEL = `
 `;
 
 /**
+ * numerapi `models_of_account`: every model of an account, no token. numerapi declares
+ * `$username: Str!`, which looks like a typo; the schema's type is `String!`.
+ */
+export const ACCOUNT_MODELS = `
+    query($username: String!
+          $tournament: Int) {
+        accountProfile(username: $username
+                       tournament: $tournament){
+            models {
+            id
+            displayName
+            }
+        }
+    }
+`;
+
+/**
  * numerapi `round_model_performances_v2` (2.21.0) field list, with the round-number filters of the
  * introspection schema and `distinctOnRound` (sent by Numerai's own website) added as variables;
  * null variables mean "no filter", as the website sends them.

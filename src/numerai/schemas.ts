@@ -21,6 +21,13 @@ export const lookupModelData = z.object({
   v3UserProfile: z.object({ id: z.string().min(1), username: z.string().nullable() }).nullable(),
 });
 
+/** `accountProfile.models` (ModelProfile names a model `displayName`, not `name`); null profile = no such account. */
+export const accountModelsData = z.object({
+  accountProfile: z
+    .object({ models: z.array(z.object({ id: z.string().min(1), displayName: z.string().min(1) })) })
+    .nullable(),
+});
+
 const v2SubmissionScore = z.object({
   date: time.nullable(),
   day: z.number().int().nullable(),

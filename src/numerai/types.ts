@@ -61,6 +61,11 @@ export interface RoundInfo {
   defaultMmcMultiplier: number | null;
 }
 
+export interface LookupOptions {
+  /** Attempts for this request (default: the client's); 1 = no retry, to learn fast that Numerai is unreachable. */
+  maxAttempts?: number;
+}
+
 export interface RoundRange {
   fromRound?: number;
   toRound?: number;
@@ -72,7 +77,9 @@ export type RoundStatus = "UPCOMING" | "OPEN" | "RESOLVING" | "RESOLVED";
 
 export interface NumeraiClient {
   /** Model name → id. Names are lowercased, as Numerai's are. @throws UnknownModelError */
-  lookupModel(name: string): Promise<{ id: string; name: string }>;
+  lookupModel(name: string, options?: LookupOptions): Promise<{ id: string; name: string }>;
+  /** An account's models (public `accountProfile`), names lowercased. @throws UnknownAccountError */
+  accountModels(username: string): Promise<{ account: string; models: Array<{ id: string; name: string }> }>;
   /** Per-round performances, ascending by round number. */
   roundPerformances(modelId: string, range?: RoundRange): Promise<RoundPerformance[]>;
   /** Number of the latest round that has opened. */

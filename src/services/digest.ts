@@ -14,7 +14,8 @@ import type { DigestRepository } from "../db/repositories/digests.js";
 import type { UserSettingsRepository } from "../db/repositories/models.js";
 import { UserFacingError } from "../errors.js";
 import type { PortfolioService, WeightSource } from "./portfolio.js";
-import { NEAR_DUPLICATE_RHO, weightSourceOrder } from "./portfolio.js";
+import { NEAR_DUPLICATE_RHO, weightSourceOf } from "./portfolio.js";
+import { resolvePortfolioWeights } from "../analytics/weights.js";
 
 export const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
@@ -827,17 +828,13 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
         return { name: r.name, series: { rounds: c.rounds, values: c.values } };
       });
       const k = regs.length;
+      if (k === 0) return { models, weights: new Float64Array(0), weightSource: "equal" };
       const chosen = sources.get(userId) ?? null;
-      for (const source of weightSourceOrder(chosen)) {
-        const values =
-          source === "declared"
-            ? Float64Array.from(regs, (r) => r.declaredWeight ?? 0)
-            : source === "api"
-              ? Float64Array.from(cached, (c) => Math.max(0, Number.isFinite(c.atRisk) ? c.atRisk : 0))
-              : new Float64Array(k).fill(1);
-        if (values.some((v) => v > 0)) return { models, weights: normalizeWeights(values), weightSource: source };
-      }
-      return { models, weights: new Float64Array(0), weightSource: "equal" };
+      const resolved = resolvePortfolioWeights(
+        regs.map((r, i) => ({ declared: r.declaredWeight, stake: chosen === "equal" ? NaN : (cached[i] as CachedModel).atRisk })),
+        chosen,
+      );
+      return { models, weights: resolved.values, weightSource: weightSourceOf(resolved.origins) };
     },
 
     /** How many distinct models are held in memory (for progress logs and the benchmark). */

@@ -12,7 +12,7 @@ import { createIngestionService, type ScoreSource } from "./ingestion.js";
 import { createAdminService } from "./admin.js";
 import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
-import { createRegistrationService } from "./registrations.js";
+import { createRegistrationService, type ModelLookup } from "./registrations.js";
 
 export interface ServiceOptions {
   readonly tournament: number;
@@ -22,7 +22,7 @@ export interface ServiceOptions {
 }
 
 /** Repositories and services over one store and one score source: the plain-object container (no DI library). */
-export function createServices(store: Store, source: ScoreSource, logger: Logger, options: ServiceOptions) {
+export function createServices(store: Store, source: ScoreSource & ModelLookup, logger: Logger, options: ServiceOptions) {
   const repos = {
     models: createModelRepository(store.db, options.tournament),
     registrations: createRegistrationRepository(store.db, options.tournament),

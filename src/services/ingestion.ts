@@ -100,6 +100,15 @@ export interface ImportResult {
   readonly skipped: { readonly rows: number; readonly numeraiModels: readonly string[] };
 }
 
+/** Where a history fetch of several new models stands. */
+export interface HistoryProgress {
+  readonly total: number;
+  readonly done: number;
+  /** Rounds fetched so far, all models together. */
+  readonly rounds: number;
+  readonly failed: readonly string[];
+}
+
 /** The largest round range one backfill may ask for. */
 export const MAX_BACKFILL_ROUNDS = 5000;
 /** Import limits: generous for real history (32 models × 355 rounds is ~11k cells), bounded for memory. */
@@ -502,7 +511,30 @@ export function createIngestionService(deps: IngestionDeps) {
     return { rounds: perfs.length, rowsWritten };
   }
 
-  return { backfill, sync, importCsv, resolveModel, fetchModelHistory };
+  /**
+   * Several new models' histories, one after another (one API call each); a model that fails is
+   * reported and the others go on (the daily sync retries it). `onProgress` after each model.
+   */
+  async function fetchHistories(
+    models: ReadonlyArray<{ id: string; name: string }>,
+    options: { requestedBy?: string; onProgress?: (p: HistoryProgress) => void | Promise<void> } = {},
+  ): Promise<HistoryProgress> {
+    const progress = { total: models.length, done: 0, rounds: 0, failed: [] as string[] };
+    for (const m of models) {
+      try {
+        progress.rounds += (await fetchModelHistory(m.id, options.requestedBy)).rounds;
+      } catch (err) {
+        if (asStorageError(err)) throw err;
+        progress.failed.push(m.name);
+        log.error({ model: m.name, err }, "history fetch of one model failed; the others go on");
+      }
+      progress.done++;
+      await options.onProgress?.({ ...progress, failed: [...progress.failed] });
+    }
+    return progress;
+  }
+
+  return { backfill, sync, importCsv, resolveModel, fetchModelHistory, fetchHistories };
 }
 
 export type IngestionService = ReturnType<typeof createIngestionService>;

@@ -5,6 +5,7 @@
 import type { RegistrationRepository } from "../db/repositories/models.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import type { UserSettingsRepository } from "../db/repositories/models.js";
+import type { WeightOrigin } from "../analytics/weights.js";
 import type { PortfolioService, WeightSource } from "./portfolio.js";
 
 export interface ModelOverviewDeps {
@@ -26,8 +27,9 @@ export interface ModelOverviewRow {
   readonly name: string;
   readonly source: "numerai" | "import";
   readonly declaredWeight: number | null;
-  /** The normalised weight portfolio views use (see `weightSource`). */
+  /** The normalised weight portfolio views use, and where it came from. */
   readonly weight: number;
+  readonly origin: WeightOrigin;
   readonly latest: LatestScores | null;
 }
 
@@ -80,6 +82,7 @@ export function createModelOverviewService(deps: ModelOverviewDeps) {
           source: r.source,
           declaredWeight: r.declaredWeight,
           weight: weights.values[i] as number,
+          origin: (weights.origins[i] === "explicit" ? "declared" : weights.origins[i]) ?? "equal",
           latest: round === null ? null : { round, corr: c?.get(round) ?? null, mmc: m?.get(round) ?? null },
         };
       });

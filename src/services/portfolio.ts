@@ -21,6 +21,7 @@ import {
 } from "../analytics/portfolio.js";
 import { histogram, operatorPairCorrelations } from "../analytics/server-view.js";
 import { summarize, type ModelStats } from "../analytics/summary.js";
+import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights.js";
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
@@ -48,20 +49,33 @@ export interface AnalysisOptions extends RoundWindow {
   readonly minRounds?: number | undefined;
 }
 
-export type WeightSource = "explicit" | "declared" | "api" | "equal";
-
-/**
- * Where a user's weights come from, in order of preference: declared, else Numerai's at-risk
- * stakes, else equal — unless the user pinned a source (`/models weight-source`). The first
- * source with any positive weight wins.
- */
-export function weightSourceOrder(chosen: "declared" | "api" | "equal" | null): ReadonlyArray<"declared" | "api" | "equal"> {
-  return chosen === "equal" ? ["equal"] : chosen === "api" ? ["api", "equal"] : ["declared", "api", "equal"];
-}
+/** Where a view's weights came from as a whole: "mixed" when models got them from different places (see `origins`). */
+export type WeightSource = "explicit" | "declared" | "api" | "equal" | "mixed";
 
 export interface Weights {
   readonly values: Float64Array;
   readonly source: WeightSource;
+  /** Per model: declared, Numerai stake or equal share (`resolvePortfolioWeights`); "explicit" for CLI --weights. */
+  readonly origins: ReadonlyArray<WeightOrigin | "explicit">;
+}
+
+/** The overall label of per-model origins. */
+export function weightSourceOf(origins: ReadonlyArray<WeightOrigin | "explicit">): WeightSource {
+  const kinds = new Set(origins);
+  if (kinds.size !== 1) return "mixed";
+  const only = origins[0] ?? "equal";
+  return only === "stake" ? "api" : only;
+}
+
+/** Each model's weight and where it came from, for every analysis reply. */
+export interface WeightUsed {
+  readonly name: string;
+  readonly weight: number;
+  readonly origin: WeightOrigin | "explicit";
+}
+
+export function weightsUsed(names: readonly string[], w: Weights): WeightUsed[] {
+  return names.map((name, i) => ({ name, weight: w.values[i] as number, origin: w.origins[i] ?? "equal" }));
 }
 
 /** User-facing method names ↔ the core's. */
@@ -142,7 +156,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
     return buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts);
   }
 
-  /** declared (user's) → API at-risk stakes → equal, unless the user chose a source or weights were given. */
+  /** The user's weights by `resolvePortfolioWeights` (declared, else stake share, else equal), or CLI --weights as given. */
   function resolveWeights(sel: Selection, models: readonly ModelRow[], toRound: number | null, explicit?: Readonly<Record<string, number>>): Weights {
     const k = models.length;
     if (explicit) {
@@ -154,34 +168,27 @@ export function createPortfolioService(deps: PortfolioDeps) {
         values[i] = w;
       }
       if (values.every((v) => v === 0)) throw new UserFacingError("At least one weight must be above 0.");
-      return { values: normalizeWeights(values), source: "explicit" };
+      return { values: normalizeWeights(values), source: "explicit", origins: models.map(() => "explicit" as const) };
     }
     const userId = "userId" in sel ? sel.userId : null;
     const chosen = userId ? deps.settings.get(userId).weightSource : null;
-    const declared = () => {
-      if (!userId) return null;
-      const regs = deps.registrations.listForUser(userId);
-      const values = Float64Array.from(models, (m) => regs.find((r) => r.id === m.id)?.declaredWeight ?? 0);
-      return values.some((v) => v > 0) ? values : null;
-    };
-    const api = () => {
+    const regs = userId ? deps.registrations.listForUser(userId) : [];
+    const latest = new Map<string, number>();
+    if (chosen !== "equal") {
       const facts = deps.reads.roundFacts(
         models.map((m) => m.id),
         toRound === null ? {} : { toRound },
       );
-      const latest = new Map<string, number>();
       for (const f of facts) {
         const v = f.atRisk === null ? NaN : Number(f.atRisk);
         if (Number.isFinite(v)) latest.set(f.modelId, v);
       }
-      const values = Float64Array.from(models, (m) => Math.max(0, latest.get(m.id) ?? 0));
-      return values.some((v) => v > 0) ? values : null;
-    };
-    for (const source of weightSourceOrder(chosen)) {
-      const values = source === "declared" ? declared() : source === "api" ? api() : new Float64Array(k).fill(1);
-      if (values) return { values: normalizeWeights(values), source };
     }
-    return { values: normalizeWeights(new Float64Array(k).fill(1)), source: "equal" };
+    const resolved = resolvePortfolioWeights(
+      models.map((m) => ({ declared: regs.find((r) => r.id === m.id)?.declaredWeight ?? null, stake: latest.get(m.id) ?? NaN })),
+      chosen,
+    );
+    return { values: resolved.values, source: weightSourceOf(resolved.origins), origins: resolved.origins };
   }
 
   /** Rounds every selected model shares (or the union, missing as 0); refuses when too few and names the model that limits it. */
@@ -211,6 +218,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       meucci: meucciEffectiveBets(d.cov, d.k, d.weights.values),
       models: d.k,
       commonRounds: d.aligned.rounds.length,
+      weights: weightsUsed(d.names, d.weights),
     };
   }
 
@@ -284,6 +292,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         portfolioSharpe: portfolioSharpe(d.mu, d.cov, d.k, w),
         portfolio: summarize(portfolioReturns(d.aligned.columns, w)),
         weightSource: d.weights.source,
+        weights: weightsUsed(d.names, d.weights),
         commonRounds: d.aligned.rounds.length,
         scoreLabel: d.built.scoreLabel,
         notes: d.built.notes,
@@ -299,6 +308,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
           ...(hedges[i] as HedgeValue),
         })),
         weightSource: d.weights.source,
+        weights: weightsUsed(d.names, d.weights),
         commonRounds: d.aligned.rounds.length,
         scoreLabel: d.built.scoreLabel,
         notes: d.built.notes,
@@ -373,7 +383,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const byName = (name: string) => wf?.portfolios.find((p) => p.name === name);
       return {
         names: d.names,
-        current: { weights: d.weights.values, source: d.weights.source, inSampleSharpe: portfolioSharpe(d.mu, d.cov, d.k, d.weights.values) },
+        current: { weights: d.weights.values, source: d.weights.source, used: weightsUsed(d.names, d.weights), inSampleSharpe: portfolioSharpe(d.mu, d.cov, d.k, d.weights.values) },
         suggestions: suggestions.map((s2) => ({ ...s2, oos: oosOf(byName(ALLOCATION_METHOD_NAMES[s2.method] as string)) })),
         baselines: { equal: oosOf(byName("equal")), current: oosOf(byName("current")) },
         walkForward: { ...WALK_FORWARD, oosRounds: wf?.oosRounds.length ?? 0, firstOosRound: wf?.oosRounds[0] ?? null },
@@ -419,6 +429,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         portfolioSharpeAfter: steps.length > 0 ? (steps[steps.length - 1] as { sharpeAfter: number }).sharpeAfter : portfolioSharpe(d.mu, d.cov, d.k, d.weights.values),
         threshold,
         weightSource: d.weights.source,
+        weights: weightsUsed(d.names, d.weights),
         commonRounds: d.aligned.rounds.length,
         scoreLabel: d.built.scoreLabel,
         notes: d.built.notes,

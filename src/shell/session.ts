@@ -4,11 +4,10 @@ import type { Config } from "../config/env.js";
 import { createAppContext } from "../context.js";
 import { createBotContext } from "../discord/bot.js";
 import { createLogger } from "../logger.js";
+import { SHELL_GUILD_ID, SHELL_USER_ID } from "./identity.js";
 import { runShell } from "./shell.js";
 
-/** The local user the shell acts as (a Discord-shaped id, so the store looks the same as the bot's). */
-export const SHELL_USER_ID = "100000000000000001";
-export const SHELL_GUILD_ID = "100000000000000002";
+export { SHELL_GUILD_ID, SHELL_USER_ID };
 
 /** Opens the store and runs the shell until stdin ends or the user types exit. */
 export async function startShellSession(

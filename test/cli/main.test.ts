@@ -74,6 +74,23 @@ describe("runCli", () => {
     expect(err.at(-1)).toMatch(/line 2: value "zzz" is not a finite number/);
   });
 
+  it("registers several imported models offline for the local user, saying they were not checked, and removes several", async () => {
+    const file = join(db.dir, "long.csv");
+    writeFileSync(file, "model,round,score,value\nalpha,900,canon_corr,0.01\nbeta,900,canon_corr,0.02\ngamma,900,canon_corr,0.03\n");
+    expect(await runCli(["import", file], env, io)).toBe(0);
+    out = [];
+    expect(await runCli(["models", "add", "alpha", "beta", "gamma"], env, io), err.join("\n")).toBe(0);
+    expect(out.filter((l) => /from its imported scores, not checked with Numerai \(Numerai could not be reached\)/.test(l))).toHaveLength(3);
+    out = [];
+    expect(await runCli(["models", "list", "--json"], env, io)).toBe(0);
+    expect((JSON.parse(out.join("\n")) as Array<{ name: string }>).map((r) => r.name)).toEqual(["alpha", "beta", "gamma"]);
+    out = [];
+    expect(await runCli(["models", "remove", "alpha", "gamma", "--user", "100000000000000001"], env, io)).toBe(0);
+    expect(out).toEqual(["Removed alpha, gamma."]);
+    expect(await runCli(["models", "add"], env, io)).toBe(2);
+    expect(err.at(-1)).toMatch(/models add takes NAME\.\.\. or --account USERNAME/);
+  });
+
   it("refuses a backfill with from > to before touching the network", async () => {
     expect(await runCli(["backfill", "--from", "10", "--to", "5", "--model", "x"], env, io)).toBe(1);
     expect(err.at(-1)).toMatch(/first round \(10\) is after the last round \(5\)/);

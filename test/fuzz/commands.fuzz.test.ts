@@ -380,7 +380,15 @@ function mayAskNumerai(name: string, inv: Invocation, caller: Caller): boolean {
     const v = inv.values[k];
     return v?.type === "integer" ? v.value : 0;
   };
-  if (name === "models" && inv.subcommand === "add") return MODEL_NAME.test((str("name") ?? "").trim());
+  if (name === "models" && inv.subcommand === "add") {
+    // Exactly one of a name list (every name valid) or an account.
+    const names = str("name");
+    const account = str("account");
+    if ((names === undefined) === (account === undefined)) return false;
+    if (account !== undefined) return MODEL_NAME.test(account.trim());
+    const list = (names ?? "").split(/[\s,]+/).filter(Boolean);
+    return list.length > 0 && list.every((n) => MODEL_NAME.test(n));
+  }
   if (name === "admin" && caller.isGlobalAdmin && inv.subcommand === "sync") return true;
   if (name === "admin" && caller.isGlobalAdmin && inv.subcommand === "backfill") {
     const from = int("from");

@@ -38,10 +38,13 @@ export interface Harness {
 
 export async function startHarness(
   commands: readonly Command[],
-  opts: { env?: Record<string, string>; numeraiModels?: string[]; fromRound?: number } = {},
+  opts: { env?: Record<string, string>; numeraiModels?: string[]; fromRound?: number; accounts?: Record<string, string> } = {},
 ): Promise<Harness> {
   const numerai = await startFakeNumerai({
-    models: syntheticModels({ names: opts.numeraiModels ?? MODEL_NAMES, fromRound: opts.fromRound ?? 900, toRound: CURRENT_ROUND, seed: 11, currentRound: CURRENT_ROUND }),
+    models: syntheticModels({ names: opts.numeraiModels ?? MODEL_NAMES, fromRound: opts.fromRound ?? 900, toRound: CURRENT_ROUND, seed: 11, currentRound: CURRENT_ROUND }).map((m) => {
+      const account = opts.accounts?.[m.name];
+      return account ? { ...m, account } : m;
+    }),
     currentRound: CURRENT_ROUND,
   });
   const discord = await startFakeDiscord({

@@ -12,8 +12,9 @@
  * - Encoding of an Absinthe/Jason server: compact, object keys sorted (Erlang maps), floats written
  *   like Erlang's shortest form (`4.036320203754083e-4`, `2.0`, `7.2e4`), NMR amounts as strings with
  *   18 decimals, times like `2026-03-06T20:00:00Z`.
- * - Roots: v3UserProfile, v2RoundModelPerformances (unless `v2Removed`), submissionScores (the flat
- *   numerapi 2.23 endpoint), rounds (`number: 0` = current round).
+ * - Roots: v3UserProfile, accountProfile (an account's models, by `FakeModel.account`),
+ *   v2RoundModelPerformances (unless `v2Removed`), submissionScores (the flat numerapi 2.23
+ *   endpoint), rounds (`number: 0` = current round).
  * Unconfirmed behaviour is chosen and stated where it is implemented (unknown model, result order,
  * `lastNRounds`).
  */
@@ -62,6 +63,8 @@ export interface FakeRound {
 export interface FakeModel {
   name: string;
   id: string;
+  /** The Numerai account that owns the model (what `accountProfile(username:)` lists). */
+  account?: string;
   rounds: FakeRound[];
 }
 
@@ -108,7 +111,7 @@ export interface FaultPlan {
 export interface FakeNumeraiOptions {
   models: FakeModel[];
   currentRound: number;
-  /** How an unknown model name is answered: `{"v3UserProfile": null}` or an `errors` entry. */
+  /** How an unknown model name or account is answered: `{"v3UserProfile": null}` or an `errors` entry. */
   unknownModelStyle?: "null" | "error";
   /** Answer v2RoundModelPerformances with "Cannot query field" (numerapi 2.23 deprecated it). */
   v2Removed?: boolean;
@@ -603,6 +606,22 @@ function buildSchema(): { root: ObjectType; perf: ObjectType; score: ObjectType;
     tournament: { type: "Int", get: constant(8) },
     username: { type: "String", get: (m) => m.name },
   });
+  // accountProfile's ModelProfile: `displayName`, not `name`; the Rep/return fields are not modelled (null).
+  const modelProfile = objectType<FakeModel>("ModelProfile", {
+    corr20V2Rep: { type: "Float", get: constant(null) },
+    corr60Rep: { type: "Float", get: constant(null) },
+    displayName: { type: "String", get: (m) => m.name },
+    id: { type: "ID", get: (m) => m.id },
+    mmc60Rep: { type: "Float", get: constant(null) },
+    mmcRep: { type: "Float", get: constant(null) },
+    return1y: { type: "Float", get: constant(null) },
+    stake: { type: "Nmr", get: (m) => lastRound(m)?.atRisk ?? "0.000000000000000000" },
+  });
+  const accountProfile = objectType<{ username: string; models: FakeModel[] }>("AccountProfile", {
+    id: { type: "ID", get: (a) => derivedId("account", a.username) },
+    models: { type: modelProfile, list: true, get: (a) => a.models },
+    username: { type: "String", get: (a) => a.username },
+  });
   const round = objectType<RoundFacts>("Round", {
     closeStakingTime: { type: "Time", get: (r) => formatTime(r.closeStakingTime) },
     closeTime: { type: "Time", get: (r) => formatTime(r.closeStakingTime) },
@@ -631,6 +650,7 @@ function buildSchema(): { root: ObjectType; perf: ObjectType; score: ObjectType;
   });
   // Root field values are produced by resolvers (below); these `get`s are never called.
   const root = objectType<never>("RootQueryType", {
+    accountProfile: { type: accountProfile, get: constant(null) },
     rounds: { type: round, list: true, get: constant(null) },
     submissionScores: { type: score, list: true, get: constant(null) },
     v2RoundModelPerformances: { type: perf, list: true, get: constant(null) },
@@ -646,6 +666,10 @@ interface ArgSpec {
 }
 
 const ROOT_ARGS: Record<string, ArgSpec[]> = {
+  accountProfile: [
+    { name: "username", type: "String!", required: true },
+    { name: "tournament", type: "Int" },
+  ],
   v3UserProfile: [
     { name: "modelName", type: "String!", required: true },
     { name: "tournament", type: "Int" },
@@ -825,6 +849,13 @@ export async function startFakeNumerai(opts: FakeNumeraiOptions): Promise<FakeNu
       // Unconfirmed which of the two the real server does; clients must handle both.
       return opts.unknownModelStyle === "error" ? { value: null, error: "Model not found" } : { value: null };
     },
+    accountProfile(args) {
+      const username = typeof args.username === "string" ? args.username.toLowerCase() : "";
+      const owned = models.filter((m) => m.account?.toLowerCase() === username);
+      if (owned.length > 0) return { value: { username, models: owned } };
+      // Unconfirmed, like an unknown model: a null profile or an `errors` entry.
+      return opts.unknownModelStyle === "error" ? { value: null, error: "Account not found" } : { value: null };
+    },
     v2RoundModelPerformances(args) {
       const model = models.find((m) => m.id === args.modelId);
       return { value: model ? perfSources(model, args) : [] };
@@ -942,6 +973,15 @@ export async function startFakeNumerai(opts: FakeNumeraiOptions): Promise<FakeNu
       let nulled = false;
       for (const item of items) {
         if (!(item instanceof OutObject)) continue;
+        // accountProfile: the required fields are its models' ids and names.
+        const owned = item.get("models");
+        if (Array.isArray(owned)) {
+          for (const m of owned) {
+            if (!(m instanceof OutObject)) continue;
+            for (const required of ["id", "displayName"]) if (m.get(required) !== undefined) m.set(required, null);
+            nulled = true;
+          }
+        }
         for (const required of ["id", "username", "roundNumber", "number"]) {
           if (item.get(required) !== undefined) {
             item.set(required, null);

@@ -14,6 +14,7 @@ import {
   NumeraiHttpError,
   NumeraiResponseError,
   NumeraiTimeoutError,
+  UnknownAccountError,
   UnknownModelError,
 } from "../../src/numerai/errors.js";
 import { lookupModelData } from "../../src/numerai/schemas.js";
@@ -82,6 +83,43 @@ afterEach(async () => {
 
 const fields = (fake: FakeNumerai) => fake.requests.map((r) => r.field);
 const variablesOf = (fake: FakeNumerai, i: number) => (fake.requests[i]!.body as { variables: Record<string, unknown> }).variables;
+
+describe("accountModels", () => {
+  const owned = allModels.map((m) => ({ ...m, account: m.name === "late_model" ? "someone_else" : "benchmark_models" }));
+
+  it("lists an account's models by displayName with numerapi's models_of_account query, no token", async () => {
+    const { client, fake } = await setup({ models: owned });
+    await expect(client.accountModels("benchmark_models")).resolves.toEqual({
+      account: "benchmark_models",
+      models: owned.filter((m) => m.account === "benchmark_models").map((m) => ({ id: m.id, name: m.name })),
+    });
+    expect(fields(fake)).toEqual(["accountProfile"]);
+    expect(variablesOf(fake, 0)).toEqual({ username: "benchmark_models", tournament: 8 });
+    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it.each(["null", "error"] as const)("throws UnknownAccountError for an unknown account in the %s style, without retrying", async (style) => {
+    const { client, fake } = await setup({ models: owned, unknownModelStyle: style });
+    const error = await client.accountModels("nobody").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownAccountError);
+    expect((error as Error).message).toBe("no Numerai account called nobody");
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it.each(["500", "null-fields", "truncated", "graphql-internal"] as const)("retries a %s answer and then lists the models", async (kind) => {
+    const { client, fake } = await setup({ models: owned, faults: { rate: 0, kinds: [], sequence: [kind] } });
+    expect((await client.accountModels("benchmark_models")).models).toHaveLength(3);
+    expect(fake.requests).toHaveLength(2);
+  });
+});
+
+describe("lookupModel with maxAttempts: 1", () => {
+  it("asks once and passes the fault on, to learn fast that Numerai is unreachable", async () => {
+    const { client, fake } = await setup({ faults: { rate: 1, kinds: ["500"] } });
+    await expect(client.lookupModel("integration_test", { maxAttempts: 1 })).rejects.toBeInstanceOf(NumeraiHttpError);
+    expect(fake.requests).toHaveLength(1);
+  });
+});
 
 describe("lookupModel", () => {
   it("finds a model's id by its name, lowercased as Numerai's names are", async () => {

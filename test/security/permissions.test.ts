@@ -18,7 +18,7 @@ const NO_PERMS = "0";
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild.toString();
 const USER_MODELS = ["alpha_one", "alpha_two", "beta_main"];
 const OTHER_MODEL = "gamma_x";
-const OTHER_WEIGHT = 42;
+const OTHER_WEIGHT = 0.42;
 
 let h: Harness;
 
@@ -157,7 +157,7 @@ describe("another user's models", () => {
   it.each([
     ["remove", { model: OTHER_MODEL }],
     ["weight", { model: OTHER_MODEL, weight: { type: ApplicationCommandOptionType.Number, value: 0 } }],
-    ["weight", { model: OTHER_MODEL.toUpperCase(), weight: { type: ApplicationCommandOptionType.Number, value: 1e6 } }],
+    ["weight", { model: OTHER_MODEL.toUpperCase(), weight: { type: ApplicationCommandOptionType.Number, value: 0.9 } }],
   ] as const)("refuses /models %s of someone else's model, changing nothing and logging it", async (subcommand, options) => {
     const before = fingerprint();
     const logged = refusalsLogged(USER, "models");

@@ -9,9 +9,9 @@ let world: DigestWorld;
 beforeAll(() => {
   world = makeDigestWorld();
   const { registrations, models, settings } = world.services.repos;
-  // Carol declares weights; Bob chose equal weights; Alice has none, so her API stakes count.
-  registrations.setDeclaredWeight(CAROL, models.findByName("carol_a")!.id, 3);
-  registrations.setDeclaredWeight(CAROL, models.findByName("carol_c")!.id, 1);
+  // Carol declares two shares (carol_b gets what is left); Bob chose equal weights; Alice has none, so her API stakes count.
+  registrations.setDeclaredWeight(CAROL, models.findByName("carol_a")!.id, 0.6);
+  registrations.setDeclaredWeight(CAROL, models.findByName("carol_c")!.id, 0.2);
   settings.setWeightSource(BOB, "equal");
   // Rounds whose stated multipliers differ from their period's, or are half missing.
   const a = models.findByName("alice_a")!.id;
@@ -43,7 +43,7 @@ describe("createDigestLoader", () => {
     expect(loader.cachedModels).toBe(9);
   });
 
-  it("resolves weights as the portfolio service does: declared, then API stakes, then equal, unless the user chose", () => {
+  it("resolves weights as the portfolio service does (resolvePortfolioWeights: declared, else stake share, else equal), unless the user chose", () => {
     const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT));
     loader.prepare([ALICE, BOB, CAROL]);
     for (const user of [ALICE, BOB, CAROL]) {
@@ -55,7 +55,9 @@ describe("createDigestLoader", () => {
     }
     expect(loader.subscriber(ALICE).weightSource).toBe("api");
     expect(loader.subscriber(BOB).weightSource).toBe("equal");
-    expect(Array.from(loader.subscriber(CAROL).weights)).toEqual([0.75, 0, 0.25]);
+    const carol = Array.from(loader.subscriber(CAROL).weights);
+    [0.6, 0.2, 0.2].forEach((w, i) => expect(carol[i]).toBeCloseTo(w, 12));
+    expect(loader.subscriber(CAROL).weightSource).toBe("mixed");
   });
 
   it("keeps at most its memory bound of series, reloading what it dropped, with the same results", () => {

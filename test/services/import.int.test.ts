@@ -3,11 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/index.js";
 import type { ScoreSource } from "../../src/services/ingestion.js";
+import type { ModelLookup } from "../../src/services/registrations.js";
 import { makeTestDb } from "../helpers/test-db.js";
 
 // Imports never touch the network: a source that fails loudly proves it.
-const offline: ScoreSource = {
+const offline: ScoreSource & ModelLookup = {
   lookupModel: () => Promise.reject(new Error("offline")),
+  accountModels: () => Promise.reject(new Error("offline")),
   roundPerformances: () => Promise.reject(new Error("offline")),
   currentRound: () => Promise.reject(new Error("offline")),
 };

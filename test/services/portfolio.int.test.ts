@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/index.js";
 import type { ScoreSource } from "../../src/services/ingestion.js";
+import type { ModelLookup } from "../../src/services/registrations.js";
 import { makeTestDb } from "../helpers/test-db.js";
 
 // Reference: test/fixtures/services/make_portfolio_reference.py (pandas/numpy on the same CSVs).
@@ -18,8 +19,9 @@ const ref = JSON.parse(readFileSync("test/fixtures/services/portfolio-reference.
   fearindex_score_sharpe: number;
   fearindex_score_n: number;
 };
-const offline: ScoreSource = {
+const offline: ScoreSource & ModelLookup = {
   lookupModel: () => Promise.reject(new Error("offline")),
+  accountModels: () => Promise.reject(new Error("offline")),
   roundPerformances: () => Promise.reject(new Error("offline")),
   currentRound: () => Promise.reject(new Error("offline")),
 };

@@ -134,6 +134,33 @@ export function createRegistrationRepository(db: Db, tournament: number) {
         .get();
     },
 
+    /** Several declared weights at once: all or none. */
+    setDeclaredWeights(discordUserId: string, entries: ReadonlyArray<{ modelId: string; weight: number | null }>): void {
+      db.transaction((tx) => {
+        for (const e of entries) {
+          tx.update(registrations)
+            .set({ declaredWeight: e.weight })
+            .where(and(eq(registrations.discordUserId, discordUserId), eq(registrations.modelId, e.modelId)))
+            .run();
+        }
+      });
+    },
+
+    /** Several registrations at once: all or none. @returns the model ids that were new for the user. */
+    addMany(discordUserId: string, modelIds: readonly string[]): string[] {
+      return db.transaction((tx) =>
+        modelIds.filter((modelId) => tx.insert(registrations).values({ discordUserId, modelId }).onConflictDoNothing().run().changes > 0),
+      );
+    },
+
+    /** Several at once: all or none. */
+    removeMany(discordUserId: string, modelIds: readonly string[]): void {
+      if (modelIds.length === 0) return;
+      db.delete(registrations)
+        .where(and(eq(registrations.discordUserId, discordUserId), inArray(registrations.modelId, [...modelIds])))
+        .run();
+    },
+
     setDeclaredWeight(discordUserId: string, modelId: string, weight: number | null): boolean {
       const res = db
         .update(registrations)

@@ -4,6 +4,7 @@ import type { PortfolioService } from "../../services/portfolio.js";
 import { weightSourceText } from "./contribution.js";
 import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, linesWithin, notesFooter, pct, plural } from "./format.js";
 import { fitToLimits, truncate, type FileAttachment, type MessagePayload } from "./payload.js";
+import { weightsUsedField } from "./weights.js";
 
 export type AllocateResult = ReturnType<PortfolioService["allocate"]>;
 type Oos = AllocateResult["baselines"]["equal"];
@@ -99,6 +100,7 @@ export function renderAllocate(r: AllocateResult): MessagePayload {
       name: wf.oosRounds > 0 ? `In sample vs out of sample (${plural(wf.oosRounds, "round")} from round ${wf.firstOosRound ?? NA})` : "In sample",
       value: oos.text,
     },
+    weightsUsedField(r.current.used),
     { name: "Over-fitting", value: truncate(r.caveat.trim() || DEFAULT_CAVEAT, 1024) },
     { name: "Methods", value: ALLOCATION_DEFINITIONS },
     {

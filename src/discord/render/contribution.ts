@@ -4,6 +4,7 @@ import type { PortfolioService } from "../../services/portfolio.js";
 import { renderBarChart } from "./charts/index.js";
 import { COLORS, codeBlockTable, codeName, csvFile, fmt, fmtSigned, notesFooter, pct, plural, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
+import { weightsUsedField } from "./weights.js";
 
 export type ContributionResult = ReturnType<PortfolioService["contribution"]>;
 type Row = ContributionResult["rows"][number];
@@ -25,6 +26,7 @@ const WEIGHT_SOURCE: Record<ContributionResult["weightSource"], string> = {
   declared: "your declared weights",
   api: "your stakes at risk",
   equal: "equal weights",
+  mixed: "declared weights where set, else Numerai stake shares, else equal shares",
 };
 
 export function weightSourceText(source: keyof typeof WEIGHT_SOURCE): string {
@@ -116,7 +118,7 @@ export function renderContribution(r: ContributionResult): MessagePayload {
     title: `Contribution of your ${plural(rows.length, "model")}`,
     description: `${headText}\n${table.text}${tail}`,
     color: COLORS.info,
-    fields: [{ name: "How to read it", value: CONTRIBUTION_DEFINITIONS }],
+    fields: [weightsUsedField(r.weights), { name: "How to read it", value: CONTRIBUTION_DEFINITIONS }],
     image: { url: "attachment://contribution.png" },
     ...(footer ? { footer } : {}),
   };

@@ -16,6 +16,7 @@ import {
   windowText,
 } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
+import { weightsUsedText } from "./weights.js";
 
 export type CorrelationResult = ReturnType<PortfolioService["correlation"]>;
 
@@ -68,6 +69,8 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
             1024,
           ),
   });
+
+  if (!("error" in r.bets)) fields.push({ name: "Weights used (Meucci's bets)", value: weightsUsedText(r.bets.weights) || "none" });
 
   const missing = r.matrix.values.some((v, i) => Math.floor(i / k) !== i % k && Number.isNaN(v));
   const description = [

@@ -11,9 +11,9 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
   {
     name: "models",
     usage: [
-      "`/models add name` — track a Numerai model (checked with Numerai; its scores arrive in the background).",
-      "`/models remove model` · `/models list` — your models with latest scores and weights.",
-      "`/models weight model weight` — declare a model's stake weight. `/models weight-source source` — use declared weights, Numerai stakes at risk, or equal weights. (Discord subcommands have one shape each, hence two.)",
+      "`/models add name` — track Numerai models, one or more names (checked with Numerai; their scores arrive in the background). `/models add account` — every model of a Numerai account.",
+      "`/models remove model` (one or more) · `/models list` — your models with latest scores, weights and where each weight came from.",
+      "`/models weight model [weight]` — declare a model's share of your portfolio (0.3 = 30%), or leave weight out to clear it; `weights:\"a=0.5 b=0.3\"` sets several. Models without one get their Numerai stake share, else an equal share of what is left. `/models weight-source source` — declared (that rule), Numerai stakes, or equal weights. (Discord subcommands have one shape each, hence two.)",
     ],
   },
   {

@@ -1,8 +1,10 @@
 /** /models: the caller's models with latest scores and weights, and short confirmations. */
 import type { APIEmbed } from "discord.js";
 import type { ModelOverview } from "../../services/model-overview.js";
+import type { HistoryProgress } from "../../services/ingestion.js";
+import type { AddManyResult, WeightEntry } from "../../services/registrations.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, notesFooter, pct, plural, safeName } from "./format.js";
+import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, nameList, notesFooter, pct, plural, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 
 const TABLE_CHARS = 3600;
@@ -13,14 +15,15 @@ export function renderModelList(o: ModelOverview): MessagePayload {
   }
   const table = codeBlockTable(
     {
-      headers: ["model", "round", "corr", "mmc", "declared", "weight"],
+      headers: ["model", "round", "corr", "mmc", "declared", "weight", "from"],
       rows: o.rows.map((r) => [
         codeName(r.source === "import" ? `${r.name}*` : r.name, 20),
         r.latest ? String(r.latest.round) : NA,
         fmt(r.latest?.corr, 4),
         fmt(r.latest?.mmc, 4),
-        r.declaredWeight === null ? "-" : fmt(r.declaredWeight, r.declaredWeight % 1 === 0 ? 0 : 2),
+        r.declaredWeight === null ? "-" : pct(r.declaredWeight, 1),
         pct(r.weight, 1),
+        ORIGIN_SHORT[r.origin],
       ]),
     },
     TABLE_CHARS,
@@ -32,14 +35,15 @@ export function renderModelList(o: ModelOverview): MessagePayload {
     files.push(
       csvFile(
         "models.csv",
-        ["model", "source", "latest_round", "corr", "mmc", "declared_weight", "weight"],
-        o.rows.map((r) => [r.name, r.source, r.latest?.round, r.latest?.corr, r.latest?.mmc, r.declaredWeight, r.weight]),
+        ["model", "source", "latest_round", "corr", "mmc", "declared_weight", "weight", "weight_from"],
+        o.rows.map((r) => [r.name, r.source, r.latest?.round, r.latest?.corr, r.latest?.mmc, r.declaredWeight, r.weight, r.origin]),
       ),
     );
   }
   const chosen = o.chosenSource === null ? "" : ` (you chose ${o.chosenSource})`;
   const extra = [
     `Weights: ${weightSourceText(o.weightSource)}${chosen}.`,
+    "from: declared = your share, stake = its share of your Numerai stakes, equal = an equal share of what is left.",
     "round/corr/mmc: the latest resolved round's canon_corr and canon_mmc.",
     ...(o.rows.some((r) => r.source === "import") ? ["* imported from CSV, not checked against Numerai."] : []),
   ];
@@ -51,6 +55,55 @@ export function renderModelList(o: ModelOverview): MessagePayload {
     ...(footer ? { footer } : {}),
   };
   return fitToLimits({ embeds: [embed], ...(files.length ? { files } : {}) });
+}
+
+const ORIGIN_SHORT = { declared: "declared", stake: "stake", equal: "equal" } as const;
+
+/** The reply to /models add with several names or an account; `progress` once history is being fetched. */
+export function renderModelsAdded(r: AddManyResult, progress?: HistoryProgress): MessagePayload {
+  const checked = r.added.filter((m) => m.unchecked === null);
+  const unchecked = r.added.filter((m) => m.unchecked !== null);
+  const lines: string[] = [];
+  const from = r.account ? ` of the Numerai account **${safeName(r.account)}**` : "";
+  lines.push(
+    r.added.length === 0
+      ? `Nothing new${from}: you already track ${r.alreadyHad.length === 1 ? "it" : `all ${r.alreadyHad.length}`}.`
+      : `Added ${plural(r.added.length, "model")}${from}: ${nameList(r.added.map((m) => m.name), 25)}.`,
+  );
+  if (r.added.length > 0 && r.alreadyHad.length > 0) lines.push(`Already tracked: ${nameList(r.alreadyHad, 10)}.`);
+  if (unchecked.length > 0) {
+    const unreachable = unchecked.some((m) => m.unchecked === "unreachable");
+    lines.push(
+      `${nameList(unchecked.map((m) => m.name), 10)} ${unchecked.length === 1 ? "was" : "were"} **not checked with Numerai** ` +
+        `(${unreachable ? "Numerai could not be reached" : "Numerai has no model by that name"}): ` +
+        `${unchecked.length === 1 ? "it uses its" : "they use their"} imported scores only, and the daily sync leaves ${unchecked.length === 1 ? "it" : "them"} alone.`,
+    );
+  }
+  if (checked.length > 0) {
+    if (!progress) lines.push(`Fetching the history of ${plural(checked.length, "model")} now; this message shows the progress.`);
+    else if (progress.done < progress.total) lines.push(`Fetching history: ${progress.done}/${progress.total} models, ${plural(progress.rounds, "round")} so far…`);
+    else {
+      lines.push(`History fetched: ${progress.total - progress.failed.length}/${progress.total} models, ${plural(progress.rounds, "round")}.`);
+      if (progress.failed.length > 0) lines.push(`Could not fetch ${nameList(progress.failed, 10)} just now; they stay registered and the daily sync will try again.`);
+    }
+  }
+  return { content: lines.join("\n") };
+}
+
+export function renderModelsRemoved(names: readonly string[]): MessagePayload {
+  return { content: `Removed ${nameList(names, 25)} from your models. Stored scores stay for others who track them.` };
+}
+
+/** Confirms declared weights and shows what every model now gets and from where. */
+export function renderWeightsSet(set: readonly WeightEntry[], o: ModelOverview): MessagePayload {
+  const said = set.map((e) => (e.weight === null ? `cleared **${safeName(e.name)}**` : `**${safeName(e.name)}** ${pct(e.weight, 1)}`)).join(", ");
+  const list = renderModelList(o);
+  return {
+    ...list,
+    content:
+      `Declared: ${said}. Declared weights are shares of your portfolio; models without one get their share of your ` +
+      "Numerai stakes if they have one, else an equal share of what is left.",
+  };
 }
 
 export function renderModelAdded(name: string, alreadyHad: boolean): MessagePayload {
@@ -75,21 +128,10 @@ export function renderModelRemoved(name: string): MessagePayload {
   return { content: `Removed **${safeName(name)}** from your models. Its stored scores stay for others who track it.` };
 }
 
-export function renderWeightSet(name: string, weight: number | null): MessagePayload {
-  return {
-    content:
-      weight === null
-        ? `Cleared the declared weight of **${safeName(name)}**.`
-        : `Declared weight of **${safeName(name)}**: ${fmt(weight, weight % 1 === 0 ? 0 : 4)}. ` +
-          "Portfolio views use declared weights unless you choose another source with `/models weight-source`; " +
-          "while any weight is declared, models without one count as 0.",
-  };
-}
-
 export function renderWeightSource(source: "declared" | "api" | "equal"): MessagePayload {
   const what = {
-    declared: "your declared weights (falling back to stakes at risk, then equal, when none are declared)",
-    api: "your stakes at risk from Numerai (falling back to equal weights)",
+    declared: "your declared shares; models without one get their Numerai stake share, else an equal share of what is left",
+    api: "your stakes at risk from Numerai (models without a stake get an equal share)",
     equal: "equal weights",
   }[source];
   return { content: `Portfolio views now use ${what}.` };

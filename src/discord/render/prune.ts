@@ -4,6 +4,7 @@ import type { PortfolioService } from "../../services/portfolio.js";
 import { weightSourceText } from "./contribution.js";
 import { COLORS, csvFile, fmt, linesWithin, nameList, notesFooter, plural, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
+import { weightsUsedField } from "./weights.js";
 
 export type PruneResult = ReturnType<PortfolioService["prune"]>;
 type PruneStep = PruneResult["steps"][number];
@@ -39,6 +40,7 @@ export function renderPrune(r: PruneResult): MessagePayload {
       );
     }
   }
+  fields.push(weightsUsedField(r.weights));
   fields.push({ name: `Kept (${r.kept.length})`, value: r.kept.length > 0 ? nameList(r.kept, 30, 24) : "none" });
   fields.push({
     name: "How this works",

@@ -67,7 +67,7 @@ describe("renderCorrelation", () => {
 
 describe("effectiveBetsText", () => {
   it("uses one decimal for the headline", () => {
-    expect(effectiveBetsText({ participationRatio: 1.04999, averageCorrelation: 1, meucci: 1, models: 3, commonRounds: 40 }, 3)).toContain(
+    expect(effectiveBetsText({ participationRatio: 1.04999, averageCorrelation: 1, meucci: 1, models: 3, commonRounds: 40, weights: [] }, 3)).toContain(
       "behave like **1.0 independent bets**",
     );
   });

@@ -5,7 +5,7 @@ import {
   renderModelRemoved,
   renderScoresReady,
   renderServerOptIn,
-  renderWeightSet,
+  renderWeightsSet,
   renderWeightSource,
 } from "../../../src/discord/render/models.js";
 import type { ModelOverview } from "../../../src/services/model-overview.js";
@@ -16,8 +16,9 @@ function overview(names: readonly string[], nan = false): ModelOverview {
     rows: names.map((name, i) => ({
       name,
       source: i === 1 ? "import" : "numerai",
-      declaredWeight: i === 0 ? 1500 : i === 2 ? 12.5 : null,
+      declaredWeight: i === 0 ? 0.25 : i === 2 ? 0.125 : null,
       weight: nan ? NaN : 1 / names.length,
+      origin: i === 0 || i === 2 ? ("declared" as const) : i === 3 ? ("stake" as const) : ("equal" as const),
       latest: i === names.length - 1 ? null : { round: 950 - i, corr: nan ? NaN : 0.0123 - i * 0.001, mmc: i === 0 ? null : 0.004 },
     })),
     weightSource: "declared",
@@ -55,7 +56,11 @@ describe("model confirmations", () => {
     ["already had", renderModelAdded("alpha", true), "You already track **alpha**."],
     ["scores ready", renderScoresReady("alpha", 312), "Scores for **alpha** are in: 312 rounds."],
     ["removed", renderModelRemoved("@everyone"), "Removed **@\u200beveryone** from your models. Its stored scores stay for others who track it."],
-    ["weight cleared", renderWeightSet("alpha", null), "Cleared the declared weight of **alpha**."],
+    [
+      "weights set",
+      renderWeightsSet([{ name: "alpha", weight: null }, { name: "beta", weight: 0.3 }], overview(["alpha", "beta"])),
+      "Declared: cleared **alpha**, **beta** 30.0%. Declared weights are shares of your portfolio; models without one get their share of your Numerai stakes if they have one, else an equal share of what is left.",
+    ],
     ["weight source", renderWeightSource("equal"), "Portfolio views now use equal weights."],
     ["opt out, not in", renderServerOptIn(false, false), "You were not opted in here."],
   ])("words %s in one sentence", (_what, payload, content) => {

@@ -26,6 +26,7 @@ function pruneResult(names: readonly string[], drops: number, nan = false): Prun
     portfolioSharpeAfter: nan ? Infinity : sharpe,
     threshold: 0.005,
     weightSource: "equal",
+    weights: names.map((name) => ({ name, weight: 1 / names.length, origin: "equal" as const })),
     commonRounds: 150,
     scoreLabel: "canon_corr",
     notes: [],

@@ -101,8 +101,8 @@ export function correlationResult(names: readonly string[], opts: { nan?: boolea
     clusters,
     nearDuplicateRho: 0.9,
     bets: opts.nan
-      ? { participationRatio: NaN, averageCorrelation: Infinity, meucci: NaN, models: k, commonRounds: 0 }
-      : { participationRatio: 2.7, averageCorrelation: 3.14, meucci: 2.49, models: k, commonRounds: 150 },
+      ? { participationRatio: NaN, averageCorrelation: Infinity, meucci: NaN, models: k, commonRounds: 0, weights: names.map((name) => ({ name, weight: 1 / k, origin: "equal" as const })) }
+      : { participationRatio: 2.7, averageCorrelation: 3.14, meucci: 2.49, models: k, commonRounds: 150, weights: names.map((name) => ({ name, weight: 1 / k, origin: "equal" as const })) },
     scoreLabel: "canon_corr",
     notes: opts.nan ? ["3 model-rounds lacked a corr or mmc score and were left out."] : [],
     window: { fromRound: 800, toRound: 949 },
@@ -127,6 +127,7 @@ export function contributionResult(names: readonly string[], opts: { nan?: boole
     portfolioSharpe: opts.nan ? NaN : 0.8123,
     portfolio: stats(999, opts.nan),
     weightSource: "declared",
+    weights: rows.map((x) => ({ name: x.name, weight: x.weight, origin: "declared" as const })),
     commonRounds: 150,
     scoreLabel: "score (corr×mult + mmc×mult)",
     notes: ["12 model-rounds had no multipliers from the API; the official ones for their period were used (corr×0.5 + mmc×2 until round 841)."],
@@ -140,6 +141,10 @@ const oos = (seed: number, nan = false) => {
     : { rounds: 70, mean: r() * 0.01, sharpe: r(), maxDrawdown: r() * 0.2, cvar5: -r() * 0.03, turnover: r() * 0.3 };
 };
 
+function currentWeights(names: readonly string[], weights: Float64Array) {
+  return { weights, used: names.map((name, i) => ({ name, weight: weights[i] as number, origin: "stake" as const })) };
+}
+
 export function allocateResult(names: readonly string[], opts: { nan?: boolean; noOos?: boolean } = {}): AllocateResult {
   const k = names.length;
   const r = seeded(11);
@@ -151,7 +156,7 @@ export function allocateResult(names: readonly string[], opts: { nan?: boolean; 
   const methods = ["equal", "inverse-variance", "min-variance", "hrp", "max-sharpe"];
   return {
     names,
-    current: { weights: normalized(), source: "api", inSampleSharpe: opts.nan ? NaN : 0.71 },
+    current: { ...currentWeights(names, normalized()), source: "api", inSampleSharpe: opts.nan ? NaN : 0.71 },
     suggestions: methods.map((method, i) => {
       const undefinedWeights = opts.nan && method === "max-sharpe";
       return {
