@@ -109,8 +109,14 @@ describe("backfill", () => {
     const resumed = await e.services.ingestion.backfill({ from: 900, to: 1000 });
     expect(resumed.resumed).toBe(true);
     expect(resumed.runId).toBe(failed?.id);
-    // It continued where it stopped: 3 models × 5 windows = 15 units, 5 done before.
-    expect(server.requests.length - requestsBefore).toBe(10);
+    // It continued where it stopped: 3 models × 5 windows = 15 units, 5 done before (a window
+    // whose answer has a hole in its round numbers is asked twice, to confirm the hole).
+    const windows = server.requests.slice(requestsBefore).map((r) => {
+      const v = (r.body as { variables: Record<string, unknown> }).variables;
+      return `${String(v.modelId)}/${String(v.roundNumberGte)}`;
+    });
+    expect(new Set(windows).size).toBe(10);
+    expect(windows.length).toBeLessThanOrEqual(20);
     expect(dump(e)).toEqual(dump(clean));
 
     const again = await e.services.ingestion.backfill({ from: 900, to: 1000 });
