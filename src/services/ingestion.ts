@@ -495,6 +495,29 @@ export function createIngestionService(deps: IngestionDeps) {
   }
 
   /**
+   * The history of a model `userId` has just added (in the background, after the reply). When the
+   * database refuses it (full disk, read-only file) the registration is taken back: the model would
+   * look tracked while none of its scores can be stored. The error names the disk, not Numerai.
+   */
+  async function fetchAddedModelHistory(modelId: string, userId: string): Promise<{ rounds: number; rowsWritten: number }> {
+    try {
+      return await fetchModelHistory(modelId, userId);
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      const name = deps.models.findById(modelId)?.name ?? modelId;
+      let undone = false;
+      try {
+        undone = deps.registrations.remove(userId, modelId);
+      } catch (undoErr) {
+        log.error({ err: undoErr, modelId, userId }, "could not take back the registration of a model whose history the database refused");
+      }
+      if (undone) log.warn({ model: name, userId, code: err.code }, "registration taken back: the database refused the model's history");
+      const what = undone ? `${name} was not added.` : `${name} is registered, but none of its scores could be stored.`;
+      throw new StorageError(`${what} ${err.message}`, err.code, { cause: err });
+    }
+  }
+
+  /**
    * For start-up: runs still "running" whose process is gone (SIGKILL, crash, power loss) become
    * "interrupted", so /admin status stops calling them running. A backfill among them resumes from
    * its cursor when run again with the same arguments. On a database that refuses writes this is
@@ -519,7 +542,7 @@ export function createIngestionService(deps: IngestionDeps) {
     }
   }
 
-  return { backfill, sync, importCsv, resolveModel, fetchModelHistory, markInterruptedRuns };
+  return { backfill, sync, importCsv, resolveModel, fetchModelHistory, fetchAddedModelHistory, markInterruptedRuns };
 }
 
 export type IngestionService = ReturnType<typeof createIngestionService>;
