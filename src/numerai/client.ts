@@ -41,12 +41,14 @@ import type { NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, 
 
 export type { NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, RoundRange, ScoreEntry } from "./types.js";
 
+/** For a question someone is waiting on (`/models add` looking a name up): about 4 s of retrying at most. */
+const DEFAULT_MAX_ATTEMPTS = 5;
 /**
- * Eight attempts: at 20% of answers failing, one request in ~400,000 exhausts them (five gave one
- * in ~3,000, which a backfill of a few hundred requests hit about one run in ten). With the backoff
- * below a request gives up after about a minute at worst.
+ * For background ingestion (backfill, sync, a new model's history): at 20% of answers failing,
+ * one request in ~400,000 exhausts eight attempts, where five gave one in ~3,000, which a backfill
+ * of a few hundred requests hit about one run in ten. A request gives up after about a minute at worst.
  */
-const DEFAULT_MAX_ATTEMPTS = 8;
+const DEFAULT_INGESTION_MAX_ATTEMPTS = 8;
 const DEFAULT_BASE_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 30_000;
 
@@ -81,6 +83,8 @@ export interface GraphQLRequest<T> {
   data: z.ZodType<T>;
   /** Send `Authorization: Token <public>$<secret>`; only for queries that need a token. */
   authenticated?: boolean;
+  /** Overrides the transport's attempt budget for this request. */
+  maxAttempts?: number;
 }
 
 export interface GraphQLTransport {
@@ -224,6 +228,7 @@ export function createGraphQLTransport(opts: NumeraiClientOptions): GraphQLTrans
       if (req.authenticated && (!opts.publicId || !opts.secretKey)) {
         throw new NumeraiError("API keys required for this action.", { retryable: false });
       }
+      const attempts = Math.max(1, req.maxAttempts ?? maxAttempts);
       for (let attempt = 1; ; attempt++) {
         const release = await semaphore.acquire();
         let error: unknown;
@@ -235,13 +240,13 @@ export function createGraphQLTransport(opts: NumeraiClientOptions): GraphQLTrans
         } finally {
           release();
         }
-        if (!(error instanceof NumeraiError) || !error.retryable || attempt >= maxAttempts) throw error;
+        if (!(error instanceof NumeraiError) || !error.retryable || attempt >= attempts) throw error;
         const delayMs = retryDelay(error, attempt);
         log.warn(
           {
             operation: req.operation,
             attempt,
-            maxAttempts,
+            maxAttempts: attempts,
             status: error instanceof NumeraiHttpError ? error.status : undefined,
             error: error.name,
             reason: error.message,
@@ -390,6 +395,8 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
   const transport = createGraphQLTransport(opts);
   const log = (opts.logger ?? silentLogger).child({ module: "numerai" });
   const tournament = opts.tournament;
+  // An explicit budget applies to every request; by default background ingestion gets the larger one.
+  const ingestionAttempts = opts.maxAttempts ?? DEFAULT_INGESTION_MAX_ATTEMPTS;
   // Set once the server says v2RoundModelPerformances is gone; later calls go straight to the flat query.
   let v2Removed = false;
 
@@ -406,6 +413,7 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
         distinctOnRound: true,
       },
       data: roundPerformancesData,
+      maxAttempts: ingestionAttempts,
     });
     return data.v2RoundModelPerformances.map(fromV2);
   }
@@ -426,6 +434,7 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
         distinctOnRound: null,
       },
       data: submissionScoresData,
+      maxAttempts: ingestionAttempts,
     });
     return fromFlat(data.submissionScores);
   }
@@ -490,12 +499,12 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
 
     async currentRound() {
       try {
-        const data = await transport.execute({ operation: "rounds", query: CURRENT_ROUND, variables: { tournament }, data: currentRoundData });
+        const data = await transport.execute({ operation: "rounds", query: CURRENT_ROUND, variables: { tournament }, data: currentRoundData, maxAttempts: ingestionAttempts });
         return data.rounds[0]!.number;
       } catch (e) {
         // Between rounds the alias `number: 0` fails; the largest round number is still the latest round.
         if (!(e instanceof NumeraiGraphQLError && e.messages.some((m) => /not open for submissions/i.test(m)))) throw e;
-        const data = await transport.execute({ operation: "rounds", query: ALL_ROUND_NUMBERS, variables: { tournament }, data: allRoundNumbersData });
+        const data = await transport.execute({ operation: "rounds", query: ALL_ROUND_NUMBERS, variables: { tournament }, data: allRoundNumbersData, maxAttempts: ingestionAttempts });
         return Math.max(...data.rounds.map((r) => r.number));
       }
     },
