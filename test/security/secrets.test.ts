@@ -125,8 +125,11 @@ describe("a run full of failures", () => {
       h.ctx.store.sqlite.exec("ALTER TABLE registrations_gone RENAME TO registrations");
     }
     // Discord refusing the bot's edits: the error reply cannot be delivered and that is logged.
-    h.discord.fault("PATCH /webhooks/:appId/:token/messages/:messageId", { kind: "server-error", status: 500 }, { times: 8 });
+    // Only this interaction's edits: a backfill or sync still retrying in the background edits its own reply too.
+    const target: { token?: string } = {};
+    h.discord.fault((r) => r.method === "PATCH" && target.token !== undefined && r.path.startsWith("/webhooks/") && r.path.includes(`/${target.token}/messages/`), { kind: "server-error", status: 500 }, { times: 8 });
     const broken = send({ name: "help", user: USER });
+    target.token = broken.token;
     await broken.awaitResponse();
     // The edit fails, then so does the error reply: wait for the router to say so.
     await waitUntil(() => h.rawLogs.some((l) => l.includes("could not deliver the error reply")), "the undeliverable error reply to be logged");
