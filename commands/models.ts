@@ -7,6 +7,7 @@ import type { Command } from "../src/discord/command.js";
 import {
   renderModelAdded,
   renderModelList,
+  renderModelNotAdded,
   renderModelRemoved,
   renderModelsAdded,
   renderModelsRemoved,
@@ -15,7 +16,7 @@ import {
   renderWeightsSet,
   renderWeightSource,
 } from "../src/discord/render/models.js";
-import { UserFacingError } from "../src/errors.js";
+import { isUserFacing, UserFacingError } from "../src/errors.js";
 import { MAX_DECLARED_WEIGHT, parseModelNames, parseWeightList } from "../src/services/registrations.js";
 import { ownModelChoices } from "./options.js";
 
@@ -96,10 +97,12 @@ export const command: Command = {
           if (!alreadyHad && model.unchecked === null) {
             ctx.background("model-history", async () => {
               try {
-                const { rounds } = await ctx.services.ingestion.fetchModelHistory(model.id, caller.userId);
+                const { rounds } = await ctx.services.ingestion.fetchAddedModelHistory(model.id, caller.userId);
                 await respond.followUp({ ...renderScoresReady(model.name, rounds), ephemeral: true });
               } catch (err) {
-                await respond.followUp({ ...renderScoresFailed(model.name), ephemeral: true }).catch(() => undefined);
+                // A sentence for the user (the disk is full: the model was not added), else "try again later".
+                const reply = isUserFacing(err) ? renderModelNotAdded(err.message) : renderScoresFailed(model.name);
+                await respond.followUp({ ...reply, ephemeral: true }).catch(() => undefined);
                 throw err; // background() logs it
               }
             });

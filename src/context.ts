@@ -35,6 +35,8 @@ export function createAppContext(
     syncLookbackRounds: config.syncLookbackRounds,
     ...overrides,
   });
+  // Bot and CLI alike: a run left "running" by a killed process is recorded as interrupted.
+  services.ingestion.markInterruptedRuns();
   let closed = false;
   return {
     config,

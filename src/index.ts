@@ -1,6 +1,6 @@
 /**
- * Composition root. With DISCORD_TOKEN: the bot plus the scheduler, shutting down cleanly on
- * SIGINT/SIGTERM (stop jobs, let in-flight writes finish, close the database). Without a token
+ * Composition root. With DISCORD_TOKEN: the bot plus the scheduler, shutting down on SIGINT/SIGTERM
+ * (stop jobs, let background work finish, close the client and the database, each step bounded). Without a token
  * on a terminal: the offline shell. Without a token and no terminal: exit 1 saying so.
  */
 import { commands } from "../commands/index.js";
@@ -10,8 +10,29 @@ import { asStorageError } from "./db/errors.js";
 import { startBot } from "./discord/bot.js";
 import { createDiscordDelivery } from "./discord/delivery.js";
 import { startScheduler } from "./jobs/schedule.js";
-import { createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { startShellSession } from "./shell/session.js";
+
+/** How long each shutdown step may take before the process goes on without it. */
+const SHUTDOWN_STEP_MS = 3000;
+
+/** Runs one shutdown step for at most `ms`; false (with a log line naming it) when it failed or timed out. */
+async function boundedStep(logger: Logger, name: string, step: () => Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    if ((await Promise.race([step().then(() => "done" as const), timedOut])) === "done") return true;
+    logger.error({ step: name, ms }, `shutdown step ${name} did not finish within ${ms} ms; going on without it`);
+    return false;
+  } catch (err) {
+    logger.error({ err, step: name }, `shutdown step ${name} failed; going on without it`);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function main(): Promise<void> {
   const config: Config = loadConfigOrExit();
@@ -66,13 +87,21 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    await scheduler?.stop();
-    await bot.stop();
-    await ctx.close();
-    logger.info("stopped cleanly");
-    logger.flush();
+    // Each step is bounded: with Discord unreachable, waiting for a reply in flight (or for the
+    // gateway to close) used to hold the process until a second signal.
+    const steps: Array<[string, () => Promise<void>]> = [
+      ["scheduler.stop", () => scheduler?.stop() ?? Promise.resolve()],
+      ["bot.drain", () => bot.context.drain()],
+      ["client.destroy", () => bot.client.destroy()],
+      ["ctx.close", () => ctx.close()],
+    ];
+    let clean = true;
+    for (const [name, step] of steps) clean = (await boundedStep(logger, name, step, SHUTDOWN_STEP_MS)) && clean;
+    logger.info(clean ? "stopped cleanly" : "stopped; a shutdown step did not finish");
     // Under the ShardingManager the IPC channel would keep this process alive.
     process.disconnect?.();
+    // A request still in flight (an unreachable Discord) would keep the event loop alive: exit.
+    logger.flush(() => process.exit(clean ? 0 : 1));
   };
   // Handlers first, then the scheduler: once "scheduler started" is printed, a SIGTERM is
   // always a clean stop (a supervisor may signal the moment it reads that line).

@@ -127,13 +127,18 @@ export const ingestionRuns = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", { enum: ["sync", "backfill", "import"] }).notNull(),
     params: text("params", { mode: "json" }).notNull(),
-    status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
+    // "interrupted": found "running" at a start-up while the process that ran it was gone (killed, crashed).
+    status: text("status", { enum: ["running", "succeeded", "failed", "interrupted"] }).notNull(),
     cursor: text("cursor", { mode: "json" }),
     unitsTotal: integer("units_total").notNull().default(0),
     unitsDone: integer("units_done").notNull().default(0),
     rowsWritten: integer("rows_written").notNull().default(0),
     error: text("error"),
     requestedBy: text("requested_by"),
+    // The process running it (src/process-identity.ts): how a start-up tells a run in progress in
+    // another process from one whose process is gone.
+    pid: integer("pid"),
+    processInstance: text("process_instance"),
     startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),

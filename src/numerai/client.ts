@@ -43,7 +43,14 @@ import type { NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, 
 
 export type { LookupOptions, NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, RoundRange, ScoreEntry } from "./types.js";
 
+/** For a question someone is waiting on (`/models add` looking a name up): about 4 s of retrying at most. */
 const DEFAULT_MAX_ATTEMPTS = 5;
+/**
+ * For background ingestion (backfill, sync, a new model's history): at 20% of answers failing,
+ * one request in ~400,000 exhausts eight attempts, where five gave one in ~3,000, which a backfill
+ * of a few hundred requests hit about one run in ten. A request gives up after about a minute at worst.
+ */
+const DEFAULT_INGESTION_MAX_ATTEMPTS = 8;
 const DEFAULT_BASE_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 30_000;
 
@@ -78,7 +85,7 @@ export interface GraphQLRequest<T> {
   data: z.ZodType<T>;
   /** Send `Authorization: Token <public>$<secret>`; only for queries that need a token. */
   authenticated?: boolean;
-  /** Overrides the transport's attempts for this request. */
+  /** Overrides the transport's attempt budget for this request. */
   maxAttempts?: number;
 }
 
@@ -363,6 +370,21 @@ function mergeByRound(perfs: RoundPerformance[]): RoundPerformance[] {
   return [...byRound.values()];
 }
 
+/** Answers asked for one call before disagreeing answers become an error. */
+const MAX_HOLE_ASKS = 5;
+
+/**
+ * Whether a round number between the first and last asked for (or answered, where the range is
+ * open) is missing. Daily rounds are numbered consecutively, so any gap is a round not answered.
+ */
+function hasHole(perfs: ReadonlyMap<number, RoundPerformance>, range: RoundRange): boolean {
+  if (perfs.size === 0) return range.fromRound !== undefined && range.toRound !== undefined && range.toRound >= range.fromRound;
+  const numbers = [...perfs.keys()];
+  const low = range.fromRound ?? Math.min(...numbers);
+  const high = range.toRound ?? Math.max(...numbers);
+  return perfs.size < high - low + 1;
+}
+
 function checkRange(range: RoundRange): void {
   for (const [key, value] of Object.entries(range)) {
     if (value !== undefined && (!Number.isInteger(value) || (value as number) < 0)) {
@@ -375,6 +397,8 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
   const transport = createGraphQLTransport(opts);
   const log = (opts.logger ?? silentLogger).child({ module: "numerai" });
   const tournament = opts.tournament;
+  // An explicit budget applies to every request; by default background ingestion gets the larger one.
+  const ingestionAttempts = opts.maxAttempts ?? DEFAULT_INGESTION_MAX_ATTEMPTS;
   // Set once the server says v2RoundModelPerformances is gone; later calls go straight to the flat query.
   let v2Removed = false;
 
@@ -391,6 +415,7 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
         distinctOnRound: true,
       },
       data: roundPerformancesData,
+      maxAttempts: ingestionAttempts,
     });
     return data.v2RoundModelPerformances.map(fromV2);
   }
@@ -411,8 +436,26 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
         distinctOnRound: null,
       },
       data: submissionScoresData,
+      maxAttempts: ingestionAttempts,
     });
     return fromFlat(data.submissionScores);
+  }
+
+  async function askRoundPerformances(modelId: string, range: RoundRange): Promise<RoundPerformance[]> {
+    let perfs: RoundPerformance[] | undefined;
+    if (!v2Removed) {
+      try {
+        perfs = await roundPerformancesV2(modelId, range);
+      } catch (e) {
+        if (!isFieldRemovedError(e, "v2RoundModelPerformances")) throw e;
+        v2Removed = true;
+        log.warn({ operation: "v2RoundModelPerformances" }, "v2RoundModelPerformances is gone; using submissionScores from now on");
+      }
+    }
+    perfs ??= await roundPerformancesFlat(modelId, range);
+    return mergeByRound(perfs).filter(
+      (p) => (range.fromRound === undefined || p.roundNumber >= range.fromRound) && (range.toRound === undefined || p.roundNumber <= range.toRound),
+    );
   }
 
   return {
@@ -457,30 +500,34 @@ export function createNumeraiClient(opts: NumeraiClientOptions): NumeraiClient {
 
     async roundPerformances(modelId, range = {}) {
       checkRange(range);
-      let perfs: RoundPerformance[] | undefined;
-      if (!v2Removed) {
-        try {
-          perfs = await roundPerformancesV2(modelId, range);
-        } catch (e) {
-          if (!isFieldRemovedError(e, "v2RoundModelPerformances")) throw e;
-          v2Removed = true;
-          log.warn({ operation: "v2RoundModelPerformances" }, "v2RoundModelPerformances is gone; using submissionScores from now on");
+      // A round left out of an answer looks exactly like a round the model did not enter, and an
+      // answer with a hole is stored as is (nothing is ever deleted), so a round lost this way
+      // would stay lost. Round numbers are consecutive: an answer with a hole is asked again and
+      // the answers merged, until one adds no round (the hole is real) or none is left.
+      const merged = new Map<number, RoundPerformance>();
+      for (let ask = 1; ; ask++) {
+        let added = 0;
+        for (const p of await askRoundPerformances(modelId, range)) {
+          if (!merged.has(p.roundNumber)) added++;
+          merged.set(p.roundNumber, p);
         }
+        if (!hasHole(merged, range) || (ask > 1 && added === 0)) break;
+        if (ask >= MAX_HOLE_ASKS) {
+          throw new NumeraiResponseError("v2RoundModelPerformances", "", `${MAX_HOLE_ASKS} answers for model ${modelId} disagree on which rounds it has`);
+        }
+        log.debug({ operation: "roundPerformances", modelId, ask }, "answer has a hole in its round numbers; asking again to confirm it");
       }
-      perfs ??= await roundPerformancesFlat(modelId, range);
-      return mergeByRound(perfs)
-        .filter((p) => (range.fromRound === undefined || p.roundNumber >= range.fromRound) && (range.toRound === undefined || p.roundNumber <= range.toRound))
-        .sort((a, b) => a.roundNumber - b.roundNumber);
+      return [...merged.values()].sort((a, b) => a.roundNumber - b.roundNumber);
     },
 
     async currentRound() {
       try {
-        const data = await transport.execute({ operation: "rounds", query: CURRENT_ROUND, variables: { tournament }, data: currentRoundData });
+        const data = await transport.execute({ operation: "rounds", query: CURRENT_ROUND, variables: { tournament }, data: currentRoundData, maxAttempts: ingestionAttempts });
         return data.rounds[0]!.number;
       } catch (e) {
         // Between rounds the alias `number: 0` fails; the largest round number is still the latest round.
         if (!(e instanceof NumeraiGraphQLError && e.messages.some((m) => /not open for submissions/i.test(m)))) throw e;
-        const data = await transport.execute({ operation: "rounds", query: ALL_ROUND_NUMBERS, variables: { tournament }, data: allRoundNumbersData });
+        const data = await transport.execute({ operation: "rounds", query: ALL_ROUND_NUMBERS, variables: { tournament }, data: allRoundNumbersData, maxAttempts: ingestionAttempts });
         return Math.max(...data.rounds.map((r) => r.number));
       }
     },

@@ -11,7 +11,7 @@ export interface NumeraiClientOptions {
   concurrency: number;
   publicId?: string | undefined;
   secretKey?: string | undefined;
-  /** Attempts per request, the first included (default 5). */
+  /** Attempts per request, the first included (default: 5 for a model look-up, 8 for the score and round queries of ingestion). */
   maxAttempts?: number;
   /** Backoff base: attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs·2^(n−1))] (default 500). */
   baseDelayMs?: number;

@@ -55,6 +55,8 @@ export interface StoreStatus {
   readonly lastSync: RunSummary | null;
   readonly lastBackfill: RunSummary | null;
   readonly running: readonly RunSummary[];
+  /** Recent runs whose process stopped before they finished (found "running" at a start-up). */
+  readonly interrupted: readonly RunSummary[];
   readonly recentFailures: readonly RunSummary[];
 }
 
@@ -152,6 +154,10 @@ export function createAdminService(deps: AdminDeps) {
         lastSync: sync ? summary(sync) : null,
         lastBackfill: backfill ? summary(backfill) : null,
         running: recent.filter((r) => r.status === "running").map(summary),
+        interrupted: recent
+          .filter((r) => r.status === "interrupted")
+          .slice(0, MAX_FAILURES_SHOWN)
+          .map(summary),
         recentFailures: recent
           .filter((r) => r.status === "failed")
           .slice(0, MAX_FAILURES_SHOWN)

@@ -13,12 +13,15 @@ import { createAdminService } from "./admin.js";
 import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
 import { createRegistrationService, type ModelLookup } from "./registrations.js";
+import { currentProcess, type ProcessIdentity } from "../process-identity.js";
 
 export interface ServiceOptions {
   readonly tournament: number;
   readonly syncLookbackRounds: number;
   readonly backfillBatchRounds?: number;
   readonly clock?: () => Date;
+  /** The process recorded on ingestion runs (default: this one). */
+  readonly owner?: ProcessIdentity;
 }
 
 /** Repositories and services over one store and one score source: the plain-object container (no DI library). */
@@ -27,7 +30,7 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
     models: createModelRepository(store.db, options.tournament),
     registrations: createRegistrationRepository(store.db, options.tournament),
     settings: createUserSettingsRepository(store.db),
-    runs: createIngestionRunRepository(store.db),
+    runs: createIngestionRunRepository(store.db, options.owner ?? currentProcess()),
     reads: createScoreReadRepository(store.db, options.tournament),
     writer: createScoreWriter(store.sqlite, options.tournament),
   };

@@ -1,7 +1,8 @@
 import type { Logger } from "../logger.js";
 import type { Store } from "../db/open.js";
 import type { ModelRepository, ModelRow, RegistrationRepository } from "../db/repositories/models.js";
-import type { IngestionRunRepository } from "../db/repositories/ingestion-runs.js";
+import type { IngestionRun, IngestionRunRepository } from "../db/repositories/ingestion-runs.js";
+import { isProcessAlive } from "../process-identity.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import type { RoundRecord, ScoreRow, ScoreWriter } from "../db/repositories/scores.js";
 import { asStorageError, StorageError } from "../db/errors.js";
@@ -34,6 +35,8 @@ export interface IngestionDeps {
   readonly syncLookbackRounds: number;
   /** Rounds per API call and per transaction during a backfill. */
   readonly backfillBatchRounds?: number;
+  /** Whether the process that recorded a run still runs (default: src/process-identity.ts). */
+  readonly isProcessAlive?: (owner: { pid: number | null; instance: string | null }) => boolean;
 }
 
 export interface Progress {
@@ -534,7 +537,55 @@ export function createIngestionService(deps: IngestionDeps) {
     return progress;
   }
 
-  return { backfill, sync, importCsv, resolveModel, fetchModelHistory, fetchHistories };
+  /**
+   * The history of a model `userId` has just added (in the background, after the reply). When the
+   * database refuses it (full disk, read-only file) the registration is taken back: the model would
+   * look tracked while none of its scores can be stored. The error names the disk, not Numerai.
+   */
+  async function fetchAddedModelHistory(modelId: string, userId: string): Promise<{ rounds: number; rowsWritten: number }> {
+    try {
+      return await fetchModelHistory(modelId, userId);
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      const name = deps.models.findById(modelId)?.name ?? modelId;
+      let undone = false;
+      try {
+        undone = deps.registrations.remove(userId, modelId);
+      } catch (undoErr) {
+        log.error({ err: undoErr, modelId, userId }, "could not take back the registration of a model whose history the database refused");
+      }
+      if (undone) log.warn({ model: name, userId, code: err.code }, "registration taken back: the database refused the model's history");
+      const what = undone ? `${name} was not added.` : `${name} is registered, but none of its scores could be stored.`;
+      throw new StorageError(`${what} ${err.message}`, err.code, { cause: err });
+    }
+  }
+
+  /**
+   * For start-up: runs still "running" whose process is gone (SIGKILL, crash, power loss) become
+   * "interrupted", so /admin status stops calling them running. A backfill among them resumes from
+   * its cursor when run again with the same arguments. On a database that refuses writes this is
+   * skipped with a warning: the command that needs the database will say what is wrong.
+   */
+  function markInterruptedRuns(): IngestionRun[] {
+    const alive = deps.isProcessAlive ?? isProcessAlive;
+    try {
+      const gone = deps.runs.running().filter((r) => !alive({ pid: r.pid ?? null, instance: r.processInstance ?? null }));
+      const marked = gone.filter((r) =>
+        deps.runs.interrupt(r.id, `interrupted: the process running it${r.pid === null ? "" : ` (pid ${r.pid})`} stopped before it finished (killed or crashed)`, now()),
+      );
+      if (marked.length > 0) {
+        log.warn({ runs: marked.map((r) => ({ id: r.id, kind: r.kind, pid: r.pid, unitsDone: r.unitsDone, unitsTotal: r.unitsTotal })) }, "runs whose process is gone marked interrupted");
+      }
+      return marked;
+    } catch (err) {
+      const storage = asStorageError(err);
+      if (!storage) throw err;
+      log.warn({ err, code: storage.code }, "could not mark interrupted runs: the database refused the write");
+      return [];
+    }
+  }
+
+  return { backfill, sync, importCsv, resolveModel, fetchModelHistory, fetchAddedModelHistory, fetchHistories, markInterruptedRuns };
 }
 
 export type IngestionService = ReturnType<typeof createIngestionService>;

@@ -63,7 +63,7 @@ describe("modelfolio exit codes", () => {
     await new Promise<void>((resolve) => silent?.listen(0, "127.0.0.1", resolve));
     const address = silent.address();
     const port = typeof address === "object" && address ? address.port : 0;
-    const res = await cli(["sync"], { NUMERAI_API_URL: `http://127.0.0.1:${port}`, NUMERAI_TIMEOUT_MS: "150", LOG_LEVEL: "silent" });
+    const res = await cli(["models", "add", "alpha_one", "--user", USER], { NUMERAI_API_URL: `http://127.0.0.1:${port}`, NUMERAI_TIMEOUT_MS: "150", LOG_LEVEL: "silent" });
     expect(res.code).toBe(EXIT_CODE.fault);
     expect(res.stderr.trim()).toMatch(/^modelfolio: Numerai API did not answer .* within 150 ms$/);
   });

@@ -208,6 +208,33 @@ describe("/admin backfill", () => {
   });
 });
 
+describe("/models add", () => {
+  it("on a full disk takes the registration back and says the disk is full, not Numerai", async () => {
+    const h = await startHarness(commands);
+    cleanups.push(() => h.close());
+    // Room for the model and its registration, not for its history.
+    fillDisk(h.ctx.store, 6);
+    const errorsBefore = errorLines(h.logs as LogLine[]).length;
+
+    const handle = h.discord.sendInteraction(h.discord.chatInput({ name: "models", subcommand: "add", options: { name: "alpha_one" }, user: ADMIN, guildId: GUILD }));
+    const added = await handle.awaitCall((c) => c.kind === "edit-original", 20_000);
+    expect(JSON.stringify(added.call.json)).toMatch(/Added \*\*alpha(\\\\)?_one\*\*/);
+    const followUp = await handle.awaitCall((c) => c.kind === "followup", 20_000);
+    const text = JSON.stringify(followUp.call.json);
+    expect(text).toMatch(/alpha_one was not added\. The database is full: the disk has no space left/);
+    expect(text).not.toMatch(/Numerai|fetch the scores/);
+    expect(h.ctx.services.registrations.list(ADMIN)).toEqual([]);
+    expect(errorLines(h.logs as LogLine[]).slice(errorsBefore)).toContainEqual(expect.objectContaining({ module: "ingestion", code: "SQLITE_FULL" }));
+    expect(integrityCheck(h.ctx.store.sqlite)).toBe("ok");
+
+    // With space again, the same command adds it with its scores.
+    freeDisk(h.ctx.store);
+    const again = h.discord.sendInteraction(h.discord.chatInput({ name: "models", subcommand: "add", options: { name: "alpha_one" }, user: ADMIN, guildId: GUILD }));
+    expect(JSON.stringify((await again.awaitCall((c) => c.kind === "followup", 20_000)).call.json)).not.toMatch(/not added/);
+    expect(h.ctx.services.registrations.list(ADMIN).map((r) => r.name)).toEqual(["alpha_one"]);
+  });
+});
+
 const UNPRIVILEGED_SKIP = unprivilegedSkipReason();
 const unprivilegedLabel = UNPRIVILEGED_SKIP ? ` (${UNPRIVILEGED_SKIP})` : "";
 

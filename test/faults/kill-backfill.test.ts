@@ -3,13 +3,17 @@
  * random points of a backfill, ten times, restarted each time, then let finish: the database
  * equals an uninterrupted run row by row (runs included, timestamps aside) and SQLite's
  * integrity check is ok. After every kill the file is checked too: intact, and holding only
- * whole batches (the rows on disk are exactly those the run's progress records).
+ * whole batches (the rows on disk are exactly those the run's progress records). A killed run
+ * says "running" until the next start-up of the bot or the CLI, which records it as interrupted
+ * (its process is gone), and `/admin status` and `modelfolio status` say so.
  */
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { commands } from "../../commands/index.js";
 import { runCli } from "../../src/cli/main.js";
+import { ADMIN, GUILD, startHarness } from "../helpers/bot-harness.js";
 import { startFakeNumerai, type FakeNumerai } from "../helpers/fake-numerai.js";
 import { mulberry32, syntheticModels } from "../helpers/synthetic-scores.js";
 import { makeTestDb } from "../helpers/test-db.js";
@@ -118,6 +122,31 @@ describe("modelfolio backfill", () => {
       kills.push({ plan, unitsDone: run[0]?.units_done ?? null });
       sqlite.close();
     }
+
+    // The last kill left the run "running"; the bot's start-up finds its process gone.
+    const runStatus = () => {
+      const sqlite = openReadonly(killed.path);
+      const row = sqlite.prepare("select id, status, error from ingestion_runs where kind = 'backfill'").get() as { id: number; status: string; error: string | null };
+      sqlite.close();
+      return row;
+    };
+    expect(runStatus().status).toBe("running");
+    const bot = await startHarness(commands, { env: { DATABASE_PATH: killed.path } });
+    let botOpen = true;
+    const closeBot = async () => {
+      if (botOpen) await bot.close();
+      botOpen = false;
+    };
+    cleanups.push(closeBot);
+    expect(runStatus()).toMatchObject({ id: 1, status: "interrupted", error: expect.stringMatching(/^interrupted: the process running it \(pid \d+\) stopped before it finished/) });
+    expect(bot.logs).toContainEqual(expect.objectContaining({ module: "ingestion", msg: "runs whose process is gone marked interrupted", runs: [expect.objectContaining({ id: 1, kind: "backfill" })] }));
+    const status = bot.discord.sendInteraction(bot.discord.chatInput({ name: "admin", subcommand: "status", user: ADMIN, guildId: GUILD }));
+    const reply = await status.awaitCall((c) => c.kind === "edit-original", 20_000);
+    expect(JSON.stringify(reply.call.json)).toContain("interrupted (process gone): backfill #1");
+    await closeBot();
+    const cliStatus: string[] = [];
+    expect(await runCli(["status"], killed.env, { out: (l) => cliStatus.push(l), err: () => undefined })).toBe(0);
+    expect(cliStatus.join("\n")).toMatch(/#1 backfill interrupted/);
 
     const last = await waitForExit(spawnTs("src/cli/main.ts", BACKFILL, killed.env), 60_000);
     expect(last.code, last.stderr).toBe(0);

@@ -270,6 +270,20 @@ describe("roundPerformances", () => {
     expect((error as NumeraiResponseError).path).toMatch(/^data\.v2RoundModelPerformances\[\d+\]\.submissionScores\[0\]\.payout(Pending|Settled)$/);
   });
 
+  it("asks again when an answer leaves a round out, and returns the round the next answer has", async () => {
+    const { client, fake } = await setup({ faults: { rate: 0, kinds: [], sequence: ["missing-round"] } });
+    const perfs = await client.roundPerformances(integrationTest.id, { fromRound: 1200, toRound: 1210 });
+    expect(perfs.map((p) => p.roundNumber)).toEqual(Array.from({ length: 11 }, (_, i) => 1200 + i));
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("keeps a hole that two answers agree on (a round the model did not enter) after one more request", async () => {
+    const { client, fake } = await setup({ models: allModels.map((m) => ({ ...m, rounds: m.rounds.filter((r) => r.roundNumber !== 1205) })) });
+    const perfs = await client.roundPerformances(integrationTest.id, { fromRound: 1200, toRound: 1210 });
+    expect(perfs.map((p) => p.roundNumber)).toEqual([1200, 1201, 1202, 1203, 1204, 1206, 1207, 1208, 1209, 1210]);
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it("keeps an empty score list for a round not scored yet (no payout factor): that is not a fault", async () => {
     const { client, fake } = await setup();
     const unscored = integrationTest.rounds.filter((r) => r.scores.length === 0);

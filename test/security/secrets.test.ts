@@ -3,7 +3,6 @@
  * configuration errors, not through logged objects, not through failures of Numerai, Discord or
  * the store. Every captured log line and every message the bot sent is scanned for them.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +14,7 @@ import { createLogger } from "../../src/logger.js";
 import { ADMIN, GUILD, USER, startHarness, type Harness } from "../helpers/bot-harness.js";
 import { startFakeDiscord, type FakeDiscord, type InteractionHandle } from "../helpers/fake-discord/index.js";
 import { waitUntil } from "../helpers/wait.js";
+import { spawnTs, waitForExit } from "../faults/support.js";
 
 const NUMERAI_SECRET = "numerai-secret-value-XYZ"; // what startHarness configures
 const MARKER = "Sup3rS3cretMarker";
@@ -125,8 +125,11 @@ describe("a run full of failures", () => {
       h.ctx.store.sqlite.exec("ALTER TABLE registrations_gone RENAME TO registrations");
     }
     // Discord refusing the bot's edits: the error reply cannot be delivered and that is logged.
-    h.discord.fault("PATCH /webhooks/:appId/:token/messages/:messageId", { kind: "server-error", status: 500 }, { times: 8 });
+    // Only this interaction's edits: a backfill or sync still retrying in the background edits its own reply too.
+    const target: { token?: string } = {};
+    h.discord.fault((r) => r.method === "PATCH" && target.token !== undefined && r.path.startsWith("/webhooks/") && r.path.includes(`/${target.token}/messages/`), { kind: "server-error", status: 500 }, { times: 8 });
     const broken = send({ name: "help", user: USER });
+    target.token = broken.token;
     await broken.awaitResponse();
     // The edit fails, then so does the error reply: wait for the router to say so.
     await waitUntil(() => h.rawLogs.some((l) => l.includes("could not deliver the error reply")), "the undeliverable error reply to be logged");
@@ -180,22 +183,14 @@ describe("the bot process", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Runs `npm start`'s entry point with `env` until it exits (or 20 s pass) and returns everything it printed. */
-  function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
-        env: { PATH: process.env.PATH ?? "", DATABASE_PATH: join(dir, "bot.db"), LOG_LEVEL: "trace", ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      child.stdout.on("data", (d: Buffer) => (output += d.toString("utf8")));
-      child.stderr.on("data", (d: Buffer) => (output += d.toString("utf8")));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-      child.on("exit", (code) => {
-        clearTimeout(timer);
-        resolve({ code, output });
-      });
-    });
+  /**
+   * Runs `npm start`'s entry point with `env` until it exits (killed after 20 s) and returns
+   * everything it printed; support.ts's afterEach kills it if the test fails first.
+   */
+  async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    const child = spawnTs("src/index.ts", [], { DATABASE_PATH: join(dir, "bot.db"), LOG_LEVEL: "trace", ...env });
+    const exit = await waitForExit(child, 20_000);
+    return { code: exit.code, output: exit.stdout + exit.stderr };
   }
 
   it("exits on an invalid setting without printing the token, the secret or the bad value", async () => {

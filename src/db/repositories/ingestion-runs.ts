@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../open.js";
 import { ingestionRuns } from "../schema.js";
+import type { ProcessIdentity } from "../../process-identity.js";
 
 export type IngestionKind = "sync" | "backfill" | "import";
 export type IngestionRun = typeof ingestionRuns.$inferSelect;
@@ -14,7 +15,9 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-export function createIngestionRunRepository(db: Db) {
+/** `owner`: the process this repository writes for, recorded on every run it starts or reopens. */
+export function createIngestionRunRepository(db: Db, owner: ProcessIdentity | null = null) {
+  const ownerColumns = { pid: owner?.pid ?? null, processInstance: owner?.instance ?? null };
   return {
     start(kind: IngestionKind, params: unknown, unitsTotal: number, requestedBy: string | null, now: Date): IngestionRun {
       const row = db
@@ -25,6 +28,7 @@ export function createIngestionRunRepository(db: Db) {
           status: "running",
           unitsTotal,
           requestedBy,
+          ...ownerColumns,
           startedAt: now,
           updatedAt: now,
         })
@@ -41,7 +45,7 @@ export function createIngestionRunRepository(db: Db) {
         .where(
           and(
             eq(ingestionRuns.kind, kind),
-            inArray(ingestionRuns.status, ["running", "failed"]),
+            inArray(ingestionRuns.status, ["running", "failed", "interrupted"]),
             sql`${ingestionRuns.params} = ${canonicalJson(params)}`,
           ),
         )
@@ -65,7 +69,22 @@ export function createIngestionRunRepository(db: Db) {
     },
 
     reopen(id: number, now: Date): void {
-      db.update(ingestionRuns).set({ status: "running", updatedAt: now }).where(eq(ingestionRuns.id, id)).run();
+      db.update(ingestionRuns).set({ status: "running", updatedAt: now, ...ownerColumns }).where(eq(ingestionRuns.id, id)).run();
+    },
+
+    /** Runs recorded as running, oldest first (some may belong to processes that are gone). */
+    running(): IngestionRun[] {
+      return db.select().from(ingestionRuns).where(eq(ingestionRuns.status, "running")).orderBy(ingestionRuns.id).all();
+    },
+
+    /** Marks a run whose process is gone; only while it still says "running" (its process may have just finished it). */
+    interrupt(id: number, error: string, now: Date): boolean {
+      const result = db
+        .update(ingestionRuns)
+        .set({ status: "interrupted", updatedAt: now, error: error.slice(0, 2000) })
+        .where(and(eq(ingestionRuns.id, id), eq(ingestionRuns.status, "running")))
+        .run();
+      return result.changes > 0;
     },
 
     succeed(id: number, now: Date): void {

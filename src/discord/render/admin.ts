@@ -95,7 +95,8 @@ export function renderStatus(s: StoreStatus, nextRuns: Readonly<Record<string, D
       value: [
         `sync: ${s.lastSync ? `${utc(s.lastSync.finishedAt ?? s.lastSync.startedAt)}, ${int(s.lastSync.rowsWritten)} rows` : "never"}`,
         `backfill: ${s.lastBackfill ? `${utc(s.lastBackfill.finishedAt ?? s.lastBackfill.startedAt)}, ${int(s.lastBackfill.rowsWritten)} rows` : "never"}`,
-        ...(s.running.length > 0 ? [`running or interrupted: ${s.running.map((r) => `${r.kind} #${r.id}`).join(", ")}`] : []),
+        ...(s.running.length > 0 ? [`running: ${s.running.map((r) => `${r.kind} #${r.id}`).join(", ")}`] : []),
+        ...(s.interrupted.length > 0 ? [`interrupted (process gone): ${s.interrupted.map((r) => `${r.kind} #${r.id}`).join(", ")}`] : []),
       ].join("\n"),
       inline: true,
     },

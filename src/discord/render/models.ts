@@ -5,7 +5,7 @@ import type { HistoryProgress } from "../../services/ingestion.js";
 import type { AddManyResult, WeightEntry } from "../../services/registrations.js";
 import { weightSourceText } from "./contribution.js";
 import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, nameList, notesFooter, pct, plural, safeName } from "./format.js";
-import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
+import { fitToLimits, truncate, type FileAttachment, type MessagePayload } from "./payload.js";
 
 const TABLE_CHARS = 3600;
 
@@ -122,6 +122,11 @@ export function renderScoresFailed(name: string): MessagePayload {
   return {
     content: `Could not fetch the scores of **${safeName(name)}** just now. It stays registered; the daily sync will try again.`,
   };
+}
+
+/** Why a just-added model was taken back (the database refused its scores); `reason` is a UserFacingError's message. */
+export function renderModelNotAdded(reason: string): MessagePayload {
+  return { content: truncate(reason, 2000) };
 }
 
 export function renderModelRemoved(name: string): MessagePayload {

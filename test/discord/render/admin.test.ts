@@ -11,7 +11,7 @@ import type { StoreStatus } from "../../../src/services/admin.js";
 import { HOSTILE_NAMES, expectWellFormed, modelNames } from "./render-fixtures.js";
 
 const at = new Date("2024-05-01T06:17:42Z");
-const run = (id: number, kind: "sync" | "backfill" | "import", status: "running" | "succeeded" | "failed", error: string | null = null) => ({
+const run = (id: number, kind: "sync" | "backfill" | "import", status: "running" | "succeeded" | "failed" | "interrupted", error: string | null = null) => ({
   id,
   kind,
   status,
@@ -31,6 +31,7 @@ const STATUS: StoreStatus = {
   lastSync: run(9, "sync", "succeeded"),
   lastBackfill: null,
   running: [run(12, "backfill", "running")],
+  interrupted: [run(11, "backfill", "interrupted", "interrupted: the process running it (pid 4242) stopped before it finished (killed or crashed)")],
   recentFailures: [run(10, "sync", "failed", "alpha: HTTP 503 after 3 attempts"), run(8, "import", "failed", "x".repeat(3000))],
 };
 
