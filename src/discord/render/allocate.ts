@@ -2,7 +2,7 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, linesWithin, notesFooter, pct, plural } from "./format.js";
+import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, linesWithin, notesFooter, pct, plural } from "./format.js";
 import { fitToLimits, truncate, type FileAttachment, type MessagePayload } from "./payload.js";
 
 export type AllocateResult = ReturnType<PortfolioService["allocate"]>;
@@ -43,10 +43,11 @@ export function renderAllocate(r: AllocateResult): MessagePayload {
   const k = r.names.length;
   const order = r.names.map((_, i) => i).sort((a, b) => (r.current.weights[b] ?? 0) - (r.current.weights[a] ?? 0));
   const methods = r.suggestions.map((s) => methodLabel(s.method));
+  const short = codeNames(r.names, 16);
   const weights = codeBlockTable(
     {
       headers: ["model", "now", ...methods],
-      rows: order.map((i) => [codeName(r.names[i] as string, 16), pct(r.current.weights[i], 0), ...r.suggestions.map((s) => pct(s.weights[i], 0))]),
+      rows: order.map((i) => [short(r.names[i] as string), pct(r.current.weights[i], 0), ...r.suggestions.map((s) => pct(s.weights[i], 0))]),
     },
     WEIGHTS_TABLE_CHARS,
   );

@@ -2,7 +2,7 @@
 import type { APIEmbed } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { renderBarChart } from "./charts/index.js";
-import { COLORS, codeBlockTable, codeName, csvFile, fmt, fmtSigned, notesFooter, pct, plural, safeName } from "./format.js";
+import { COLORS, codeBlockTable, codeNames, csvFile, fmt, fmtSigned, notesFooter, pct, plural, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 
 export type ContributionResult = ReturnType<PortfolioService["contribution"]>;
@@ -62,11 +62,15 @@ function chartBars(rows: readonly Row[]): { bars: { label: string; value: number
 
 export function renderContribution(r: ContributionResult): MessagePayload {
   const rows = r.rows;
+  const short = codeNames(
+    rows.map((x) => x.name),
+    16,
+  );
   const table = codeBlockTable(
     {
       headers: ["model", "w", "SR", "LOO ΔSR", "∇SR", "risk", "rest↓"],
       rows: rows.map((x) => [
-        codeName(x.name, 16),
+        short(x.name),
         pct(x.weight, 0),
         fmt(x.stats.sharpe, 2),
         fmtSigned(x.leaveOneOut, 3),

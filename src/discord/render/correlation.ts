@@ -5,7 +5,7 @@ import { MAX_K_WITH_VALUES, renderCorrelationHeatmap } from "./charts/index.js";
 import {
   COLORS,
   codeBlockTable,
-  codeName,
+  codeNames,
   csvFile,
   fmt,
   int,
@@ -37,8 +37,8 @@ export function effectiveBetsText(bets: CorrelationResult["bets"], modelCount: n
   );
 }
 
-function pairsTable(pairs: CorrelationResult["pairs"], maxChars: number): string {
-  const rows = pairs.map((p) => [codeName(p.a, 18), codeName(p.b, 18), fmt(p.rho, 2), int(p.overlap)]);
+function pairsTable(pairs: CorrelationResult["pairs"], short: (name: string) => string, maxChars: number): string {
+  const rows = pairs.map((p) => [short(p.a), short(p.b), fmt(p.rho, 2), int(p.overlap)]);
   return codeBlockTable({ headers: ["model", "model", "ρ", "rounds"], rows, align: ["left", "left", "right", "right"] }, maxChars).text;
 }
 
@@ -46,14 +46,15 @@ function pairsTable(pairs: CorrelationResult["pairs"], maxChars: number): string
 export function renderCorrelation(r: CorrelationResult): MessagePayload {
   const k = r.names.length;
   const fields: NonNullable<APIEmbed["fields"]> = [];
+  const short = codeNames(r.names, 18);
 
   if (r.pairs.length === 0) {
     fields.push({ name: "Pairs", value: `No pair shares ${r.minOverlap} or more rounds, so no correlation is defined yet.` });
   } else {
-    fields.push({ name: `Most correlated pairs (of ${int(r.pairs.length)})`, value: pairsTable(r.pairs.slice(0, TOP_PAIRS), 1024) });
+    fields.push({ name: `Most correlated pairs (of ${int(r.pairs.length)})`, value: pairsTable(r.pairs.slice(0, TOP_PAIRS), short, 1024) });
     if (r.pairs.length > TOP_PAIRS) {
       const least = r.pairs.slice(-BOTTOM_PAIRS).reverse();
-      fields.push({ name: "Least correlated pairs", value: pairsTable(least, 1024) });
+      fields.push({ name: "Least correlated pairs", value: pairsTable(least, short, 1024) });
     }
   }
 

@@ -2,7 +2,7 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { renderLineChart } from "./charts/index.js";
-import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, int, notesFooter, pct, plural, safeName } from "./format.js";
+import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, int, notesFooter, pct, plural, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 
 export type PerformanceResult = ReturnType<PortfolioService["performance"]>;
@@ -63,11 +63,15 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
     fields.push(...singleModelFields(only, annualised));
   } else {
     const sorted = [...rows].sort((a, b) => sharpeOf(b) - sharpeOf(a));
+    const short = codeNames(
+      rows.map((x) => x.name),
+      16,
+    );
     const table = codeBlockTable(
       {
         headers: ["model", "rounds", "mean", "SR", "max DD", "hit", "CVaR5"],
         rows: sorted.map((x) => [
-          codeName(x.name, 16),
+          short(x.name),
           x.stats ? int(x.stats.n) : "0",
           fmt(x.stats?.mean, 4),
           fmt(x.stats?.sharpe, 2),

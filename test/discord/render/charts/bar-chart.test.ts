@@ -61,11 +61,21 @@ describe("renderBarChart", () => {
     expect(image.png.length).toBeGreaterThan(0);
   });
 
-  it("truncates long labels with an ellipsis", () => {
+  it("truncates long labels with an ellipsis in the middle", () => {
     const long = "model_" + "x".repeat(80);
     const { svg } = renderBarChart({ ...INPUT, bars: [{ label: long, value: 1 }] });
     expect(svg).not.toContain(long);
-    expect(svg).toMatch(/>model_x+…</);
+    expect(svg).toMatch(/>model_x+…x+</);
+  });
+
+  it("keeps cut labels apart: names that differ only at the end are cut in the middle", () => {
+    const a = `v52_lgbm_${"x".repeat(60)}_teager2b60`;
+    const b = `v52_lgbm_${"x".repeat(60)}_teager2b20`;
+    const { svg } = renderBarChart({ ...INPUT, bars: [{ label: a, value: 1 }, { label: b, value: -1 }] });
+    const shown = [...svg.matchAll(/>(v52_lgbm_[^<]*)</g)].map((m) => m[1]);
+    expect(shown.some((l) => l?.endsWith("b60"))).toBe(true);
+    expect(shown.some((l) => l?.endsWith("b20"))).toBe(true);
+    expect(shown.every((l) => l?.includes("…"))).toBe(true);
   });
 
   it("actually draws the title text", () => {
