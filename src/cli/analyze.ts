@@ -78,6 +78,7 @@ export function parseAnalysisOptions(args: AnalyzeArgs): AnalysisOptions & { min
     toRound,
     weights: parseWeights(args.weights),
     missingAsZero: args["missing-zero"] ?? false,
+    optionSyntax: "cli",
     ...(minOverlap !== undefined ? { minOverlap } : {}),
     ...(corrMethod ? { method: corrMethod } : {}),
   };

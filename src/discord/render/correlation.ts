@@ -13,7 +13,8 @@ import {
   nameList,
   notesFooter,
   plural,
-  windowText,
+  roundsShort,
+  roundsText,
 } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 
@@ -73,6 +74,7 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
   const missing = r.matrix.values.some((v, i) => Math.floor(i / k) !== i % k && Number.isNaN(v));
   const description = [
     effectiveBetsText(r.bets, k),
+    roundsText(r.rounds),
     "",
     `ρ is the ${r.method === "spearman" ? "Spearman rank" : "Pearson"} correlation of per-round scores over the rounds each pair shares` +
       ` (at least ${r.minOverlap}).${missing ? " Grey hatched cells: not enough shared rounds." : ""}`,
@@ -83,7 +85,7 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
     labels: r.names,
     values: r.matrix.values,
     title: `Correlation of ${plural(k, "model")} (${r.method})`,
-    subtitle: `${r.scoreLabel} · ${windowText(r.window)}`,
+    subtitle: `${r.scoreLabel} · ${roundsShort(r.rounds)}`,
   });
   files.push({ name: "correlation.png", data: chart.png, description: `Correlation heatmap of ${plural(k, "model")}` });
   if (k > MAX_K_WITH_VALUES) {
@@ -98,7 +100,7 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
     );
   }
 
-  const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel} · ${windowText(r.window)}.`]);
+  const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel}.`]);
   const embed: APIEmbed = {
     title: `Correlation of your ${plural(k, "model")}`,
     description,

@@ -4,6 +4,7 @@
  */
 import { escapeMarkdown } from "discord.js";
 import { truncate, type FileAttachment } from "./payload.js";
+import type { RoundSpan, RoundsUsed } from "../../services/series.js";
 import { shortenNames } from "./short-names.js";
 
 /** What a statistic that is not defined (NaN, ±Infinity, null) reads as. */
@@ -210,6 +211,32 @@ export function notesFooter(notes: readonly string[], extra: readonly string[] =
 /** "1 model" / "3 models". */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${int(n)} ${n === 1 ? word : many}`;
+}
+
+const spanText = (s: RoundSpan): string => (s.first === null ? "" : s.first === s.last ? ` (round ${s.first})` : ` (${s.first}–${s.last})`);
+
+/**
+ * The rounds an answer used, for every analysis reply: "Rounds: the last 60 resolved rounds
+ * (1106–1165); 38 shared by all models (1128–1165)."
+ */
+export function roundsText(u: RoundsUsed): string {
+  const w = u.window;
+  let text: string;
+  if (u.requested === null) text = `all ${plural(w.count, "resolved round")}${spanText(w)}`;
+  else if (w.count < u.requested) text = `the last ${int(u.requested)} resolved rounds asked for, ${int(w.count)} there are${spanText(w)}`;
+  else text = `the last ${plural(w.count, "resolved round")}${spanText(w)}`;
+  if (u.shared) {
+    if (u.missingAsZero) text += "; a round a model lacks counts as 0";
+    else if (u.shared.count === w.count && u.shared.first === w.first) text += ", all shared by every model";
+    else text += `; ${int(u.shared.count)} shared by all models${spanText(u.shared)}`;
+  }
+  return `Rounds: ${text}.`;
+}
+
+/** The window in a few words, for chart subtitles: "30 resolved rounds, 1136–1165". */
+export function roundsShort(u: RoundsUsed): string {
+  const w = u.window;
+  return `${plural(w.count, "resolved round")}${w.first === null ? "" : w.first === w.last ? `, round ${w.first}` : `, ${w.first}–${w.last}`}`;
 }
 
 /** Round window wording for titles/descriptions. */
