@@ -129,7 +129,7 @@ describe("analysis commands in the shell", () => {
       seed(db, three);
       const [reply] = await shell(db, out, ["/correlation rounds:30"]);
       expect(reply).toMatch(/independent bets[\s\S]*from the 30 rounds all 3 models share/);
-      expect(pngs(reply)).toHaveLength(1);
+      expect(pngs(reply ?? "")).toHaveLength(1);
       expect(reply).not.toMatch(/Grey hatched cells/);
     });
 
@@ -149,7 +149,7 @@ describe("analysis commands in the shell", () => {
       seed(db, three);
       const [reply] = await shell(db, out, ["/correlation rounds:5"]);
       expect(reply).toMatch(/No two of your 3 models share 20 or more of the last 5 resolved rounds \(\d+–\d+\), so no correlation is defined\. Leave out rounds: to use all 166 stored resolved rounds\./);
-      expect(pngs(reply)).toHaveLength(0);
+      expect(pngs(reply ?? "")).toHaveLength(0);
     });
   });
 

@@ -239,13 +239,6 @@ export function roundsShort(u: RoundsUsed): string {
   return `${plural(w.count, "resolved round")}${w.first === null ? "" : w.first === w.last ? `, round ${w.first}` : `, ${w.first}–${w.last}`}`;
 }
 
-/** Round window wording for titles/descriptions. */
-export function windowText(w: { fromRound: number | null; toRound: number | null } | undefined): string {
-  if (!w || (w.fromRound === null && w.toRound === null)) return "all stored rounds";
-  if (w.fromRound !== null && w.toRound !== null) return `rounds ${w.fromRound}–${w.toRound}`;
-  return w.fromRound !== null ? `rounds from ${w.fromRound}` : `rounds up to ${w.toRound}`;
-}
-
 /** Brand colours: one per kind of answer. */
 export const COLORS = { info: 0x5865f2, good: 0x57f287, warn: 0xfee75c, bad: 0xed4245, neutral: 0x99aab5 } as const;
 
