@@ -225,7 +225,11 @@ export function createPortfolioService(deps: PortfolioDeps) {
     const names = built.models.map((m) => m.name);
     const k = names.length;
     const counts = built.series.map((s) => s.rounds.length);
-    const parts = [`Only ${shared} of ${windowPhrase(built)} are shared by all ${k} models; at least ${minRounds} are needed.`];
+    const parts = [
+      shared === built.rounds.window.count
+        ? `${windowPhrase(built).replace(/^t/, "T")} are too few: at least ${minRounds} shared rounds are needed.`
+        : `Only ${shared} of ${windowPhrase(built)} are shared by all ${k} models; at least ${minRounds} are needed.`,
+    ];
     const fewest = Math.min(...counts);
     const limiting = counts.indexOf(fewest);
     if (counts.filter((c) => c === fewest).length === 1) {

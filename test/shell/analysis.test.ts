@@ -170,7 +170,7 @@ describe("analysis commands in the shell", () => {
     it("names no model when every model has the same rounds, and offers a rounds: that would give enough", async () => {
       seed(db, three);
       const [reply] = await shell(db, out, ["/prune rounds:10"]);
-      expect(reply).toContain("Only 10 of the last 10 resolved rounds (1056–1065) are shared by all 3 models; at least 20 are needed. With rounds:20, 20 rounds are shared.");
+      expect(reply).toContain("The last 10 resolved rounds (1056–1065) are too few: at least 20 shared rounds are needed. With rounds:20, 20 rounds are shared.");
       expect(reply).not.toMatch(/alpha_one|alpha_two|beta_main|missing:zero/);
     });
 
