@@ -174,6 +174,14 @@ describe("analysis commands in the shell", () => {
       expect(reply).not.toMatch(/alpha_one|alpha_two|beta_main|missing:zero/);
     });
 
+    it.each(["contribution", "bets", "hedge", "prune"])("modelfolio analyze %s --rounds 30 uses and states the last 30 resolved rounds", async (analysis) => {
+      seed(db, three);
+      const lines: string[] = [];
+      const env = { DATABASE_PATH: db, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" };
+      expect(await runCli(["analyze", analysis, "--user", SHELL_USER_ID, "--rounds", "30"], env, { out: (l) => lines.push(l), err: () => {} })).toBe(0);
+      expect(lines.join("\n")).toContain(`Rounds: the last 30 resolved rounds (${LAST_RESOLVED - 29}–${LAST_RESOLVED}), all shared by every model.`);
+    });
+
     it("offers on the CLI the CLI's own options", async () => {
       seed(db, withLate);
       const err: string[] = [];
