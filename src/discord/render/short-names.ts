@@ -6,6 +6,8 @@
  */
 
 export const ELLIPSIS = "…";
+/** Share of a cut name's kept characters that come from its start. */
+const HEAD_SHARE = 0.6;
 
 /** Width of a string in a monospace code block: code points. */
 export const codePoints = (s: string): number => {
@@ -28,7 +30,7 @@ interface Cut {
  * `headShare` of it in the head, then, head length by head length outwards from that one, the
  * longest tail each head leaves room for (so a collision can move the cut).
  */
-function middleCuts(parts: readonly string[], max: number, width: (s: string) => number, headShare: number): Cut[] {
+function middleCuts(parts: readonly string[], max: number, width: (s: string) => number, headShare: number, firstOnly: boolean): Cut[] {
   const n = parts.length;
   const cut = (h: number, t: number): Cut => {
     const head = parts.slice(0, h).join("");
@@ -62,6 +64,7 @@ function middleCuts(parts: readonly string[], max: number, width: (s: string) =>
       else hi = mid - 1;
     }
     if (h + lo >= 1) out.push(cut(h, lo));
+    if (firstOnly && out.length > 0) break;
   }
   return out;
 }
@@ -82,13 +85,17 @@ const couldBe = (cut: Cut, name: string): boolean =>
  */
 export function shortenNames(names: readonly string[], max: number, width: (s: string) => number = codePoints): string[] {
   const distinct = [...new Set(names)];
-  const candidates = new Map<string, Cut[]>();
+  // Every split of a name is only worked out when its first cut is ambiguous (most never are).
+  const allCuts = new Map<string, Cut[]>();
+  const candidatesOf = (name: string): Cut[] => {
+    let list = allCuts.get(name);
+    if (!list) allCuts.set(name, (list = middleCuts(partsOf(name), max, width, HEAD_SHARE, false)));
+    return list;
+  };
   const chosen = new Map<string, string>();
   const cutOf = new Map<string, Cut>();
   for (const name of distinct) {
-    const list = width(name) <= max ? [] : middleCuts(partsOf(name), max, width, 0.6);
-    candidates.set(name, list);
-    const first = list[0];
+    const first = width(name) <= max ? undefined : middleCuts(partsOf(name), max, width, HEAD_SHARE, true)[0];
     chosen.set(name, first ? first.text : name);
     if (first) cutOf.set(name, first);
   }
@@ -96,14 +103,15 @@ export function shortenNames(names: readonly string[], max: number, width: (s: s
   const clashes = (name: string, cut: Cut, among: readonly string[]) =>
     among.some((o) => o !== name && (couldBe(cut, o) || chosen.get(o) === cut.text));
   const ambiguous = () => cutNames.filter((n) => clashes(n, cutOf.get(n) as Cut, distinct));
+  const anyAmbiguous = () => cutNames.some((n) => clashes(n, cutOf.get(n) as Cut, distinct));
 
   // Ambiguous names move together, split by split, so each shows its distinguishing part the same way.
   const group = ambiguous();
   if (group.length > 0) {
-    const longest = Math.max(...group.map((g) => (candidates.get(g) as Cut[]).length));
+    const longest = Math.max(...group.map((g) => (candidatesOf(g)).length));
     for (let i = 1; i < longest; i++) {
       const trial = group.map((g) => {
-        const list = candidates.get(g) as Cut[];
+        const list = candidatesOf(g);
         return list[Math.min(i, list.length - 1)] as Cut;
       });
       const before = group.map((g) => cutOf.get(g) as Cut);
@@ -111,7 +119,7 @@ export function shortenNames(names: readonly string[], max: number, width: (s: s
         cutOf.set(g, trial[j] as Cut);
         chosen.set(g, (trial[j] as Cut).text);
       });
-      if (ambiguous().length === 0) break;
+      if (!anyAmbiguous()) break;
       group.forEach((g, j) => {
         cutOf.set(g, before[j] as Cut);
         chosen.set(g, (before[j] as Cut).text);
