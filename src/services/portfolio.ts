@@ -62,10 +62,10 @@ export const MISSING_ROUNDS = {
 } as const;
 export type MissingRounds = keyof typeof MISSING_ROUNDS;
 
-/** An option as the user would type it where they are, for advice they can follow there. */
-export function optionHint(syntax: OptionSyntax | undefined, option: "rounds" | "missing", value: number | MissingRounds): string {
-  if (syntax === "cli") return option === "missing" ? (value === "zero" ? "--missing-zero" : "no --missing-zero") : `--rounds ${value}`;
-  return `${option}:${value}`;
+/** Advice spelled as the user would type it where they are: `missing:zero` / `--missing-zero`, `rounds:45` / `--rounds 45`. */
+export function optionHint(syntax: OptionSyntax | undefined, option: { missing: Extract<MissingRounds, "zero"> } | { rounds: number }): string {
+  if ("missing" in option) return syntax === "cli" ? "--missing-zero" : `missing:${option.missing}`;
+  return syntax === "cli" ? `--rounds ${option.rounds}` : `rounds:${option.rounds}`;
 }
 
 export type WeightSource = "explicit" | "declared" | "api" | "equal";
@@ -243,7 +243,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
     }
     const advice: string[] = [];
     if (!opts.missingAsZero && built.rounds.window.count >= minRounds) {
-      advice.push(`with ${optionHint(opts.optionSyntax, "missing", "zero")} a round a model lacks counts as 0, giving ${built.rounds.window.count} rounds`);
+      advice.push(`with ${optionHint(opts.optionSyntax, { missing: "zero" })} a round a model lacks counts as 0, giving ${built.rounds.window.count} rounds`);
     }
     if (built.rounds.requested !== null) {
       // How many recent resolved rounds would give enough shared ones, from the whole history.
@@ -255,7 +255,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
           built.models.map((m) => m.id),
           { toRound: opts.toRound },
         ).filter((r) => r >= needed).length;
-        if (n > built.rounds.requested && n <= MAX_ROUNDS_OPTION) advice.push(`with ${optionHint(opts.optionSyntax, "rounds", n)}, ${minRounds} rounds are shared`);
+        if (n > built.rounds.requested && n <= MAX_ROUNDS_OPTION) advice.push(`with ${optionHint(opts.optionSyntax, { rounds: n })}, ${minRounds} rounds are shared`);
       }
     }
     if (advice.length > 0) parts.push(`${advice.join("; ")}.`.replace(/^./, (c) => c.toUpperCase()));
