@@ -2,7 +2,7 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { renderAllocate } from "../src/discord/render/allocate.js";
-import { analysisAutocomplete, isEphemeral, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
 /** Discord choice values are the service's method names. */
 const METHODS = [
@@ -21,6 +21,7 @@ const data = new SlashCommandBuilder()
   .addNumberOption((o) => o.setName("cap").setDescription("Largest weight one model may get, 0.05–1 (default 0.35)").setMinValue(0.05).setMaxValue(1))
   .addIntegerOption(roundsOption)
   .addStringOption(scoreOption)
+  .addStringOption(missingOption)
   .addBooleanOption(publicOption);
 
 export const command: Command = {

@@ -2,13 +2,14 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { renderContribution } from "../src/discord/render/contribution.js";
-import { analysisAutocomplete, isEphemeral, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
 const data = new SlashCommandBuilder()
   .setName("contribution")
   .setDescription("Each model's Sharpe, marginal and leave-one-out contribution, risk share and hedge value")
   .addStringOption(scoreOption)
   .addIntegerOption(roundsOption)
+  .addStringOption(missingOption)
   .addBooleanOption(publicOption);
 
 export const command: Command = {

@@ -2,13 +2,14 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { renderCorrelation } from "../src/discord/render/correlation.js";
-import { analysisAutocomplete, isEphemeral, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
 const data = new SlashCommandBuilder()
   .setName("correlation")
   .setDescription("How alike your models are: heatmap, closest pairs, near-duplicates, effective number of bets")
   .addStringOption(scoreOption)
   .addIntegerOption(roundsOption)
+  .addStringOption(missingOption)
   .addStringOption((o) =>
     o
       .setName("method")

@@ -8,6 +8,8 @@ import type {
   SlashCommandStringOption,
 } from "discord.js";
 import type { AutocompleteInput, BotContext, Choice, CommandOptions } from "../src/discord/command.js";
+import { UserFacingError } from "../src/errors.js";
+import { MISSING_ROUNDS, type MissingRounds } from "../src/services/portfolio.js";
 import { MAX_ROUNDS_OPTION } from "../src/services/series.js";
 
 export const MAX_SCORE_NAME = 64;
@@ -21,7 +23,18 @@ export const scoreOption = (o: SlashCommandStringOption) =>
     .setAutocomplete(true);
 
 export const roundsOption = (o: SlashCommandIntegerOption) =>
-  o.setName("rounds").setDescription("Use only the last N rounds (default: all stored)").setMinValue(1).setMaxValue(MAX_ROUNDS_OPTION);
+  o
+    .setName("rounds")
+    .setDescription("Use only the last N resolved rounds (default: every resolved round stored)")
+    .setMinValue(1)
+    .setMaxValue(MAX_ROUNDS_OPTION);
+
+/** Choices from the service's one list, so Discord, the shell and /help offer the same. */
+export const missingOption = (o: SlashCommandStringOption) =>
+  o
+    .setName("missing")
+    .setDescription("A round one of your models lacks: drop it (default) or count it as 0")
+    .addChoices(...Object.entries(MISSING_ROUNDS).map(([value, what]) => ({ name: `${value}: ${what}`.slice(0, 100), value })));
 
 export const publicOption = (o: SlashCommandBooleanOption) =>
   o.setName("public").setDescription("Show the answer to the channel (default: only you see it)");
@@ -29,9 +42,15 @@ export const publicOption = (o: SlashCommandBooleanOption) =>
 export const modelOption = (required: boolean, description = "One of your models") => (o: SlashCommandStringOption) =>
   o.setName("model").setDescription(description).setMaxLength(64).setAutocomplete(true).setRequired(required);
 
-/** Options every analysis command reads the same way. */
-export function readAnalysisOptions(options: CommandOptions): { score: string | undefined; lastRounds: number | undefined } {
-  return { score: options.getString("score") ?? undefined, lastRounds: options.getInteger("rounds") ?? undefined };
+/** Options every analysis command reads the same way (`missing` only where the command declares it). */
+export function readAnalysisOptions(options: CommandOptions): { score: string | undefined; lastRounds: number | undefined; missingAsZero: boolean } {
+  const missing = options.getString("missing") ?? "drop";
+  if (!(missing in MISSING_ROUNDS)) throw new UserFacingError(`missing must be one of: ${Object.keys(MISSING_ROUNDS).join(", ")}.`);
+  return {
+    score: options.getString("score") ?? undefined,
+    lastRounds: options.getInteger("rounds") ?? undefined,
+    missingAsZero: (missing as MissingRounds) === "zero",
+  };
 }
 
 /** Personal answers are private unless the caller asked for `public:true`. */

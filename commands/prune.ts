@@ -2,13 +2,14 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { renderPrune } from "../src/discord/render/prune.js";
-import { analysisAutocomplete, isEphemeral, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
 const data = new SlashCommandBuilder()
   .setName("prune")
   .setDescription("Which models to drop to raise your portfolio's Sharpe, and why")
   .addStringOption(scoreOption)
   .addIntegerOption(roundsOption)
+  .addStringOption(missingOption)
   .addBooleanOption(publicOption);
 
 export const command: Command = {

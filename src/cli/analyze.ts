@@ -5,10 +5,12 @@ import { renderContribution } from "../discord/render/contribution.js";
 import { renderCorrelation } from "../discord/render/correlation.js";
 import type { MessagePayload } from "../discord/render/payload.js";
 import { renderPerformance } from "../discord/render/performance.js";
+import { roundsText } from "../discord/render/format.js";
 import { renderPrune } from "../discord/render/prune.js";
 import { payloadToText } from "../shell/shell.js";
 import { UserFacingError } from "../errors.js";
 import type { AnalysisOptions, Selection } from "../services/portfolio.js";
+import type { RoundsUsed } from "../services/series.js";
 
 export const ANALYSES = ["correlation", "bets", "contribution", "hedge", "allocate", "prune", "performance"] as const;
 export type Analysis = (typeof ANALYSES)[number];
@@ -78,6 +80,7 @@ export function parseAnalysisOptions(args: AnalyzeArgs): AnalysisOptions & { min
     toRound,
     weights: parseWeights(args.weights),
     missingAsZero: args["missing-zero"] ?? false,
+    optionSyntax: "cli",
     ...(minOverlap !== undefined ? { minOverlap } : {}),
     ...(corrMethod ? { method: corrMethod } : {}),
   };
@@ -150,8 +153,9 @@ export function analysisText(analysis: string, result: unknown, outDir: string):
       payload = renderPerformance(p);
       break;
     case "bets": {
-      const b = result as { names: string[]; participationRatio: number; averageCorrelation: number; meucci: number; commonRounds: number; weightSource: string };
+      const b = result as { names: string[]; participationRatio: number; averageCorrelation: number; meucci: number; commonRounds: number; weightSource: string; rounds: RoundsUsed };
       return [
+        roundsText(b.rounds),
         `${b.names.length} models over ${b.commonRounds} common rounds behave like:`,
         `  participation ratio      ${f(b.participationRatio, 2)} independent bets`,
         `  average-correlation bets ${f(b.averageCorrelation, 2)}`,
@@ -159,9 +163,14 @@ export function analysisText(analysis: string, result: unknown, outDir: string):
       ].join("\n");
     }
     case "hedge": {
-      const h = result as { rows: Array<{ name: string; meanWhenRestDown: number; meanWhenRestUp: number; amplifiedPayout: number; mean: number; countDown: number }>; commonRounds: number };
+      const h = result as {
+        rows: Array<{ name: string; meanWhenRestDown: number; meanWhenRestUp: number; amplifiedPayout: number; mean: number; countDown: number }>;
+        commonRounds: number;
+        rounds: RoundsUsed;
+      };
       const width = Math.max(5, ...h.rows.map((r) => r.name.length));
       return [
+        roundsText(h.rounds),
         `Hedge value over ${h.commonRounds} common rounds (rest = your other models):`,
         `${"model".padEnd(width)}  rest down  rest up   amplified  plain mean  rounds rest down`,
         ...h.rows.map(

@@ -25,7 +25,7 @@ import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
-import { buildSeries, parseScoreChoice, type BuiltSeries, type RoundWindow } from "./series.js";
+import { buildSeries, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow } from "./series.js";
 import { quoteInput } from "./quote-input.js";
 
 export interface PortfolioDeps {
@@ -47,6 +47,26 @@ export interface AnalysisOptions extends RoundWindow {
   readonly missingAsZero?: boolean | undefined;
   /** Fewest shared rounds a listwise statistic accepts. Default 20. */
   readonly minRounds?: number | undefined;
+  /** How advice in a refusal spells options: `rounds:60` in Discord and the shell, `--rounds 60` on the CLI. */
+  readonly optionSyntax?: OptionSyntax | undefined;
+}
+
+export type OptionSyntax = "slash" | "cli";
+
+/**
+ * What to do with a round one of the models lacks, for listwise statistics: the choices the
+ * commands offer (`missing:`), their help text and the service's flag all come from here.
+ */
+export const MISSING_ROUNDS = {
+  drop: "use only the rounds every model has (default)",
+  zero: "count a round a model lacks as 0, what Numerai pays a model that did not submit",
+} as const;
+export type MissingRounds = keyof typeof MISSING_ROUNDS;
+
+/** Advice spelled as the user would type it where they are: `missing:zero` / `--missing-zero`, `rounds:45` / `--rounds 45`. */
+export function optionHint(syntax: OptionSyntax | undefined, option: { missing: Extract<MissingRounds, "zero"> } | { rounds: number }): string {
+  if ("missing" in option) return syntax === "cli" ? "--missing-zero" : `missing:${option.missing}`;
+  return syntax === "cli" ? `--rounds ${option.rounds}` : `rounds:${option.rounds}`;
 }
 
 /** Where a view's weights came from as a whole: "mixed" when models got them from different places (see `origins`). */
@@ -126,6 +146,7 @@ export interface ListwiseData {
   readonly mu: Float64Array;
   readonly cov: Float64Array;
   readonly k: number;
+  readonly rounds: RoundsUsed;
 }
 
 export function createPortfolioService(deps: PortfolioDeps) {
@@ -191,23 +212,74 @@ export function createPortfolioService(deps: PortfolioDeps) {
     return { values: resolved.values, source: weightSourceOf(resolved.origins), origins: resolved.origins };
   }
 
-  /** Rounds every selected model shares (or the union, missing as 0); refuses when too few and names the model that limits it. */
+  /** "the last 30 resolved rounds (1136–1165)" / "the 266 stored resolved rounds (900–1165)". */
+  function windowPhrase(built: BuiltSeries): string {
+    const w = built.rounds.window;
+    const span = w.first === null ? "" : w.first === w.last ? ` (${w.first})` : ` (${w.first}–${w.last})`;
+    if (built.rounds.requested === null) return `the ${w.count} stored resolved ${w.count === 1 ? "round" : "rounds"}${span}`;
+    return w.count < built.rounds.requested
+      ? `the ${w.count} resolved ${w.count === 1 ? "round" : "rounds"} there are${span}, of the last ${built.rounds.requested} asked for`
+      : `the last ${built.rounds.requested} resolved rounds${span}`;
+  }
+
+  /**
+   * Why too few rounds are shared, and only advice the user can act on where they are: the model
+   * that limits it is named only when it alone has fewer rounds than the others and leaving it
+   * out would give enough; counting missing rounds as 0 and widening `rounds` are offered only
+   * when they would give enough rounds.
+   */
+  function tooFewShared(sel: Selection, built: BuiltSeries, shared: number, minRounds: number, opts: AnalysisOptions): string {
+    const names = built.models.map((m) => m.name);
+    const k = names.length;
+    const counts = built.series.map((s) => s.rounds.length);
+    const parts = [
+      shared === built.rounds.window.count
+        ? `${windowPhrase(built).replace(/^t/, "T")} are too few: at least ${minRounds} shared rounds are needed.`
+        : `Only ${shared} of ${windowPhrase(built)} are shared by all ${k} models; at least ${minRounds} are needed.`,
+    ];
+    const fewest = Math.min(...counts);
+    const limiting = counts.indexOf(fewest);
+    if (counts.filter((c) => c === fewest).length === 1) {
+      const others = built.series.filter((_, i) => i !== limiting);
+      const othersShared = alignByRound(others).rounds.length;
+      if (othersShared >= minRounds) {
+        parts.push(
+          `${names[limiting]} has only ${fewest} of them; the other ${k - 1 === 1 ? "model has" : `${k - 1} models share`} ${othersShared}.`,
+        );
+      }
+    }
+    const advice: string[] = [];
+    if (!opts.missingAsZero && built.rounds.window.count >= minRounds) {
+      advice.push(`with ${optionHint(opts.optionSyntax, { missing: "zero" })} a round a model lacks counts as 0, giving ${built.rounds.window.count} rounds`);
+    }
+    if (built.rounds.requested !== null) {
+      // How many recent resolved rounds would give enough shared ones, from the whole history.
+      const all = read(sel, { ...opts, lastRounds: undefined }, 2);
+      const sharedAll = alignByRound(all.series, { missing: opts.missingAsZero ? "zero" : "drop" }).rounds;
+      const needed = sharedAll[sharedAll.length - minRounds];
+      if (needed !== undefined) {
+        const n = deps.reads.recentRounds(
+          built.models.map((m) => m.id),
+          { toRound: opts.toRound },
+        ).filter((r) => r >= needed).length;
+        if (n > built.rounds.requested && n <= MAX_ROUNDS_OPTION) advice.push(`with ${optionHint(opts.optionSyntax, { rounds: n })}, ${minRounds} rounds are shared`);
+      }
+    }
+    if (advice.length > 0) parts.push(`${advice.join("; ")}.`.replace(/^./, (c) => c.toUpperCase()));
+    return parts.join(" ");
+  }
+
+  /** Rounds every selected model shares (or the union, missing as 0); refuses when too few, saying what would help. */
   function listwise(sel: Selection, opts: AnalysisOptions, minModels = 2): ListwiseData {
     const built = read(sel, opts, minModels);
     const minRounds = opts.minRounds ?? DEFAULT_MIN_ROUNDS;
     const aligned = alignByRound(built.series, { missing: opts.missingAsZero ? "zero" : "drop" });
     const names = built.models.map((m) => m.name);
-    if (aligned.rounds.length < minRounds) {
-      const counts = built.series.map((s) => s.rounds.length);
-      const limiting = counts.indexOf(Math.min(...counts));
-      throw new UserFacingError(
-        `Only ${aligned.rounds.length} rounds are shared by all ${names.length} models (at least ${minRounds} needed). ` +
-          `${names[limiting]} has the fewest (${counts[limiting]}): leave it out, widen the rounds, or count missing rounds as 0.`,
-      );
-    }
+    if (aligned.rounds.length < minRounds) throw new UserFacingError(tooFewShared(sel, built, aligned.rounds.length, minRounds, opts));
     const { mu, cov, k } = sampleMoments(aligned.columns);
     const weights = resolveWeights(sel, built.models, built.window.toRound, opts.weights);
-    return { built, names, aligned, weights, mu, cov, k };
+    const rounds: RoundsUsed = { ...built.rounds, shared: roundSpan(aligned.rounds), missingAsZero: opts.missingAsZero ?? false };
+    return { built, names, aligned, weights, mu, cov, k, rounds };
   }
 
   function effectiveBets(d: ListwiseData) {
@@ -242,6 +314,18 @@ export function createPortfolioService(deps: PortfolioDeps) {
           if (Number.isFinite(rho)) pairs.push({ a: names[i] as string, b: names[j] as string, rho, overlap: matrix.overlap[i * k + j] as number });
         }
       }
+      if (pairs.length === 0) {
+        // An all-"n/a" heatmap answers nothing: say so instead of drawing it.
+        let advice = "";
+        if (built.rounds.requested !== null) {
+          const all = read(sel, { ...opts, lastRounds: undefined }, 2);
+          const wider = pairwiseCorrelation(all.series, { method, minOverlap }).values;
+          if (wider.some((v, i) => Math.floor(i / k) !== i % k && Number.isFinite(v))) {
+            advice = ` Leave out ${opts.optionSyntax === "cli" ? "--rounds" : "rounds:"} to use all ${all.rounds.window.count} stored resolved rounds.`;
+          }
+        }
+        throw new UserFacingError(`No two of your ${k} models share ${minOverlap} or more of ${windowPhrase(built)}, so no correlation is defined.${advice}`);
+      }
       pairs.sort((x, y) => y.rho - x.rho);
       // Near-duplicate clusters: connected components of pairs with ρ ≥ threshold (single linkage).
       const parent = names.map((_, i) => i);
@@ -257,12 +341,25 @@ export function createPortfolioService(deps: PortfolioDeps) {
         if (!(err instanceof UserFacingError)) throw err;
         bets = { error: err.message };
       }
-      return { names, method, minOverlap, matrix, pairs, clusters, nearDuplicateRho: NEAR_DUPLICATE_RHO, bets, scoreLabel: built.scoreLabel, notes: built.notes, window: built.window };
+      return {
+        names,
+        method,
+        minOverlap,
+        matrix,
+        pairs,
+        clusters,
+        nearDuplicateRho: NEAR_DUPLICATE_RHO,
+        bets,
+        scoreLabel: built.scoreLabel,
+        notes: built.notes,
+        window: built.window,
+        rounds: built.rounds,
+      };
     },
 
     bets(sel: Selection, opts: AnalysisOptions) {
       const d = listwise(sel, opts);
-      return { names: d.names, weightSource: d.weights.source, ...effectiveBets(d), scoreLabel: d.built.scoreLabel, notes: d.built.notes };
+      return { names: d.names, weightSource: d.weights.source, ...effectiveBets(d), scoreLabel: d.built.scoreLabel, notes: d.built.notes, rounds: d.rounds };
     },
 
     /** Per model: own Sharpe, marginal Sharpe (gradient, leave-one-out), Euler risk share, hedge value. */
@@ -294,6 +391,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         weightSource: d.weights.source,
         weights: weightsUsed(d.names, d.weights),
         commonRounds: d.aligned.rounds.length,
+        rounds: d.rounds,
         scoreLabel: d.built.scoreLabel,
         notes: d.built.notes,
       };
@@ -310,6 +408,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         weightSource: d.weights.source,
         weights: weightsUsed(d.names, d.weights),
         commonRounds: d.aligned.rounds.length,
+        rounds: d.rounds,
         scoreLabel: d.built.scoreLabel,
         notes: d.built.notes,
       };
@@ -390,6 +489,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         cap,
         floor,
         commonRounds: n,
+        rounds: d.rounds,
         caveat: OVERFITTING_CAVEAT,
         scoreLabel: d.built.scoreLabel,
         notes,
@@ -431,6 +531,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         weightSource: d.weights.source,
         weights: weightsUsed(d.names, d.weights),
         commonRounds: d.aligned.rounds.length,
+        rounds: d.rounds,
         scoreLabel: d.built.scoreLabel,
         notes: d.built.notes,
       };
@@ -458,7 +559,10 @@ export function createPortfolioService(deps: PortfolioDeps) {
           cumulative: s.rounds.map((r, t) => ({ round: r, value: (cum += s.values[t] as number) })),
         };
       });
-      return { rows, scoreLabel: built.scoreLabel, notes: built.notes, periodsPerYear: opts.periodsPerYear ?? null };
+      if (rows.every((r) => r.stats === null)) {
+        throw new UserFacingError(`${idx >= 0 ? `${quoteInput(wanted ?? "")} has` : "None of your models has"} scores in ${windowPhrase(built)}.`);
+      }
+      return { rows, scoreLabel: built.scoreLabel, notes: built.notes, periodsPerYear: opts.periodsPerYear ?? null, rounds: built.rounds };
     },
 
     /** Within- vs across-operator pair correlations for a set of opted-in users' models. */
@@ -483,13 +587,18 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const split = operatorPairCorrelations(matrix.values, models.length, operatorOf);
       const bins = opts.bins ?? 20;
       const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+      if (![...split.within, ...split.across].some(Number.isFinite)) {
+        throw new UserFacingError(`No two of the opted-in members' models share ${opts.minOverlap ?? DEFAULT_MIN_OVERLAP} or more of ${windowPhrase(built)}, so there is nothing to compare yet.`);
+      }
       return {
         members: new Set(operatorOf).size,
         models: models.length,
         within: { values: split.within, mean: mean(split.within), histogram: histogram(split.within, bins, [-1, 1]) },
         across: { values: split.across, mean: mean(split.across), histogram: histogram(split.across, bins, [-1, 1]) },
+        nearDuplicateRho: NEAR_DUPLICATE_RHO,
         scoreLabel: built.scoreLabel,
         notes: built.notes,
+        rounds: built.rounds,
       };
     },
   };

@@ -16,10 +16,40 @@ export type ScoreChoice = { readonly kind: "stored"; readonly name: string } | {
 export interface RoundWindow {
   readonly fromRound?: number | undefined;
   readonly toRound?: number | undefined;
-  /** The last N rounds (by round number) that any selected model has. */
+  /** The last N resolved rounds (by round number) that any selected model has. */
   readonly lastRounds?: number | undefined;
   /** Include rounds still being scored (their values change daily until resolved). Default false. */
   readonly includeUnresolved?: boolean | undefined;
+}
+
+/** First and last round of a set of rounds, and how many. */
+export interface RoundSpan {
+  readonly first: number | null;
+  readonly last: number | null;
+  readonly count: number;
+}
+
+/** The rounds an answer used, so every reply can state them. */
+export interface RoundsUsed {
+  /** `rounds:N` as asked, or null for every stored resolved round. */
+  readonly requested: number | null;
+  /** The resolved rounds any of the models has in the window. */
+  readonly window: RoundSpan;
+  /** Listwise statistics: the rounds all models share (or every window round, with missing rounds as 0). */
+  readonly shared?: RoundSpan;
+  readonly missingAsZero?: boolean;
+}
+
+export function roundSpan(rounds: Iterable<number>): RoundSpan {
+  let first: number | null = null;
+  let last: number | null = null;
+  const seen = new Set<number>();
+  for (const r of rounds) {
+    seen.add(r);
+    if (first === null || r < first) first = r;
+    if (last === null || r > last) last = r;
+  }
+  return { first, last, count: seen.size };
 }
 
 export interface BuiltSeries {
@@ -29,6 +59,7 @@ export interface BuiltSeries {
   /** Plain sentences on what was assumed (fallback multipliers, dropped rounds). */
   readonly notes: readonly string[];
   readonly window: { readonly fromRound: number | null; readonly toRound: number | null };
+  readonly rounds: RoundsUsed;
 }
 
 export const MAX_ROUNDS_OPTION = 5000;
@@ -83,16 +114,25 @@ export function buildSeries(
   validateWindow(window);
   const ids = models.map((m) => m.id);
   const notes: string[] = [];
-  let toRound = window.toRound;
+  const toRound = window.toRound;
   let fromRound = window.fromRound;
+  const unresolved = window.includeUnresolved ?? false;
   if (window.lastRounds !== undefined) {
-    const span = reads.roundSpan(ids);
-    if (span.last === null) throw new UserFacingError("None of these models has any stored scores yet.");
-    toRound = Math.min(toRound ?? span.last, span.last);
-    fromRound = toRound - window.lastRounds + 1;
+    // The last N rounds whose scores are final, not the last N round numbers: the newest ~20
+    // rounds are still being scored and would leave only a handful of usable rounds.
+    const recent = reads.recentRounds(ids, { limit: window.lastRounds, toRound, includeUnresolved: unresolved });
+    const oldest = recent[recent.length - 1];
+    if (oldest === undefined) {
+      const span = reads.roundSpan(ids);
+      throw new UserFacingError(
+        span.last === null
+          ? "None of these models has any stored scores yet."
+          : `None of these models has a resolved round yet${toRound !== undefined ? ` up to round ${toRound}` : ""}: the stored ones are still being scored.`,
+      );
+    }
+    fromRound = oldest;
   }
   const range = { fromRound, toRound };
-  const unresolved = window.includeUnresolved ?? false;
 
   let perModel: Map<string, Map<number, number>>;
   if (choice.kind === "stored") {
@@ -114,7 +154,14 @@ export function buildSeries(
     const rounds = [...values.keys()].sort((a, b) => a - b);
     return { rounds, values: rounds.map((r) => values.get(r) as number) };
   });
-  return { models, series, scoreLabel: scoreChoiceLabel(choice), notes, window: { fromRound: fromRound ?? null, toRound: toRound ?? null } };
+  return {
+    models,
+    series,
+    scoreLabel: scoreChoiceLabel(choice),
+    notes,
+    window: { fromRound: fromRound ?? null, toRound: toRound ?? null },
+    rounds: { requested: window.lastRounds ?? null, window: roundSpan(series.flatMap((s) => s.rounds)) },
+  };
 }
 
 function combinedSeries(

@@ -113,6 +113,33 @@ describe("analysis commands", () => {
   });
 });
 
+describe("rounds:N in Discord", () => {
+  it("/correlation rounds:30 answers from the last 30 resolved rounds, not the 30 newest (most still being scored), and says which", async () => {
+    const handle = run({ name: "correlation", options: { rounds: 30 }, user: USER });
+    const text = await finalText(handle);
+    const [, first, last] = /Rounds: the last 30 resolved rounds \((\d+)–(\d+)\)/.exec(text) ?? [];
+    expect(Number(last) - Number(first)).toBe(29);
+    expect(Number(last)).toBeLessThan(1190);
+    // The stand-in, like Numerai, has models that skip a round now and then.
+    expect(text).toMatch(/from the (29|30) rounds all 3 models share/);
+    expect(text).not.toMatch(/has the fewest|count missing rounds as 0/);
+  });
+
+  it("answers a window where no pair shares 20 rounds with the reason, and attaches no heatmap", async () => {
+    const handle = run({ name: "correlation", options: { rounds: 5 }, user: USER });
+    expect(await finalText(handle)).toMatch(/No two of your 3 models share 20 or more of the last 5 resolved rounds/);
+    expect(handle.calls.flatMap((c) => c.call.files ?? []).filter((f) => f.name.endsWith(".png"))).toHaveLength(0);
+  });
+
+  it("offers missing:zero as a real option with the service's choices", async () => {
+    const json = commands.find((c) => c.data.name === "contribution")?.data.toJSON();
+    const missing = json?.options?.find((o) => o.name === "missing") as { choices?: Array<{ value: string }> } | undefined;
+    expect(missing?.choices?.map((c) => c.value)).toEqual(["drop", "zero"]);
+    const handle = run({ name: "contribution", options: { rounds: 30, missing: "zero" }, user: USER });
+    expect(await finalText(handle)).toMatch(/Rounds: the last 30 resolved rounds \(\d+–\d+\); a round a model lacks counts as 0\./);
+  });
+});
+
 describe("/admin", () => {
   it("refuses a non-admin on the server side even if Discord showed the command, and logs the refusal", async () => {
     const runsBefore = rowCount("ingestion_runs");

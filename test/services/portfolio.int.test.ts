@@ -69,8 +69,11 @@ describe.skipIf(!existsSync(DATA))("portfolio service on the real vladthestaker 
     close(p.rows[0]?.stats?.sharpe as number, ref.fearindex_score_sharpe);
   });
 
-  it("names the model that limits the common rounds when there are too few", () => {
-    expect(() => services.portfolio.bets(sel, { lastRounds: 300, minRounds: 250 })).toThrow(/v52_lgbm_ender20 has the fewest/);
+  it("names the model that limits the common rounds when there are too few, and offers only what would help", () => {
+    const refusal = () => services.portfolio.bets(sel, { lastRounds: 300, minRounds: 250 });
+    expect(refusal).toThrow(/v52_lgbm_ender20 has only 64 of them; the other 4 models share 300\. With missing:zero/);
+    // v52_lgbm_ender20 has 64 rounds in all, so more rounds would not help: not offered.
+    expect(refusal).not.toThrow(/rounds:\d/);
   });
 
   it("suggests weights that respect the cap and runs the walk-forward check", () => {

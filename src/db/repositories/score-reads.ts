@@ -91,6 +91,26 @@ export function createScoreReadRepository(db: Db, tournament: number) {
         .map((r) => r.n);
     },
 
+    /**
+     * The newest distinct rounds these models have scores for, newest first: resolved ones only
+     * unless asked (a round is resolved when Numerai says its scores are final), at most `limit`.
+     */
+    recentRounds(modelIds: readonly string[], opts: { limit?: number; toRound?: number | undefined; includeUnresolved?: boolean } = {}): number[] {
+      if (modelIds.length === 0) return [];
+      const q = db
+        .selectDistinct({ n: scores.roundNumber })
+        .from(scores)
+        .where(
+          and(
+            inArray(scores.modelId, [...modelIds]),
+            opts.includeUnresolved ? undefined : eq(scores.resolved, true),
+            opts.toRound !== undefined ? lte(scores.roundNumber, opts.toRound) : undefined,
+          ),
+        )
+        .orderBy(desc(scores.roundNumber));
+      return (opts.limit !== undefined ? q.limit(opts.limit) : q).all().map((r) => r.n);
+    },
+
     roundSpan(modelIds: readonly string[]): { first: number | null; last: number | null } {
       if (modelIds.length === 0) return { first: null, last: null };
       const row = db

@@ -2,7 +2,7 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, linesWithin, notesFooter, pct, plural } from "./format.js";
+import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, linesWithin, notesFooter, pct, plural, roundsText } from "./format.js";
 import { fitToLimits, truncate, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedField } from "./weights.js";
 
@@ -44,10 +44,11 @@ export function renderAllocate(r: AllocateResult): MessagePayload {
   const k = r.names.length;
   const order = r.names.map((_, i) => i).sort((a, b) => (r.current.weights[b] ?? 0) - (r.current.weights[a] ?? 0));
   const methods = r.suggestions.map((s) => methodLabel(s.method));
+  const short = codeNames(r.names, 16);
   const weights = codeBlockTable(
     {
       headers: ["model", "now", ...methods],
-      rows: order.map((i) => [codeName(r.names[i] as string, 16), pct(r.current.weights[i], 0), ...r.suggestions.map((s) => pct(s.weights[i], 0))]),
+      rows: order.map((i) => [short(r.names[i] as string), pct(r.current.weights[i], 0), ...r.suggestions.map((s) => pct(s.weights[i], 0))]),
     },
     WEIGHTS_TABLE_CHARS,
   );
@@ -72,11 +73,16 @@ export function renderAllocate(r: AllocateResult): MessagePayload {
   const lines = [
     `Current weights: ${weightSourceText(r.current.source)}. Suggestions fitted on the ${plural(r.commonRounds, "round")} all ${plural(k, "model")} share, ` +
       `each weight at most ${pct(r.cap, 0)} (below ${pct(r.floor, 0)} becomes 0).`,
+    roundsText(r.rounds),
   ];
   if (best?.oos) {
+    // "Did best" only when methods were compared; one method is only set beside the baselines.
+    const against = [`${fmt(r.baselines.current?.sharpe, 2)} for your current weights`];
+    if (best.method !== "equal") against.push(`${fmt(r.baselines.equal?.sharpe, 2)} for equal weights`);
     lines.push(
-      `Out of sample, **${methodLabel(best.method)}** did best with Sharpe ${fmt(best.oos.sharpe, 2)} per round, ` +
-        `against ${fmt(r.baselines.current?.sharpe, 2)} for your current weights and ${fmt(r.baselines.equal?.sharpe, 2)} for equal weights.`,
+      tested.length > 1
+        ? `Out of sample, **${methodLabel(best.method)}** did best of ${tested.length} methods with Sharpe ${fmt(best.oos.sharpe, 2)} per round, against ${against.join(" and ")}.`
+        : `Out of sample, **${methodLabel(best.method)}** had Sharpe ${fmt(best.oos.sharpe, 2)} per round, against ${against.join(" and ")}.`,
     );
   } else {
     lines.push("Out of sample: not enough common rounds to test any method yet, so only in-sample figures are shown.");

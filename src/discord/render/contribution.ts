@@ -2,7 +2,7 @@
 import type { APIEmbed } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { renderBarChart } from "./charts/index.js";
-import { COLORS, codeBlockTable, codeName, csvFile, fmt, fmtSigned, notesFooter, pct, plural, safeName } from "./format.js";
+import { COLORS, codeBlockTable, codeNames, csvFile, fmt, fmtSigned, notesFooter, pct, plural, roundsText, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedField } from "./weights.js";
 
@@ -64,11 +64,15 @@ function chartBars(rows: readonly Row[]): { bars: { label: string; value: number
 
 export function renderContribution(r: ContributionResult): MessagePayload {
   const rows = r.rows;
+  const short = codeNames(
+    rows.map((x) => x.name),
+    16,
+  );
   const table = codeBlockTable(
     {
       headers: ["model", "w", "SR", "LOO ΔSR", "∇SR", "risk", "rest↓"],
       rows: rows.map((x) => [
-        codeName(x.name, 16),
+        short(x.name),
         pct(x.weight, 0),
         fmt(x.stats.sharpe, 2),
         fmtSigned(x.leaveOneOut, 3),
@@ -81,17 +85,22 @@ export function renderContribution(r: ContributionResult): MessagePayload {
   );
   const files: FileAttachment[] = [];
   const { bars, subtitle } = chartBars(rows);
-  const chart = renderBarChart({
-    title: "What each model does to your Sharpe",
-    subtitle,
-    bars,
-    valueFormat: (v) => fmtSigned(v, 3),
-  });
-  files.push({ name: "contribution.png", data: chart.png, description: "Leave-one-out Sharpe contribution per model" });
+  // A chart of bars that are all "n/a" says nothing; the text already says why.
+  const charted = bars.some((b) => Number.isFinite(b.value));
+  if (charted) {
+    const chart = renderBarChart({
+      title: "What each model does to your Sharpe",
+      subtitle,
+      bars,
+      valueFormat: (v) => fmtSigned(v, 3),
+    });
+    files.push({ name: "contribution.png", data: chart.png, description: "Leave-one-out Sharpe contribution per model" });
+  }
 
   const head = [
     `Portfolio Sharpe **${fmt(r.portfolioSharpe, 3)}** per round (mean ${fmt(r.portfolio.mean, 4)}, sd ${fmt(r.portfolio.std, 4)}) ` +
       `with ${weightSourceText(r.weightSource)}, over the ${plural(r.commonRounds, "round")} all models share.`,
+    roundsText(r.rounds),
     ...leaveOneOutSentences(rows),
   ];
   const unweighted = rows.filter((x) => !(x.weight > 0)).length;
@@ -119,7 +128,7 @@ export function renderContribution(r: ContributionResult): MessagePayload {
     description: `${headText}\n${table.text}${tail}`,
     color: COLORS.info,
     fields: [weightsUsedField(r.weights), { name: "How to read it", value: CONTRIBUTION_DEFINITIONS }],
-    image: { url: "attachment://contribution.png" },
+    ...(charted ? { image: { url: "attachment://contribution.png" } } : {}),
     ...(footer ? { footer } : {}),
   };
   return fitToLimits({ embeds: [embed], files });

@@ -5,7 +5,7 @@ import { MAX_K_WITH_VALUES, renderCorrelationHeatmap } from "./charts/index.js";
 import {
   COLORS,
   codeBlockTable,
-  codeName,
+  codeNames,
   csvFile,
   fmt,
   int,
@@ -13,7 +13,8 @@ import {
   nameList,
   notesFooter,
   plural,
-  windowText,
+  roundsShort,
+  roundsText,
 } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedText } from "./weights.js";
@@ -38,8 +39,8 @@ export function effectiveBetsText(bets: CorrelationResult["bets"], modelCount: n
   );
 }
 
-function pairsTable(pairs: CorrelationResult["pairs"], maxChars: number): string {
-  const rows = pairs.map((p) => [codeName(p.a, 18), codeName(p.b, 18), fmt(p.rho, 2), int(p.overlap)]);
+function pairsTable(pairs: CorrelationResult["pairs"], short: (name: string) => string, maxChars: number): string {
+  const rows = pairs.map((p) => [short(p.a), short(p.b), fmt(p.rho, 2), int(p.overlap)]);
   return codeBlockTable({ headers: ["model", "model", "ρ", "rounds"], rows, align: ["left", "left", "right", "right"] }, maxChars).text;
 }
 
@@ -47,14 +48,15 @@ function pairsTable(pairs: CorrelationResult["pairs"], maxChars: number): string
 export function renderCorrelation(r: CorrelationResult): MessagePayload {
   const k = r.names.length;
   const fields: NonNullable<APIEmbed["fields"]> = [];
+  const short = codeNames(r.names, 18);
 
   if (r.pairs.length === 0) {
     fields.push({ name: "Pairs", value: `No pair shares ${r.minOverlap} or more rounds, so no correlation is defined yet.` });
   } else {
-    fields.push({ name: `Most correlated pairs (of ${int(r.pairs.length)})`, value: pairsTable(r.pairs.slice(0, TOP_PAIRS), 1024) });
+    fields.push({ name: `Most correlated pairs (of ${int(r.pairs.length)})`, value: pairsTable(r.pairs.slice(0, TOP_PAIRS), short, 1024) });
     if (r.pairs.length > TOP_PAIRS) {
       const least = r.pairs.slice(-BOTTOM_PAIRS).reverse();
-      fields.push({ name: "Least correlated pairs", value: pairsTable(least, 1024) });
+      fields.push({ name: "Least correlated pairs", value: pairsTable(least, short, 1024) });
     }
   }
 
@@ -75,6 +77,7 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
   const missing = r.matrix.values.some((v, i) => Math.floor(i / k) !== i % k && Number.isNaN(v));
   const description = [
     effectiveBetsText(r.bets, k),
+    roundsText(r.rounds),
     "",
     `ρ is the ${r.method === "spearman" ? "Spearman rank" : "Pearson"} correlation of per-round scores over the rounds each pair shares` +
       ` (at least ${r.minOverlap}).${missing ? " Grey hatched cells: not enough shared rounds." : ""}`,
@@ -85,7 +88,7 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
     labels: r.names,
     values: r.matrix.values,
     title: `Correlation of ${plural(k, "model")} (${r.method})`,
-    subtitle: `${r.scoreLabel} · ${windowText(r.window)}`,
+    subtitle: `${r.scoreLabel} · ${roundsShort(r.rounds)}`,
   });
   files.push({ name: "correlation.png", data: chart.png, description: `Correlation heatmap of ${plural(k, "model")}` });
   if (k > MAX_K_WITH_VALUES) {
@@ -100,7 +103,7 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
     );
   }
 
-  const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel} · ${windowText(r.window)}.`]);
+  const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel}.`]);
   const embed: APIEmbed = {
     title: `Correlation of your ${plural(k, "model")}`,
     description,

@@ -8,7 +8,7 @@ import type { APIEmbed } from "discord.js";
 import type { ServerDigest, WeeklyDigest } from "../../services/digest.js";
 import { renderLineChart } from "./charts/index.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, NA, codeBlockTable, fmt, fmtSigned, int, linesWithin, pct, plural, safeName } from "./format.js";
+import { COLORS, NA, codeBlockTable, fmt, fmtSigned, int, linesWithin, pct, plural, safeName, safeNames } from "./format.js";
 import { fitToLimits, LIMITS, truncate, type FileAttachment, type MessagePayload } from "./payload.js";
 
 /** What the footer says before the delivery reference; `footerRef` finds it again. */
@@ -80,12 +80,16 @@ function diversificationField(d: WeeklyDigest): { name: string; value: string } 
       400,
     ).text;
     const dup = d.newNearDuplicates;
+    const pairName = safeNames(
+      dup.flatMap((p) => [p.a, p.b]),
+      30,
+    );
     value +=
       dup.length === 0
         ? `\nNo new near-duplicate pair (ρ ≥ ${fmt(d.nearDuplicateRho, 2)}).`
         : `\n**New near-duplicate${dup.length > 1 ? "s" : ""}:** ` +
           linesWithin(
-            dup.map((p) => `${safeName(p.a, 30)} & ${safeName(p.b, 30)} (ρ ${fmt(p.rho, 2)})`),
+            dup.map((p) => `${pairName(p.a)} & ${pairName(p.b)} (ρ ${fmt(p.rho, 2)})`),
             500,
           ).replace(/\n/g, ", ");
   }
@@ -121,9 +125,13 @@ const METHOD_NAMES: Record<string, string> = {
 function suggestionField(d: WeeklyDigest): { name: string; value: string } | null {
   const s = d.suggestion;
   if (!s) return null;
+  const short = safeNames(
+    s.weights.map((w) => w.name),
+    24,
+  );
   const changes = [...s.weights]
     .sort((a, b) => Math.abs(b.suggested - b.current) - Math.abs(a.suggested - a.current))
-    .map((w) => `${safeName(w.name, 24)} ${pct(w.suggested, 0)} (now ${pct(w.current, 0)})`);
+    .map((w) => `${short(w.name)} ${pct(w.suggested, 0)} (now ${pct(w.current, 0)})`);
   const head =
     `${METHOD_NAMES[s.method] ?? s.method} beat your current weights out of sample: Sharpe ${fmt(s.oosSharpe, 3)} vs ${fmt(s.currentOosSharpe, 3)} ` +
     `per round over ${plural(s.oosRounds, "round")}, and in both halves.`;

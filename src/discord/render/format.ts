@@ -4,6 +4,8 @@
  */
 import { escapeMarkdown } from "discord.js";
 import { truncate, type FileAttachment } from "./payload.js";
+import type { RoundSpan, RoundsUsed } from "../../services/series.js";
+import { shortenNames } from "./short-names.js";
 
 /** What a statistic that is not defined (NaN, ±Infinity, null) reads as. */
 export const NA = "n/a";
@@ -63,14 +65,9 @@ function inertMentions(text: string): string {
   return text.replace(/@/g, "@\u200b");
 }
 
-/**
- * A user-controlled name (model names can come from CSV imports) for markdown text: one line,
- * cut to `max` characters, markdown escaped, mentions inert. `*` and `_` are escaped one by
- * one because escapeMarkdown leaves some underscores of a run of four or more unescaped; a
- * leading ">" is escaped because escapeMarkdown does not handle block quotes.
- */
-export function safeName(name: string, max = 40): string {
-  const escaped = escapeMarkdown(truncate(oneLine(name), max), {
+/** Markdown escaping and inert mentions for a name already made one line and short. */
+function escapeName(name: string): string {
+  const escaped = escapeMarkdown(name, {
     bold: false,
     italic: false,
     underline: false,
@@ -84,14 +81,46 @@ export function safeName(name: string, max = 40): string {
   return inertMentions(escaped);
 }
 
-/** A user-controlled name for a code block: one line, cut, no backticks (they would close the block). */
-export function codeName(name: string, max = 20): string {
-  return truncate(oneLine(name).replace(/`/g, "ˋ"), max);
+/**
+ * A user-controlled name (model names can come from CSV imports) for markdown text: one line,
+ * cut to `max` characters, markdown escaped, mentions inert. `*` and `_` are escaped one by
+ * one because escapeMarkdown leaves some underscores of a run of four or more unescaped; a
+ * leading ">" is escaped because escapeMarkdown does not handle block quotes.
+ */
+export function safeName(name: string, max = 40): string {
+  return escapeName(truncate(oneLine(name), max));
 }
 
-/** A list of names for markdown text, cut after `maxNames` with "and N more". */
+/** A user-controlled name for a code block: one line, cut, no backticks (they would close the block). */
+export function codeName(name: string, max = 20): string {
+  return truncate(codeText(name), max);
+}
+
+const codeText = (name: string): string => oneLine(name).replace(/`/g, "ˋ");
+
+/** Looks up the shortened form of each of `names` (as `shortenNames` made them), by the original name. */
+function lookup(names: readonly string[], forms: readonly string[], fallback: (name: string) => string): (name: string) => string {
+  const byName = new Map(names.map((n, i) => [n, forms[i] as string]));
+  return (name) => byName.get(name) ?? fallback(name);
+}
+
+/**
+ * Code-block forms of a set of names (a table's model column): one line, no backticks, each at
+ * most `max` characters and cut in the middle so that no two names of the set look alike.
+ */
+export function codeNames(names: readonly string[], max = 20): (name: string) => string {
+  const clean = names.map(codeText);
+  return lookup(names, shortenNames(clean, max), (n) => codeName(n, max));
+}
+
+/** Markdown forms of a set of names, like {@link safeName} but cut so that no two look alike. */
+export function safeNames(names: readonly string[], max = 40): (name: string) => string {
+  return lookup(names, shortenNames(names.map(oneLine), max).map(escapeName), (n) => safeName(n, max));
+}
+
+/** A list of names for markdown text, cut after `maxNames` with "and N more"; shortened names stay distinct. */
 export function nameList(names: readonly string[], maxNames = 10, maxEach = 32): string {
-  const shown = names.slice(0, maxNames).map((n) => safeName(n, maxEach));
+  const shown = names.slice(0, maxNames).map(safeNames(names.slice(0, maxNames), maxEach));
   const more = names.length - shown.length;
   return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
 }
@@ -184,11 +213,30 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return `${int(n)} ${n === 1 ? word : many}`;
 }
 
-/** Round window wording for titles/descriptions. */
-export function windowText(w: { fromRound: number | null; toRound: number | null } | undefined): string {
-  if (!w || (w.fromRound === null && w.toRound === null)) return "all stored rounds";
-  if (w.fromRound !== null && w.toRound !== null) return `rounds ${w.fromRound}–${w.toRound}`;
-  return w.fromRound !== null ? `rounds from ${w.fromRound}` : `rounds up to ${w.toRound}`;
+const spanText = (s: RoundSpan): string => (s.first === null ? "" : s.first === s.last ? ` (round ${s.first})` : ` (${s.first}–${s.last})`);
+
+/**
+ * The rounds an answer used, for every analysis reply: "Rounds: the last 60 resolved rounds
+ * (1106–1165); 38 shared by all models (1128–1165)."
+ */
+export function roundsText(u: RoundsUsed): string {
+  const w = u.window;
+  let text: string;
+  if (u.requested === null) text = `all ${plural(w.count, "resolved round")}${spanText(w)}`;
+  else if (w.count < u.requested) text = `the last ${int(u.requested)} resolved rounds asked for, ${int(w.count)} there are${spanText(w)}`;
+  else text = `the last ${plural(w.count, "resolved round")}${spanText(w)}`;
+  if (u.shared) {
+    if (u.missingAsZero) text += "; a round a model lacks counts as 0";
+    else if (u.shared.count === w.count && u.shared.first === w.first) text += ", all shared by every model";
+    else text += `; ${int(u.shared.count)} shared by all models${spanText(u.shared)}`;
+  }
+  return `Rounds: ${text}.`;
+}
+
+/** The window in a few words, for chart subtitles: "30 resolved rounds, 1136–1165". */
+export function roundsShort(u: RoundsUsed): string {
+  const w = u.window;
+  return `${plural(w.count, "resolved round")}${w.first === null ? "" : w.first === w.last ? `, round ${w.first}` : `, ${w.first}–${w.last}`}`;
 }
 
 /** Brand colours: one per kind of answer. */

@@ -1,5 +1,6 @@
 /** /help: every command in one place, how the numbers are defined, and where to read more. */
 import type { APIEmbed } from "discord.js";
+import { MISSING_ROUNDS } from "../../services/portfolio.js";
 import { COLORS } from "./format.js";
 import { fitToLimits, type MessagePayload } from "./payload.js";
 
@@ -18,18 +19,18 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
   },
   {
     name: "correlation",
-    usage: ["`/correlation [score] [rounds] [method]` — heatmap, most correlated pairs, near-duplicates, effective number of bets."],
+    usage: ["`/correlation [score] [rounds] [missing] [method]` — heatmap, most correlated pairs, near-duplicates, effective number of bets."],
   },
   {
     name: "contribution",
-    usage: ["`/contribution [score] [rounds]` — what each model does to your portfolio's Sharpe, with a chart."],
+    usage: ["`/contribution [score] [rounds] [missing]` — what each model does to your portfolio's Sharpe, with a chart."],
   },
   {
     name: "allocate",
-    usage: ["`/allocate [method] [cap] [rounds]` — suggested weights beside yours, tested out of sample."],
+    usage: ["`/allocate [method] [cap] [rounds] [missing]` — suggested weights beside yours, tested out of sample."],
   },
-  { name: "prune", usage: ["`/prune [score] [rounds]` — which models to drop, and why."] },
-  { name: "performance", usage: ["`/performance [model] [score]` — statistics and a cumulative chart."] },
+  { name: "prune", usage: ["`/prune [score] [rounds] [missing]` — which models to drop, and why."] },
+  { name: "performance", usage: ["`/performance [model] [score] [rounds]` — statistics and a cumulative chart."] },
   {
     name: "server",
     usage: ["`/server diversity` — pair correlations within vs across members. `/server optin` · `/server optout` — count your models in it, or not."],
@@ -51,7 +52,10 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
 
 export const HELP_DEFINITIONS = [
   "**score** option: a stored score name (canon_corr, canon_mmc, …), `score` (corr × multiplier + mmc × multiplier, the default) or `payout` (clipped, per unit of stake).",
-  "**rounds**: the last N rounds. Statistics use only rounds every model shares unless stated; rounds still being scored are left out.",
+  "**rounds**: the last N resolved rounds (rounds still being scored are never used). Every reply states the rounds it used.",
+  `**missing**: what a round one of your models lacks does to statistics over all models: ${Object.entries(MISSING_ROUNDS)
+    .map(([value, what]) => `\`${value}\` — ${what}`)
+    .join("; ")}.`,
   "**Sharpe (SR)**: mean ÷ standard deviation of per-round scores, not annualised. Rounds overlap in time, so scores are autocorrelated and SR is noisy.",
   "**ρ**: correlation of two models' per-round scores (Pearson, or Spearman ranks).",
   "**Effective bets**: participation ratio (Σλ)²/Σλ² of the correlation matrix's eigenvalues — 1 if all models move together, N if none do; also N/(1+(N−1)ρ̄) and Meucci's entropy measure.",

@@ -4,7 +4,7 @@ import type { ModelOverview } from "../../services/model-overview.js";
 import type { HistoryProgress } from "../../services/ingestion.js";
 import type { AddManyResult, WeightEntry } from "../../services/registrations.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, nameList, notesFooter, pct, plural, safeName } from "./format.js";
+import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, nameList, notesFooter, pct, plural, safeName } from "./format.js";
 import { fitToLimits, truncate, type FileAttachment, type MessagePayload } from "./payload.js";
 
 const TABLE_CHARS = 3600;
@@ -13,11 +13,13 @@ export function renderModelList(o: ModelOverview): MessagePayload {
   if (o.rows.length === 0) {
     return { content: "You have no models yet. Add one with `/models add name:<your model>`." };
   }
+  const shown = (r: ModelOverview["rows"][number]) => (r.source === "import" ? `${r.name}*` : r.name);
+  const short = codeNames(o.rows.map(shown), 20);
   const table = codeBlockTable(
     {
       headers: ["model", "round", "corr", "mmc", "declared", "weight", "from"],
       rows: o.rows.map((r) => [
-        codeName(r.source === "import" ? `${r.name}*` : r.name, 20),
+        short(shown(r)),
         r.latest ? String(r.latest.round) : NA,
         fmt(r.latest?.corr, 4),
         fmt(r.latest?.mmc, 4),

@@ -2,7 +2,7 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { renderLineChart } from "./charts/index.js";
-import { COLORS, NA, codeBlockTable, codeName, csvFile, fmt, int, notesFooter, pct, plural, safeName } from "./format.js";
+import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, int, notesFooter, pct, plural, roundsText, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 
 export type PerformanceResult = ReturnType<PortfolioService["performance"]>;
@@ -17,7 +17,7 @@ export const PERFORMANCE_DEFINITIONS =
   "**max DD** = the largest fall of the cumulative score from a peak; **hit** = share of rounds above 0; " +
   "**CVaR 5%** = the mean of the worst 5% of rounds. Rounds overlap in time, so these are not independent draws.";
 
-function roundsText(r: Row): string {
+function modelRoundsText(r: Row): string {
   return r.firstRound === null || r.lastRound === null ? "no rounds" : `rounds ${r.firstRound}–${r.lastRound}`;
 }
 
@@ -26,7 +26,7 @@ function singleModelFields(r: Row, annualised: boolean): APIEmbedField[] {
   if (!s) return [{ name: "Statistics", value: "Not enough data: no scores in this window." }];
   const a = annualised ? " (annualised)" : "";
   return [
-    { name: "Rounds", value: `${int(s.n)} (${roundsText(r)})`, inline: true },
+    { name: "Rounds", value: `${int(s.n)} (${modelRoundsText(r)})`, inline: true },
     { name: "Mean", value: fmt(s.mean, 4), inline: true },
     { name: "Std dev", value: fmt(s.std, 4), inline: true },
     { name: `Sharpe${a}`, value: fmt(s.sharpe, 3), inline: true },
@@ -59,15 +59,19 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
 
   if (rows.length === 1) {
     const only = rows[0] as Row;
-    description = `**${safeName(only.name)}** on ${r.scoreLabel}, ${roundsText(only)}.`;
+    description = `**${safeName(only.name)}** on ${r.scoreLabel}, ${modelRoundsText(only)}.\n${roundsText(r.rounds)}`;
     fields.push(...singleModelFields(only, annualised));
   } else {
     const sorted = [...rows].sort((a, b) => sharpeOf(b) - sharpeOf(a));
+    const short = codeNames(
+      rows.map((x) => x.name),
+      16,
+    );
     const table = codeBlockTable(
       {
         headers: ["model", "rounds", "mean", "SR", "max DD", "hit", "CVaR5"],
         rows: sorted.map((x) => [
-          codeName(x.name, 16),
+          short(x.name),
           x.stats ? int(x.stats.n) : "0",
           fmt(x.stats?.mean, 4),
           fmt(x.stats?.sharpe, 2),
@@ -78,7 +82,7 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
       },
       TABLE_CHARS,
     );
-    description = `${plural(rows.length, "model")} on ${r.scoreLabel}, each over its own rounds, highest Sharpe first${annualised ? " (Sharpe annualised)" : ""}.\n${table.text}`;
+    description = `${plural(rows.length, "model")} on ${r.scoreLabel}, each over its own rounds, highest Sharpe first${annualised ? " (Sharpe annualised)" : ""}.\n${roundsText(r.rounds)}\n${table.text}`;
     if (table.shown < rows.length) {
       description += `\nShowing ${table.shown} of ${rows.length}; every model is in performance.csv.`;
       files.push(

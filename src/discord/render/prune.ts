@@ -2,7 +2,7 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, csvFile, fmt, linesWithin, nameList, notesFooter, plural, safeName } from "./format.js";
+import { COLORS, csvFile, fmt, linesWithin, nameList, notesFooter, plural, roundsText, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedField } from "./weights.js";
 
@@ -21,14 +21,15 @@ export function renderPrune(r: PruneResult): MessagePayload {
   const files: FileAttachment[] = [];
   const fields: APIEmbedField[] = [];
   let description: string;
+  const rounds = roundsText(r.rounds);
   if (r.steps.length === 0) {
-    description = `Nothing to drop: no single removal raises your portfolio Sharpe (${fmt(r.portfolioSharpeBefore, 3)} per round) by more than ${fmt(r.threshold, 3)}.`;
+    description = `Nothing to drop: no single removal raises your portfolio Sharpe (${fmt(r.portfolioSharpeBefore, 3)} per round) by more than ${fmt(r.threshold, 3)}.\n${rounds}`;
   } else {
     const head =
       `Dropping ${plural(r.steps.length, "model")}, one at a time, would move your portfolio Sharpe from ` +
       `**${fmt(r.portfolioSharpeBefore, 3)}** to **${fmt(r.portfolioSharpeAfter, 3)}** per round.`;
     const lines = r.steps.map(stepLine);
-    description = `${head}\n\n${linesWithin(lines, STEPS_CHARS)}`;
+    description = `${head}\n${rounds}\n\n${linesWithin(lines, STEPS_CHARS)}`;
     if (lines.join("\n").length > STEPS_CHARS) {
       description += "\nEvery step is in prune.csv.";
       files.push(
@@ -49,7 +50,7 @@ export function renderPrune(r: PruneResult): MessagePayload {
       `as long as it rises by more than ${fmt(r.threshold, 3)} per round; then it repeats on what is left. Models with weight 0 are not considered. ` +
       "Past Sharpe gains are noisy: check a drop with /contribution over a different window before acting on it.",
   });
-  const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel}. Weights: ${weightSourceText(r.weightSource)}. ${plural(r.commonRounds, "round")} shared by all models.`]);
+  const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel}. Weights: ${weightSourceText(r.weightSource)}.`]);
   const embed: APIEmbed = {
     title: "What to drop",
     description,

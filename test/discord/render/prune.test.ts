@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderPrune, type PruneResult } from "../../../src/discord/render/prune.js";
-import { HOSTILE_NAMES, allText, expectNamesInert, expectWellFormed, modelNames } from "./render-fixtures.js";
+import { HOSTILE_NAMES, SHARED_ROUNDS, allText, expectNamesInert, expectWellFormed, modelNames } from "./render-fixtures.js";
 
 function pruneResult(names: readonly string[], drops: number, nan = false): PruneResult {
   let sharpe = 0.6;
@@ -28,6 +28,7 @@ function pruneResult(names: readonly string[], drops: number, nan = false): Prun
     weightSource: "equal",
     weights: names.map((name) => ({ name, weight: 1 / names.length, origin: "equal" as const })),
     commonRounds: 150,
+    rounds: SHARED_ROUNDS,
     scoreLabel: "canon_corr",
     notes: [],
   };
@@ -43,7 +44,10 @@ describe("renderPrune", () => {
   it("says there is nothing to drop when no step helps", () => {
     const payload = renderPrune(pruneResult(modelNames(4), 0));
     expectWellFormed(payload);
-    expect(payload.embeds?.[0]?.description).toBe("Nothing to drop: no single removal raises your portfolio Sharpe (0.600 per round) by more than 0.005.");
+    expect(payload.embeds?.[0]?.description).toBe(
+      "Nothing to drop: no single removal raises your portfolio Sharpe (0.600 per round) by more than 0.005.\n" +
+        "Rounds: all 150 resolved rounds (800–949), all shared by every model.",
+    );
   });
 
   it("stays within limits for 200 models with 150 steps and attaches every step as CSV", () => {

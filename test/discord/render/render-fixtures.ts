@@ -106,8 +106,17 @@ export function correlationResult(names: readonly string[], opts: { nan?: boolea
     scoreLabel: "canon_corr",
     notes: opts.nan ? ["3 model-rounds lacked a corr or mmc score and were left out."] : [],
     window: { fromRound: 800, toRound: 949 },
+    rounds: { requested: 150, window: { first: 800, last: 949, count: 150 } },
   };
 }
+
+/** A listwise answer's rounds: 150 resolved in the window, 150 shared. */
+export const SHARED_ROUNDS = {
+  requested: null,
+  window: { first: 800, last: 949, count: 150 },
+  shared: { first: 800, last: 949, count: 150 },
+  missingAsZero: false,
+} as const;
 
 export function contributionResult(names: readonly string[], opts: { nan?: boolean } = {}): ContributionResult {
   const r = seeded(7);
@@ -129,6 +138,7 @@ export function contributionResult(names: readonly string[], opts: { nan?: boole
     weightSource: "declared",
     weights: rows.map((x) => ({ name: x.name, weight: x.weight, origin: "declared" as const })),
     commonRounds: 150,
+    rounds: SHARED_ROUNDS,
     scoreLabel: "score (corr×mult + mmc×mult)",
     notes: ["12 model-rounds had no multipliers from the API; the official ones for their period were used (corr×0.5 + mmc×2 until round 841)."],
   };
@@ -174,6 +184,7 @@ export function allocateResult(names: readonly string[], opts: { nan?: boolean; 
     cap: 0.35,
     floor: 0.01,
     commonRounds: 150,
+    rounds: SHARED_ROUNDS,
     caveat: "These weights are fitted on past rounds. Trust the out-of-sample rows.",
     scoreLabel: "canon_corr",
     notes: opts.noOos ? ["Not enough common rounds for an out-of-sample check (50; it needs 81)."] : [],
@@ -196,6 +207,7 @@ export function performanceResult(names: readonly string[], opts: { nan?: boolea
     scoreLabel: "canon_corr",
     notes: [],
     periodsPerYear: null,
+    rounds: { requested: null, window: { first: 800, last: 839, count: 40 } },
   };
 }
 
@@ -210,8 +222,10 @@ export function serverDiversityResult(opts: { nan?: boolean } = {}): ServerDiver
     models: 17,
     within: { values: within, mean: mean(within), histogram: hist },
     across: { values: across, mean: mean(across), histogram: hist },
+    nearDuplicateRho: 0.9,
     scoreLabel: "canon_corr",
     notes: [],
+    rounds: { requested: null, window: { first: 800, last: 949, count: 150 } },
   };
 }
 

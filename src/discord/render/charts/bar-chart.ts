@@ -13,7 +13,8 @@ import {
   renderNoData,
   text,
 } from "./svg.js";
-import { measureText, truncateText } from "./text-metrics.js";
+import { shortenNames } from "../short-names.js";
+import { measureText } from "./text-metrics.js";
 import { resolveTheme } from "./theme.js";
 
 export interface Bar {
@@ -63,7 +64,11 @@ export function renderBarChart(input: BarChartInput): ChartImage {
   const format = input.valueFormat ?? ((v: number) => formatFixed(v, decimals));
   const valueLabels = input.bars.map((b) => (Number.isFinite(b.value) ? format(b.value) : MISSING_LABEL));
 
-  const labels = input.bars.map((b) => truncateText(b.label, MAX_LABEL_WIDTH, labelStyle));
+  const labels = shortenNames(
+    input.bars.map((b) => b.label),
+    MAX_LABEL_WIDTH,
+    (l) => measureText(l, labelStyle),
+  );
   const labelWidth = Math.max(...labels.map((l) => measureText(l, labelStyle)));
   // Value labels sit outside the bar end, so reserve room for the widest on each side.
   let leftRoom = 0;

@@ -12,7 +12,8 @@ import {
   renderNoData,
   text,
 } from "./svg.js";
-import { measureText, truncateText } from "./text-metrics.js";
+import { shortenNames } from "../short-names.js";
+import { measureText } from "./text-metrics.js";
 import { divergingColor, readableTextOn, resolveTheme } from "./theme.js";
 
 export interface CorrelationHeatmapInput extends ChartOptions {
@@ -53,7 +54,7 @@ export function renderCorrelationHeatmap(input: CorrelationHeatmapInput): ChartI
   const gap = cell >= 24 ? 2 : cell >= 10 ? 1 : 0;
   const labelStyle = { size: Math.min(FONT.label.size, Math.max(7, Math.floor(cell * 0.8))) };
   const maxLabelWidth = 190 * (labelStyle.size / FONT.label.size);
-  const labels = input.labels.map((l) => truncateText(l, maxLabelWidth, labelStyle));
+  const labels = shortenNames(input.labels, maxLabelWidth, (l) => measureText(l, labelStyle));
   const labelWidth = Math.max(...labels.map((l) => measureText(l, labelStyle)));
   // Upright-ish 45° labels read best, but need cells wide enough that neighbours don't collide.
   const diagonalLabels = cell >= 28;

@@ -15,6 +15,7 @@ import {
   type Scale,
   type Ticks,
 } from "./svg.js";
+import { shortenNames } from "../short-names.js";
 import { measureText } from "./text-metrics.js";
 import { resolveTheme, seriesStyle, type Theme } from "./theme.js";
 
@@ -199,9 +200,14 @@ function renderLegend(theme: Theme, series: readonly { name: string }[], top: nu
   const items: string[] = [];
   let cx = PAD;
   let row = 0;
-  series.forEach((s, i) => {
+  const names = shortenNames(
+    series.map((s) => s.name),
+    MAX_LEGEND_NAME_WIDTH,
+    (l) => measureText(l, FONT.label),
+  );
+  series.forEach((_s, i) => {
     const style = seriesStyle(theme, i);
-    const name = s.name;
+    const name = names[i] as string;
     const nameWidth = Math.min(measureText(name, FONT.label), MAX_LEGEND_NAME_WIDTH);
     const itemWidth = SWATCH + 6 + nameWidth;
     if (cx > PAD && cx + itemWidth > WIDTH - PAD) {

@@ -60,11 +60,21 @@ describe("renderBarChart", () => {
     expect(image.png.length).toBeGreaterThan(0);
   });
 
-  it("truncates long labels with an ellipsis", () => {
+  it("truncates long labels with an ellipsis in the middle", () => {
     const long = "model_" + "x".repeat(80);
     const { svg } = renderBarChart({ ...INPUT, bars: [{ label: long, value: 1 }] });
     expect(svg).not.toContain(long);
-    expect(drawnTexts(svg)).toContainEqual(expect.stringMatching(/^model_x+…$/));
+    expect(drawnTexts(svg)).toContainEqual(expect.stringMatching(/^model_x+…x+$/));
+  });
+
+  it("keeps cut labels apart: names that differ only at the end are cut in the middle", () => {
+    const a = `v52_lgbm_${"x".repeat(60)}_teager2b60`;
+    const b = `v52_lgbm_${"x".repeat(60)}_teager2b20`;
+    const { svg } = renderBarChart({ ...INPUT, bars: [{ label: a, value: 1 }, { label: b, value: -1 }] });
+    const shown = drawnTexts(svg).filter((l) => l.startsWith("v52_lgbm_"));
+    expect(shown.some((l) => l?.endsWith("b60"))).toBe(true);
+    expect(shown.some((l) => l?.endsWith("b20"))).toBe(true);
+    expect(shown.every((l) => l?.includes("…"))).toBe(true);
   });
 
   it("actually draws the title text", () => {

@@ -81,11 +81,21 @@ describe("renderCorrelationHeatmap", () => {
     expect(readPngHeader(image.png).width).toBe(image.width);
   });
 
-  it("truncates long labels with an ellipsis", () => {
+  it("truncates long labels with an ellipsis in the middle", () => {
     const long = "model_" + "x".repeat(80);
     const { svg } = renderCorrelationHeatmap({ ...INPUT, labels: [long, "b", "c"] });
     expect(svg).not.toContain(long);
-    expect(drawnTexts(svg)).toContainEqual(expect.stringMatching(/^model_x+…$/));
+    expect(drawnTexts(svg)).toContainEqual(expect.stringMatching(/^model_x+…x+$/));
+  });
+
+  it("keeps cut labels apart: names that differ only at the end are cut in the middle", () => {
+    const a = `v52_lgbm_${"x".repeat(60)}_teager2b60`;
+    const b = `v52_lgbm_${"x".repeat(60)}_teager2b20`;
+    const { svg } = renderCorrelationHeatmap({ ...INPUT, labels: [a, b, "c"] });
+    const shown = drawnTexts(svg).filter((l) => l.startsWith("v52_lgbm_"));
+    expect(shown.some((l) => l?.endsWith("b60"))).toBe(true);
+    expect(shown.some((l) => l?.endsWith("b20"))).toBe(true);
+    expect(shown.every((l) => l?.includes("…"))).toBe(true);
   });
 
   it("paints the card in the theme's background colour", () => {

@@ -1,0 +1,265 @@
+/**
+ * The analysis commands through the real shell (parser, router, error path, renderers) on a real
+ * SQLite file: which rounds `rounds:N` uses, what a refusal advises, names that stay apart when
+ * cut, and what /server diversity and /allocate say (issue 11 items 2, 5, 6).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough, Writable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { loadConfig } from "../../src/config/env.js";
+import { openDatabase } from "../../src/db/open.js";
+import { createModelRepository, createRegistrationRepository, createUserSettingsRepository } from "../../src/db/repositories/models.js";
+import { createScoreWriter, type RoundRecord } from "../../src/db/repositories/scores.js";
+import { gaussian, mulberry32 } from "../../src/random.js";
+import { SHELL_GUILD_ID, SHELL_USER_ID, startShellSession } from "../../src/shell/session.js";
+
+const FRIEND = "100000000000000011";
+const FIRST = 900;
+const LAST = 1090;
+/** Like Numerai: the newest 25 rounds are still being scored. */
+const LAST_RESOLVED = LAST - 25;
+
+interface Spec {
+  readonly name: string;
+  readonly owner: string;
+  readonly idea: number;
+  readonly firstRound?: number;
+}
+
+/** Scores from a small factor model (shared market, the model's idea, noise); rounds after LAST_RESOLVED unresolved. */
+function seed(dbPath: string, specs: readonly Spec[]): void {
+  const store = openDatabase(dbPath);
+  const models = createModelRepository(store.db, 8);
+  const regs = createRegistrationRepository(store.db, 8);
+  const settings = createUserSettingsRepository(store.db);
+  const writer = createScoreWriter(store.sqlite, 8);
+  const normal = gaussian(mulberry32(11));
+  const n = LAST - FIRST + 1;
+  const market = Array.from({ length: n }, () => normal());
+  const ideas = Array.from({ length: 8 }, () => Array.from({ length: n }, () => normal()));
+  writer.writeBatch(() => {
+    specs.forEach((m, i) => {
+      const id = `test-${String(i).padStart(4, "0")}-0000-4000-8000-000000000000`;
+      models.upsertVerified(id, m.name);
+      regs.add(m.owner, id);
+      const records: RoundRecord[] = [];
+      for (let round = m.firstRound ?? FIRST; round <= LAST; round++) {
+        const t = round - FIRST;
+        const resolved = round <= LAST_RESOLVED;
+        const corr = 0.003 + 0.01 * (0.4 * (market[t] as number) + 0.8 * (ideas[m.idea]?.[t] as number) + 0.4 * normal());
+        const mmc = 0.001 + 0.005 * ((ideas[m.idea]?.[t] as number) + normal());
+        records.push({
+          roundNumber: round,
+          openTime: null,
+          resolveTime: null,
+          resolved,
+          atRisk: null,
+          corrMultiplier: 0.5,
+          mmcMultiplier: 2,
+          payoutFactor: null,
+          payoutPending: null,
+          payoutSettled: null,
+          target: null,
+          scores: [
+            { name: "canon_corr", value: corr, percentile: null, day: resolved ? 20 : 10, date: null, resolved },
+            { name: "canon_mmc", value: mmc, percentile: null, day: resolved ? 20 : 10, date: null, resolved },
+          ],
+        });
+      }
+      writer.writeRounds(id, records);
+    });
+    for (const owner of new Set(specs.map((s) => s.owner))) settings.setServerOptIn(SHELL_GUILD_ID, owner, true);
+  });
+  store.close();
+}
+
+/** Pipes lines into the real shell; returns what each command printed, keyed by the line. */
+async function shell(dbPath: string, outDir: string, lines: string[]): Promise<string[]> {
+  const input = new PassThrough();
+  let text = "";
+  const output = new Writable({
+    write(chunk: Buffer, _e, done) {
+      text += chunk.toString("utf8");
+      done();
+    },
+  });
+  input.end(`${lines.join("\n")}\n`);
+  const config = loadConfig({ DATABASE_PATH: dbPath, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" }, { createDirs: false });
+  await startShellSession(config, { interactive: false, input, output, outDir });
+  // Each command's output starts with the echoed line "> /command …".
+  const parts = text.split(/^> /m).slice(1);
+  expect(parts).toHaveLength(lines.length);
+  return parts;
+}
+
+const pngs = (reply: string) => [...reply.matchAll(/\[file written: (.+\.png)\]/g)].map((m) => m[1]);
+
+describe("analysis commands in the shell", () => {
+  let dir: string;
+  let db: string;
+  let out: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "modelfolio-analysis-"));
+    db = join(dir, "shell.db");
+    out = join(dir, "out");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const three: Spec[] = [
+    { name: "alpha_one", owner: SHELL_USER_ID, idea: 0 },
+    { name: "alpha_two", owner: SHELL_USER_ID, idea: 0 },
+    { name: "beta_main", owner: SHELL_USER_ID, idea: 1 },
+  ];
+
+  describe("rounds:N", () => {
+    it.each(["/correlation rounds:30", "/contribution rounds:30", "/allocate rounds:30", "/prune rounds:30", "/performance rounds:30"])(
+      "%s uses the last 30 resolved rounds and says which",
+      async (line) => {
+        seed(db, three);
+        const [reply] = await shell(db, out, [line]);
+        expect(reply).toContain(`Rounds: the last 30 resolved rounds (${LAST_RESOLVED - 29}–${LAST_RESOLVED})`);
+        expect(reply).not.toMatch(/has the fewest|count missing rounds as 0|not computed/);
+      },
+    );
+
+    it("/correlation rounds:30 computes the effective bets from 30 shared rounds and sends no empty heatmap", async () => {
+      seed(db, three);
+      const [reply] = await shell(db, out, ["/correlation rounds:30"]);
+      expect(reply).toMatch(/independent bets[\s\S]*from the 30 rounds all 3 models share/);
+      expect(pngs(reply ?? "")).toHaveLength(1);
+      expect(reply).not.toMatch(/Grey hatched cells/);
+    });
+
+    it("/server diversity rounds:30 states the rounds too", async () => {
+      seed(db, [...three, { name: "friend_x", owner: FRIEND, idea: 2 }]);
+      const [reply] = await shell(db, out, ["/server diversity rounds:30"]);
+      expect(reply).toContain(`Rounds: the last 30 resolved rounds (${LAST_RESOLVED - 29}–${LAST_RESOLVED})`);
+    });
+
+    it("without rounds: uses every resolved round and says so", async () => {
+      seed(db, three);
+      const [reply] = await shell(db, out, ["/contribution"]);
+      expect(reply).toContain(`Rounds: all ${LAST_RESOLVED - FIRST + 1} resolved rounds (${FIRST}–${LAST_RESOLVED}), all shared by every model.`);
+    });
+
+    it("answers a window with no pair of 20 shared rounds with one clear sentence instead of an all-n/a heatmap", async () => {
+      seed(db, three);
+      const [reply] = await shell(db, out, ["/correlation rounds:5"]);
+      expect(reply).toMatch(/No two of your 3 models share 20 or more of the last 5 resolved rounds \(\d+–\d+\), so no correlation is defined\. Leave out rounds: to use all 166 stored resolved rounds\./);
+      expect(pngs(reply ?? "")).toHaveLength(0);
+    });
+  });
+
+  describe("a refusal for too few shared rounds", () => {
+    const withLate: Spec[] = [...three, { name: "late_model", owner: SHELL_USER_ID, idea: 2, firstRound: LAST_RESOLVED - 5 }];
+
+    it("names the model that is the limit, and offers missing:zero, which the command then accepts", async () => {
+      seed(db, withLate);
+      const [refused, zero] = await shell(db, out, ["/contribution rounds:30", "/contribution rounds:30 missing:zero"]);
+      expect(refused).toContain(
+        "Only 6 of the last 30 resolved rounds (1036–1065) are shared by all 4 models; at least 20 are needed. " +
+          "late_model has only 6 of them; the other 3 models share 30. With missing:zero a round a model lacks counts as 0, giving 30 rounds.",
+      );
+      expect(zero).toMatch(/Portfolio Sharpe/);
+      expect(zero).toContain("Rounds: the last 30 resolved rounds (1036–1065); a round a model lacks counts as 0.");
+    });
+
+    it("names no model when every model has the same rounds, and offers a rounds: that would give enough", async () => {
+      seed(db, three);
+      const [reply] = await shell(db, out, ["/prune rounds:10"]);
+      expect(reply).toContain("The last 10 resolved rounds (1056–1065) are too few: at least 20 shared rounds are needed. With rounds:20, 20 rounds are shared.");
+      expect(reply).not.toMatch(/alpha_one|alpha_two|beta_main|missing:zero/);
+    });
+
+    it.each(["contribution", "bets", "hedge", "prune"])("modelfolio analyze %s --rounds 30 uses and states the last 30 resolved rounds", async (analysis) => {
+      seed(db, three);
+      const lines: string[] = [];
+      const env = { DATABASE_PATH: db, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" };
+      expect(await runCli(["analyze", analysis, "--user", SHELL_USER_ID, "--rounds", "30"], env, { out: (l) => lines.push(l), err: () => {} })).toBe(0);
+      expect(lines.join("\n")).toContain(`Rounds: the last 30 resolved rounds (${LAST_RESOLVED - 29}–${LAST_RESOLVED}), all shared by every model.`);
+    });
+
+    it("offers on the CLI the CLI's own options", async () => {
+      seed(db, withLate);
+      const err: string[] = [];
+      const code = await runCli(["analyze", "contribution", "--user", SHELL_USER_ID, "--rounds", "30"], { DATABASE_PATH: db, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" }, { out: () => {}, err: (l) => err.push(l) });
+      expect(code).toBe(1);
+      expect(err.join("\n")).toMatch(/late_model has only 6 of them; the other 3 models share 30\. With --missing-zero a round a model lacks counts as 0, giving 30 rounds\./);
+      expect(err.join("\n")).not.toMatch(/missing:zero|rounds:\d/);
+    });
+
+    it("is offered in /help and refused by the shell for a value Discord would refuse", async () => {
+      seed(db, three);
+      const [help, bad] = await shell(db, out, ["/help", "/correlation missing:maybe"]);
+      expect(help).toMatch(/\*\*missing\*\*|missing: what a round/);
+      expect(help).toMatch(/`zero` — count a round a model lacks as 0/);
+      expect(bad).toMatch(/missing must be one of: drop, zero/);
+    });
+  });
+
+  describe("model names cut to fit", () => {
+    const twins: Spec[] = [
+      { name: "v52_lgbm_teager2b60", owner: SHELL_USER_ID, idea: 0 },
+      { name: "v52_lgbm_teager2b20", owner: SHELL_USER_ID, idea: 0 },
+      { name: "beta_main", owner: SHELL_USER_ID, idea: 1 },
+    ];
+
+    it.each(["/correlation", "/contribution", "/allocate", "/performance"])("%s keeps v52_lgbm_teager2b60 and v52_lgbm_teager2b20 apart", async (line) => {
+      seed(db, twins);
+      const [reply] = await shell(db, out, [line]);
+      expect(reply).not.toContain("v52_lgbm_teager2b…");
+      const shown = new Set([...(reply as string).matchAll(/v52_lgbm\S*/g)].map((m) => m[0].replace(/[`*,.:;)]+$/, "")));
+      expect([...shown].some((s) => s.endsWith("b60"))).toBe(true);
+      expect([...shown].some((s) => s.endsWith("b20"))).toBe(true);
+    });
+
+    it("modelfolio analyze correlation prints them apart too", async () => {
+      seed(db, twins);
+      const lines: string[] = [];
+      const code = await runCli(
+        ["analyze", "correlation", "--models", "v52_lgbm_teager2b60,v52_lgbm_teager2b20,beta_main"],
+        { DATABASE_PATH: db, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" },
+        { out: (l) => lines.push(l), err: () => {} },
+      );
+      expect(code).toBe(0);
+      const text = lines.join("\n");
+      expect(text).not.toContain("v52_lgbm_teager2b…");
+      expect(text).toMatch(/v52_lgbm\S*b60/);
+      expect(text).toMatch(/v52_lgbm\S*b20/);
+    });
+  });
+
+  describe("/server diversity", () => {
+    it("describes the gap between the two means it prints, never 'about equally' for different means", async () => {
+      // Two members, each with near-copies of their own idea: pairs within a member correlate more.
+      seed(db, [
+        { name: "a_one", owner: SHELL_USER_ID, idea: 0 },
+        { name: "a_two", owner: SHELL_USER_ID, idea: 0 },
+        { name: "a_three", owner: SHELL_USER_ID, idea: 1 },
+        { name: "b_one", owner: FRIEND, idea: 2 },
+        { name: "b_two", owner: FRIEND, idea: 2 },
+        { name: "b_three", owner: FRIEND, idea: 3 },
+      ]);
+      const [reply] = await shell(db, out, ["/server diversity"]);
+      const within = Number(/Within a member: mean ρ \*\*(-?[\d.]+)\*\*/.exec(reply as string)?.[1]);
+      const across = Number(/Across members: mean ρ \*\*(-?[\d.]+)\*\*/.exec(reply as string)?.[1]);
+      expect(within).toBeGreaterThan(across);
+      expect(reply).not.toMatch(/about equally|equally on average/);
+      expect(reply).toContain(`Pairs of one member's models correlate more than pairs from two members (mean ρ ${within.toFixed(2)} vs ${across.toFixed(2)})`);
+      expect(reply).toMatch(/Near-duplicates \(ρ ≥ 0\.90\): \d+ of 6 pairs within a member, \d+ of 9 pairs across members\./);
+    });
+  });
+
+  describe("/allocate", () => {
+    it("method:equal does not say equal 'did best' when nothing was compared", async () => {
+      seed(db, three);
+      const [equal, all] = await shell(db, out, ["/allocate method:equal", "/allocate"]);
+      expect(equal).not.toMatch(/did best/);
+      expect(equal).toMatch(/Out of sample, \*\*equal\*\* had Sharpe -?[\d.]+ per round, against -?[\d.]+ for your current weights\./);
+      expect(all).toMatch(/did best of 5 methods/);
+    });
+  });
+});
