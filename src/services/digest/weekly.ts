@@ -1,6 +1,8 @@
 /**
- * Everything one subscriber's weekly digest says, as plain data: pure (no store, no clock), built
- * from the subscriber's series and weights by the steps below, each a function of the one before.
+ * Everything one subscriber's weekly digest says, as plain data: pure (no store, no clock). One
+ * round axis is built first; every section (portfolio, best/worst, diversification, new
+ * near-duplicates, contribution, suggestion) is a small function of it, put together by
+ * `buildWeeklyDigest`.
  */
 import { DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../../analytics/allocation.js";
 import { participationRatio } from "../../analytics/effective-bets.js";
