@@ -17,14 +17,39 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
+  // The layering, enforced: commands/ → src/services, src/discord; src/services → src/analytics,
+  // src/db, src/numerai (never discord.js); src/analytics → nothing of the app.
   {
     files: ["src/analytics/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["discord.js", "drizzle-orm*", "undici", "node-cron", "../db/*", "../services/*", "../numerai/*", "../discord/*"] },
+        {
+          patterns: [
+            { group: ["discord.js", "@discordjs/*", "drizzle-orm", "drizzle-orm/*", "better-sqlite3", "undici", "node-cron", "pino", "zod"], message: "src/analytics is pure: no libraries with I/O or app concerns." },
+            { group: ["../*", "../**", "!./*"], message: "src/analytics imports only its own files (./x.js): nothing of the app." },
+          ],
+        },
       ],
       "no-restricted-globals": ["error", "process"],
+    },
+  },
+  {
+    files: ["src/services/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["discord.js", "@discordjs/*", "**/discord/**", "**/discord/*"], message: "Services return plain data: no discord.js and nothing of src/discord." }] },
+      ],
+    },
+  },
+  {
+    files: ["commands/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/src/db/**", "**/src/db/*", "drizzle-orm", "drizzle-orm/*", "better-sqlite3"], message: "Commands call one service; the database is the services' business." }] },
+      ],
     },
   },
   {

@@ -15,7 +15,8 @@ import { payoutRuleFor } from "../src/analytics/payout-rules.js";
 import { openDatabase } from "../src/db/open.js";
 import { mulberry32 } from "../src/random.js";
 import { createDigestRepository } from "../src/db/repositories/digests.js";
-import { buildDigestFor, createDigestLoader, DIGEST_BATCH_SIZE } from "../src/services/digest.js";
+import { createDigestLoader, DIGEST_BATCH_SIZE } from "../src/services/digest/loader.js";
+import { buildDigestFor } from "../src/services/digest/server.js";
 
 const TOURNAMENT = 8;
 const DAY = 86_400_000;

@@ -66,8 +66,7 @@ export function ownModelChoices(input: AutocompleteInput, ctx: BotContext): Choi
 /** "score", "payout" and every score name stored for the caller's models, filtered by what they typed. */
 export function scoreChoices(input: AutocompleteInput, ctx: BotContext): Choice[] {
   const prefix = input.focused.value.trim().toLowerCase();
-  const ids = ctx.services.registrations.list(input.caller.userId).map((r) => r.id);
-  const names = ["score", "payout", ...ctx.services.repos.reads.scoreNames(ids)];
+  const names = ["score", "payout", ...ctx.services.registrations.scoreNames(input.caller.userId)];
   const starts = names.filter((n) => n.startsWith(prefix));
   const contains = names.filter((n) => !n.startsWith(prefix) && n.includes(prefix));
   return toChoices([...new Set([...starts, ...contains])]);

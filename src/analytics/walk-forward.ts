@@ -25,6 +25,13 @@ import { mean } from "./moments.js";
 import { sharpe } from "./sharpe.js";
 import { cvar } from "./tail.js";
 
+/**
+ * The walk-forward settings /allocate and the digest's suggestion both use: rows fitted before the
+ * first out-of-sample rebalance, rows between rebalances (about a month of rounds), rounds until a
+ * score is final. `rebalanceEvery` and `resolutionLag` are also {@link walkForward}'s defaults.
+ */
+export const WALK_FORWARD = { minFit: 60, rebalanceEvery: 20, resolutionLag: 20 } as const;
+
 /** Options of {@link walkForward}. */
 export interface WalkForwardOptions {
   /** Round numbers of the aligned rows, strictly ascending. */
@@ -276,8 +283,8 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
     if (!((rounds[t] as number) > (rounds[t - 1] as number))) throw new Error("walkForward requires strictly ascending rounds");
   }
   const minFit = positiveInteger(options.minFit, "minFit", 2);
-  const every = positiveInteger(options.rebalanceEvery ?? 20, "rebalanceEvery", 1);
-  const lag = positiveInteger(options.resolutionLag ?? 20, "resolutionLag", 1);
+  const every = positiveInteger(options.rebalanceEvery ?? WALK_FORWARD.rebalanceEvery, "rebalanceEvery", 1);
+  const lag = positiveInteger(options.resolutionLag ?? WALK_FORWARD.resolutionLag, "resolutionLag", 1);
   const window = options.fitWindow === undefined ? Infinity : positiveInteger(options.fitWindow, "fitWindow", minFit);
   const cap = options.cap ?? DEFAULT_CAP;
   const floor = options.floor ?? DEFAULT_FLOOR;

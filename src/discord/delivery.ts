@@ -22,6 +22,19 @@ import {
 import { footerRef } from "./render/digest.js";
 import { fitToLimits, type MessagePayload } from "./render/payload.js";
 
+/**
+ * The Discord message nonce of one ledger row (≤ 25 characters, as Discord requires): the
+ * subscription id in base 36 and the week's date, e.g. `dg2s-20261116`.
+ */
+export function digestNonce(subscriptionId: number, week: string): string {
+  return `dg${subscriptionId.toString(36)}-${week.replace(/-/g, "")}`;
+}
+
+/** The title of a forum digest thread (also how a lost thread is found again). */
+export function digestThreadTitle(week: string): string {
+  return `Diversification digest — week of ${week}`;
+}
+
 /** Where a post landed. For a forum post the starter message shares the thread's id. */
 export interface PostedMessage {
   readonly channelId: string;

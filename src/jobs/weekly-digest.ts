@@ -21,23 +21,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../config/env.js";
 import type { Store } from "../db/open.js";
 import { createDigestRepository, type DigestRepository, type Delivery, type Subscription } from "../db/repositories/digests.js";
-import { classifyDeliveryError, type DiscordDelivery, type PostedMessage } from "../discord/delivery.js";
+import { classifyDeliveryError, digestNonce, digestThreadTitle, type DiscordDelivery, type PostedMessage } from "../discord/delivery.js";
 import { renderDisabledNotice, renderServerDigest, renderWeeklyDigest, serverDigestMarkdown } from "../discord/render/digest.js";
 import type { MessagePayload } from "../discord/render/payload.js";
 import type { Logger } from "../logger.js";
-import {
-  buildDigestFor,
-  buildServerDigest,
-  createDigestLoader,
-  DAY_MS,
-  DIGEST_BATCH_SIZE,
-  digestNonce,
-  digestThreadTitle,
-  latestOccurrence,
-  previousOccurrence,
-  type DigestLoader,
-  type ServerDigest,
-} from "../services/digest.js";
+import { DIGEST_BATCH_SIZE } from "../services/digest/loader.js";
+import { DAY_MS, latestOccurrence, previousOccurrence } from "../services/digest/schedule.js";
+import type { ServerDigest } from "../services/digest/server.js";
+import type { DigestRun } from "../services/digest/service.js";
 import { createDiscourseSink, discourseConfigFrom, type DiscourseSink } from "../services/discourse.js";
 import type { Services } from "../services/index.js";
 
@@ -60,15 +51,10 @@ export function ownsSubscription(sub: Pick<Subscription, "kind" | "guildId">, sh
   return shard.ids.includes(shardOfGuild(sub.guildId, shard.count));
 }
 
-/** Config keys the digest reads (see the report to add them to src/config/env.ts). */
-export interface DigestConfigKeys {
-  readonly digestCatchupDays?: number;
-  readonly digestConcurrency?: number;
-  readonly discourseUrl?: string | undefined;
-  readonly discourseApiKey?: string | undefined;
-  readonly discourseUsername?: string | undefined;
-  readonly discourseCategory?: number | string | undefined;
-}
+/** The keys of `Config` (src/config/env.ts) the dispatcher reads; optional, so a caller passes only what it sets. */
+export type DigestConfigKeys = Partial<
+  Pick<Config, "digestCatchupDays" | "digestConcurrency" | "discourseUrl" | "discourseApiKey" | "discourseUsername" | "discourseCategory">
+>;
 
 export interface DigestSettings {
   /** A week not delivered within this many days of its time is skipped. */
@@ -112,7 +98,7 @@ export interface DigestDispatchContext {
   readonly logger: Logger;
   readonly store: Store;
   readonly config: Pick<Config, "numeraiTournament"> & DigestConfigKeys;
-  readonly services: Pick<Services, "portfolio" | "repos">;
+  readonly services: Pick<Services, "digest">;
   readonly discord: DiscordDelivery;
   readonly shard?: ShardInfo;
   /** Defaults to the repository over `store` (tests wrap it to inject failures). */
@@ -211,17 +197,17 @@ export async function runDigestDispatch(ctx: DigestDispatchContext, now: Date): 
 
     let done = 0;
     let lastProgress = performance.now();
-    // One loader for the run: each model's series is read once (within its memory bound) and
+    // One reader for the run: each model's series is read once (within its memory bound) and
     // shared by every subscriber who has it; registrations are read a batch at a time.
-    const loader = createDigestLoader(repo);
+    const run = ctx.services.digest.startRun();
     for (let b = 0; b < work.length; b += settings.batchSize) {
       const batch = work.slice(b, b + settings.batchSize);
-      loader.prepare(batch.filter((w) => w.sub.kind === "dm").map((w) => w.sub.discordUserId));
+      run.prepare(batch.filter((w) => w.sub.kind === "dm").map((w) => w.sub.discordUserId));
       let next = 0;
       const worker = async () => {
         while (next < batch.length) {
           const item = batch[next++] as WorkItem;
-          await deliver(item, loader).catch((err: unknown) => log.error({ err, subscriptionId: item.sub.id, week: item.week }, "digest delivery crashed"));
+          await deliver(item, run).catch((err: unknown) => log.error({ err, subscriptionId: item.sub.id, week: item.week }, "digest delivery crashed"));
           done++;
           if (done % 100 === 0 || performance.now() - lastProgress > 15_000) {
             lastProgress = performance.now();
@@ -240,7 +226,7 @@ export async function runDigestDispatch(ctx: DigestDispatchContext, now: Date): 
     running.delete(ctx.store);
   }
 
-  async function deliver(item: WorkItem, loader: DigestLoader): Promise<void> {
+  async function deliver(item: WorkItem, run: DigestRun): Promise<void> {
     const { sub, week, at } = item;
     const nonce = digestNonce(sub.id, week);
     const threadName = sub.kind === "forum" ? digestThreadTitle(week) : null;
@@ -266,7 +252,7 @@ export async function runDigestDispatch(ctx: DigestDispatchContext, now: Date): 
         counts.skipped++;
         return;
       }
-      const content = compose(sub, week, at, nonce, loader);
+      const content = compose(sub, week, at, nonce, run);
       if ("skip" in content) {
         repo.markSkipped({ subscriptionId: sub.id, week, scheduledFor: at, nonce }, content.skip, clock());
         counts.skipped++;
@@ -306,14 +292,14 @@ export async function runDigestDispatch(ctx: DigestDispatchContext, now: Date): 
     week: string,
     at: Date,
     nonce: string,
-    loader: DigestLoader,
+    run: DigestRun,
   ): { payload: MessagePayload; server?: ServerDigest } | { skip: string } {
     if (sub.kind === "dm") {
-      const digest = buildDigestFor(loader, sub.discordUserId, at);
+      const digest = run.personal(sub.discordUserId, at);
       if (!digest) return { skip: "no models registered" };
       return { payload: renderWeeklyDigest(digest, { week, ref: nonce }) };
     }
-    const server = buildServerDigest({ portfolio: ctx.services.portfolio, settings: ctx.services.repos.settings }, loader, sub.guildId as string, at);
+    const server = run.server(sub.guildId as string, at);
     if (server.members.length === 0) return { skip: "no member of the server has opted in" };
     return { payload: renderServerDigest(server, { week, ref: nonce }), server };
   }

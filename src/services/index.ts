@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.js";
 import type { Store } from "../db/open.js";
+import { createDigestRepository } from "../db/repositories/digests.js";
 import { createIngestionRunRepository } from "../db/repositories/ingestion-runs.js";
 import {
   createModelRepository,
@@ -10,6 +11,7 @@ import { createScoreReadRepository } from "../db/repositories/score-reads.js";
 import { createScoreWriter } from "../db/repositories/scores.js";
 import { createIngestionService, type ScoreSource } from "./ingestion.js";
 import { createAdminService } from "./admin.js";
+import { createDigestService } from "./digest/service.js";
 import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
 import { createRegistrationService, type ModelLookup } from "./registrations.js";
@@ -45,9 +47,11 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   });
   const registrations = createRegistrationService({ lookup: source, logger, ...repos });
   const portfolio = createPortfolioService(repos);
+  // The digest service owns its repository: nothing else reads subscriptions through `repos`.
+  const digest = createDigestService({ digests: createDigestRepository(store, options.tournament), portfolio, settings: repos.settings, registrations: repos.registrations, logger });
   const modelOverview = createModelOverviewService({ ...repos, portfolio });
   const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });
-  return { repos, ingestion, registrations, portfolio, modelOverview, admin };
+  return { repos, ingestion, registrations, portfolio, digest, modelOverview, admin };
 }
 
 export type Services = ReturnType<typeof createServices>;

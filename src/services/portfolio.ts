@@ -5,7 +5,7 @@
 import { alignByRound, type AlignedSeries } from "../analytics/align.js";
 import { allocate as allocateWeights, allocationInput, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
 import { prune as pruneModels } from "../analytics/prune.js";
-import { walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
+import { WALK_FORWARD, walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
 import { pairwiseCorrelation } from "../analytics/correlation.js";
 import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from "../analytics/effective-bets.js";
 import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
@@ -113,8 +113,6 @@ const METHOD_LABEL: Readonly<Record<AllocationMethod, string>> = {
   hrp: "hrp",
   maximumSharpe: "max-sharpe",
 };
-/** Walk-forward: rows fitted before the first out-of-sample rebalance, rows between rebalances, rounds until a score is final. */
-export const WALK_FORWARD = { minFit: 60, rebalanceEvery: 20, resolutionLag: 20 } as const;
 export const OVERFITTING_CAVEAT =
   "These weights are fitted on past rounds, which overlap in time (each round is scored for ~20 days), so the history is shorter than it looks. " +
   "In-sample figures flatter every optimiser: trust the out-of-sample rows, and prefer a method only if it beats equal weights there by a clear margin.";

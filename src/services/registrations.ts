@@ -5,6 +5,7 @@ import type {
   RegistrationRow,
   UserSettingsRepository,
 } from "../db/repositories/models.js";
+import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
 import { NumeraiError, UnknownAccountError, UnknownModelError } from "../numerai/errors.js";
 import { quoteInput } from "./quote-input.js";
@@ -21,6 +22,7 @@ export interface RegistrationDeps {
   readonly models: ModelRepository;
   readonly registrations: RegistrationRepository;
   readonly settings: UserSettingsRepository;
+  readonly reads: Pick<ScoreReadRepository, "scoreNames">;
   readonly logger: Logger;
 }
 
@@ -214,6 +216,11 @@ export function createRegistrationService(deps: RegistrationDeps) {
 
     list(userId: string): RegistrationRow[] {
       return deps.registrations.listForUser(userId);
+    },
+
+    /** Every score name stored for the user's models (for the score option's autocomplete). */
+    scoreNames(userId: string): string[] {
+      return deps.reads.scoreNames(deps.registrations.listForUser(userId).map((r) => r.id));
     },
 
     /** One model's declared share, or null to clear it; see `setDeclaredWeights`. */

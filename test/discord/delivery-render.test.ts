@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { ordinalPercent, renderServerDigest, renderWeeklyDigest, serverDigestMarkdown } from "../../src/discord/render/digest.js";
 import { limitViolations } from "../../src/discord/render/payload.js";
-import { buildWeeklyDigest, type ServerDigest, type WeeklyDigest } from "../../src/services/digest.js";
+import type { ServerDigest } from "../../src/services/digest/server.js";
+import { buildWeeklyDigest, type WeeklyDigest } from "../../src/services/digest/weekly.js";
 import { parkMillerUniform } from "../../src/random.js";
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ChannelType, REST, Routes } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyDeliveryError, createDiscordDelivery, ReconcileError, restMessage, snowflakeAt } from "../../src/discord/delivery.js";
+import { classifyDeliveryError, createDiscordDelivery, digestNonce, digestThreadTitle, ReconcileError, restMessage, snowflakeAt } from "../../src/discord/delivery.js";
 import { footerRef } from "../../src/discord/render/digest.js";
 import { LIMITS } from "../../src/discord/render/payload.js";
 import { fakeClientOptions, startFakeDiscord, type FakeDiscord } from "../helpers/fake-discord/index.js";
@@ -170,5 +170,14 @@ describe("findThread", () => {
     // An archived post (a moderator closed it) is found in the forum's archived threads.
     expect(await delivery.findThread(GUILD, FORUM, "Diversification digest — week of 2026-05-25")).toBe("222");
     expect(Routes.guildActiveThreads(GUILD)).toBe(`/guilds/${GUILD}/threads/active`);
+  });
+});
+
+describe("digestNonce", () => {
+  it("fits Discord's 25-character nonce for any subscription id and is unique per week", () => {
+    expect(digestNonce(Number.MAX_SAFE_INTEGER, "2026-06-01").length).toBeLessThanOrEqual(25);
+    expect(digestNonce(1, "2026-06-01")).not.toBe(digestNonce(1, "2026-06-08"));
+    expect(digestNonce(1, "2026-06-01")).not.toBe(digestNonce(36, "2026-06-01"));
+    expect(digestThreadTitle("2026-11-16")).toBe("Diversification digest — week of 2026-11-16");
   });
 });

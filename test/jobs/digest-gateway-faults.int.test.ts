@@ -12,11 +12,10 @@ import { loadConfig } from "../../src/config/env.js";
 import { createAppContext, type AppContext } from "../../src/context.js";
 import { createDigestRepository, type Subscription } from "../../src/db/repositories/digests.js";
 import { startBot, type Bot } from "../../src/discord/bot.js";
-import { createDiscordDelivery } from "../../src/discord/delivery.js";
+import { createDiscordDelivery, digestNonce, digestThreadTitle } from "../../src/discord/delivery.js";
 import { footerRef } from "../../src/discord/render/digest.js";
 import { runDigestDispatch, type DispatchSummary } from "../../src/jobs/weekly-digest.js";
 import { createLogger } from "../../src/logger.js";
-import { digestNonce, digestThreadTitle } from "../../src/services/digest.js";
 import { fakeClientOptions, startFakeDiscord, type FakeDiscord, type InteractionHandle } from "../helpers/fake-discord/index.js";
 import { ALICE, CAROL, FORUM_1, GUILD_0, GUILD_1, MONDAY, TEXT_0, TEXT_1, TOURNAMENT, fakeDiscordWorld, makeDigestWorld, minutes, type DigestWorld } from "./digest-fixtures.js";
 

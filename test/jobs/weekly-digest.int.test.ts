@@ -4,11 +4,10 @@ import { ChannelType, REST } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/db/open.js";
 import { createDigestRepository, type DigestRepository } from "../../src/db/repositories/digests.js";
-import { createDiscordDelivery } from "../../src/discord/delivery.js";
+import { createDiscordDelivery, digestNonce, digestThreadTitle } from "../../src/discord/delivery.js";
 import { runDigestDispatch, type DigestDispatchContext, type ShardInfo } from "../../src/jobs/weekly-digest.js";
 import { silentLogger } from "../../src/logger.js";
 import { createDiscourseSink, type DiscourseSink } from "../../src/services/discourse.js";
-import { digestNonce, digestThreadTitle } from "../../src/services/digest.js";
 import { fakeClientOptions, startFakeDiscord, type FakeDiscord } from "../helpers/fake-discord/index.js";
 import {
   ALICE,

@@ -5,10 +5,14 @@
  * delivery's reference, which is how a post whose recording was lost is recognised later.
  */
 import type { APIEmbed } from "discord.js";
-import type { ServerDigest, WeeklyDigest } from "../../services/digest.js";
+import type { Subscription } from "../../db/repositories/digests.js";
+import { WEEKDAYS, type DigestSchedule } from "../../services/digest/schedule.js";
+import type { ServerDigest } from "../../services/digest/server.js";
+import type { DigestPreview, DigestStatusEntry, Subscribed } from "../../services/digest/service.js";
+import type { WeeklyDigest } from "../../services/digest/weekly.js";
 import { renderLineChart } from "./charts/index.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, NA, codeBlockTable, fmt, fmtSigned, int, linesWithin, pct, plural, safeName, safeNames } from "./format.js";
+import { COLORS, NA, codeBlockTable, fmt, fmtSigned, int, linesWithin, pct, plural, safeName, safeNames, utc, zoned } from "./format.js";
 import { fitToLimits, LIMITS, truncate, type FileAttachment, type MessagePayload } from "./payload.js";
 
 /** What the footer says before the delivery reference; `footerRef` finds it again. */
@@ -239,4 +243,80 @@ export function renderDisabledNotice(where: string, reason: string): MessagePayl
       LIMITS.content,
     ),
   };
+}
+
+// ---------------------------------------------------------------------------- /digest replies
+
+const DAY_LABELS = WEEKDAYS.map((d) => d[0]?.toUpperCase() + d.slice(1));
+
+/** "Monday" … "Sunday", in option order (the /digest day choices). */
+export const WEEKDAY_CHOICES = WEEKDAYS.map((value, i) => ({ name: DAY_LABELS[i] as string, value }));
+
+/** "Mondays at 13:00 (Europe/Paris)". */
+export function scheduleText(s: DigestSchedule): string {
+  return `${DAY_LABELS[s.weekday - 1] ?? "?"}s at ${String(s.hour).padStart(2, "0")}:00 (${s.timezone})`;
+}
+
+const placeText = (s: Pick<Subscription, "kind" | "channelId">) =>
+  s.kind === "dm" ? "your direct messages" : s.kind === "forum" ? `a new post in <#${s.channelId}> each week` : `<#${s.channelId}>`;
+
+function messageLink(s: Subscription, channelId: string | null, messageId: string | null): string {
+  if (!channelId || !messageId) return "";
+  return ` — https://discord.com/channels/${s.guildId ?? "@me"}/${channelId}/${messageId}`;
+}
+
+function info(description: string): MessagePayload {
+  return { embeds: [{ title: "Weekly digest", description, color: COLORS.info }] };
+}
+
+/** The reply to /digest subscribe. */
+export function renderSubscribed(r: Subscribed): MessagePayload {
+  const lines = [
+    `${r.created ? "Subscribed" : "Updated"}: the digest goes to ${placeText(r.subscription)}, ${scheduleText(r.schedule)}.`,
+    `First one: ${zoned(r.first.at, r.schedule.timezone)}. Nothing is posted before then; /digest preview shows this week's now.`,
+  ];
+  if (!r.hasModels) lines.push("You have no models yet: add them with /models add, or the digest has nothing to say.");
+  if (r.subscription.kind !== "dm") lines.push("Members appear in it once they opt in with /server optin.");
+  return info(lines.join("\n"));
+}
+
+/** The reply to /digest unsubscribe. */
+export function renderUnsubscribed(kind: Subscription["kind"], changed: boolean): MessagePayload {
+  return info(changed ? `Unsubscribed: no more digests in ${kind === "dm" ? "your direct messages" : "this channel"}.` : "There was no active digest subscription there.");
+}
+
+function statusLines({ subscription: s, last, next }: DigestStatusEntry): string[] {
+  const lines = [`**Where:** ${placeText(s)}`, `**When:** ${scheduleText(s)}`];
+  if (next) {
+    lines.push(`**Next:** ${zoned(next.at, s.timezone)}`);
+  } else if (s.status === "disabled") {
+    lines.push(`**Turned off** ${utc(s.disabledAt)}: ${s.disabledReason ?? "Discord refused it"}. Run /digest subscribe there again once that is fixed.`);
+  } else {
+    lines.push("**Unsubscribed.**");
+  }
+  if (last) {
+    const detail = last.detail ? ` (${last.detail})` : "";
+    lines.push(`**Last:** week of ${last.week} — ${last.status}${detail}${last.status === "sent" ? messageLink(s, last.channelId, last.messageId) : ""}`);
+  } else {
+    lines.push("**Last:** none yet.");
+  }
+  return lines;
+}
+
+/** The reply to /digest status: one embed per subscription found. */
+export function renderDigestStatus(entries: readonly DigestStatusEntry[]): MessagePayload {
+  if (entries.length === 0) return info("No digest subscription for you or this channel. /digest subscribe starts one.");
+  return {
+    embeds: entries.map((e) => ({
+      title: e.subscription.kind === "dm" ? "Your weekly digest" : "This channel's weekly digest",
+      description: statusLines(e).join("\n"),
+      color: e.subscription.status === "active" ? COLORS.good : e.subscription.status === "disabled" ? COLORS.bad : COLORS.neutral,
+    })),
+  };
+}
+
+/** The reply to /digest preview: the digest as it would be posted, marked as a preview, without a reference. */
+export function renderDigestPreview(p: DigestPreview): MessagePayload {
+  const options = { week: p.week, ref: null, preview: true };
+  return p.scope === "server" ? renderServerDigest(p.server, options) : renderWeeklyDigest(p.digest, options);
 }

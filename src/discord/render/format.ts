@@ -54,6 +54,25 @@ export function utc(d: Date | null | undefined): string {
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+const zonedFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A time on the wall clock of an IANA zone with UTC beside it, `2026-06-05 09:00 Europe/Paris
+ * (2026-06-05 07:00 UTC)`; just the UTC form for UTC. "n/a" for an invalid date.
+ */
+export function zoned(d: Date | null | undefined, timeZone: string): string {
+  if (!d || Number.isNaN(d.getTime())) return NA;
+  if (timeZone === "UTC") return utc(d);
+  let f = zonedFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    zonedFormatters.set(timeZone, f);
+  }
+  const p: Record<string, string> = {};
+  for (const part of f.formatToParts(d)) p[part.type] = part.value;
+  return `${p.year ?? ""}-${p.month ?? ""}-${p.day ?? ""} ${p.hour ?? ""}:${p.minute ?? ""} ${timeZone} (${utc(d)})`;
+}
+
 /** Control characters and line breaks become spaces: a name is always one line. */
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex

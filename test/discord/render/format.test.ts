@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeBlockTable, codeName, csvFile, fmt, fmtSigned, linesWithin, pct, safeName, tableLines } from "../../../src/discord/render/format.js";
+import { codeBlockTable, codeName, csvFile, fmt, fmtSigned, linesWithin, pct, safeName, tableLines, utc, zoned } from "../../../src/discord/render/format.js";
 
 describe("fmt", () => {
   it.each([
@@ -84,5 +84,22 @@ describe("linesWithin", () => {
 
   it("returns every line when they fit", () => {
     expect(linesWithin(["a", "b"], 10)).toBe("a\nb");
+  });
+});
+
+describe("zoned", () => {
+  // python zoneinfo: 2026-06-04 23:30 UTC is 09:00 on 2026-06-05 in Adelaide (+9:30); 2026-03-29 01:00 UTC is 03:00 CEST in Paris.
+  it.each([
+    ["2026-06-04T23:30:00Z", "Australia/Adelaide", "2026-06-05 09:00 Australia/Adelaide (2026-06-04 23:30 UTC)"],
+    ["2026-03-29T01:00:00Z", "Europe/Paris", "2026-03-29 03:00 Europe/Paris (2026-03-29 01:00 UTC)"],
+    ["2026-03-29T00:59:00Z", "Europe/Paris", "2026-03-29 01:59 Europe/Paris (2026-03-29 00:59 UTC)"],
+    ["2026-11-01T04:00:00Z", "America/New_York", "2026-11-01 00:00 America/New_York (2026-11-01 04:00 UTC)"],
+    ["2026-06-01T13:00:00Z", "UTC", "2026-06-01 13:00 UTC"],
+  ])("shows %s on the wall clock of %s, with UTC beside it", (at, zone, text) => {
+    expect(zoned(new Date(at), zone)).toBe(text);
+  });
+
+  it("reads n/a for an invalid date, like utc()", () => {
+    expect(zoned(new Date(NaN), "Europe/Paris")).toBe(utc(new Date(NaN)));
   });
 });

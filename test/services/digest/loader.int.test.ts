@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDigestRepository } from "../../src/db/repositories/digests.js";
-import { buildDigestFor, buildWeeklyDigest, createDigestLoader } from "../../src/services/digest.js";
-import { buildSeries } from "../../src/services/series.js";
-import { ALICE, BOB, CAROL, DAVE, MONDAY, TOURNAMENT, makeDigestWorld, type DigestWorld } from "../jobs/digest-fixtures.js";
+import { createDigestRepository } from "../../../src/db/repositories/digests.js";
+import { createDigestLoader } from "../../../src/services/digest/loader.js";
+import { buildDigestFor } from "../../../src/services/digest/server.js";
+import { buildWeeklyDigest } from "../../../src/services/digest/weekly.js";
+import { buildSeries } from "../../../src/services/series.js";
+import { ALICE, BOB, CAROL, DAVE, MONDAY, TOURNAMENT, makeDigestWorld, type DigestWorld } from "../../jobs/digest-fixtures.js";
 
 let world: DigestWorld;
 

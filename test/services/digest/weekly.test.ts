@@ -1,22 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { walkForward } from "../../src/analytics/walk-forward.js";
-import { parkMillerUniform } from "../../src/random.js";
-import {
-  buildWeeklyDigest,
-  canonicalTimeZone,
-  DAY_MS,
-  digestNonce,
-  digestThreadTitle,
-  latestOccurrence,
-  nextOccurrence,
-  previousOccurrence,
-  zonedInstant,
-  type DigestInput,
-} from "../../src/services/digest.js";
+import { walkForward } from "../../../src/analytics/walk-forward.js";
+import { parkMillerUniform } from "../../../src/random.js";
+import { DAY_MS } from "../../../src/services/digest/schedule.js";
+import { buildWeeklyDigest, type DigestInput } from "../../../src/services/digest/weekly.js";
 
-/** Frozen inputs and numpy reference values: test/services/digest-reference.py (its docstring has the command). */
-const reference = JSON.parse(readFileSync(new URL("./digest-reference.json", import.meta.url), "utf8")) as {
+/** Frozen inputs and numpy reference values: test/services/digest/weekly-reference.py (its docstring has the command). */
+const reference = JSON.parse(readFileSync(new URL("./weekly-reference.json", import.meta.url), "utf8")) as {
   inputs: {
     names: string[];
     weights: number[];
@@ -201,60 +191,5 @@ describe("buildWeeklyDigest suggestion", () => {
 
   it("suggests nothing when the current weights hold up", () => {
     expect(buildWeeklyDigest(lopsided(0.01)).suggestion).toBeNull();
-  });
-});
-
-describe("latestOccurrence", () => {
-  const monday13 = { weekday: 1, hour: 13, timezone: "UTC" };
-
-  it("is the scheduled time itself at that time, and the week before just before it", () => {
-    const at = new Date(Date.UTC(2026, 5, 1, 13));
-    expect(latestOccurrence(at, monday13)).toEqual({ at, week: "2026-06-01" });
-    expect(latestOccurrence(new Date(at.getTime() - 1), monday13)).toEqual({ at: new Date(Date.UTC(2026, 4, 25, 13)), week: "2026-05-25" });
-    expect(nextOccurrence(at, monday13)).toEqual({ at: new Date(Date.UTC(2026, 5, 8, 13)), week: "2026-06-08" });
-    expect(previousOccurrence({ at, week: "2026-06-01" }, monday13).week).toBe("2026-05-25");
-  });
-
-  // python: datetime(2026,3,30,13,tzinfo=ZoneInfo("Europe/Paris")).astimezone(timezone.utc) → 11:00; 2026-03-23 → 12:00
-  it("follows daylight saving time in the subscriber's timezone", () => {
-    const paris = { weekday: 1, hour: 13, timezone: "Europe/Paris" };
-    expect(latestOccurrence(new Date(Date.UTC(2026, 2, 30, 11)), paris)).toEqual({ at: new Date(Date.UTC(2026, 2, 30, 11)), week: "2026-03-30" });
-    expect(latestOccurrence(new Date(Date.UTC(2026, 2, 30, 10, 59)), paris)).toEqual({ at: new Date(Date.UTC(2026, 2, 23, 12)), week: "2026-03-23" });
-  });
-
-  it("uses the subscriber's local date as the week: Monday 01:00 in Tokyo is Sunday in UTC", () => {
-    const tokyo = { weekday: 1, hour: 1, timezone: "Asia/Tokyo" };
-    expect(latestOccurrence(new Date(Date.UTC(2026, 4, 31, 16)), tokyo)).toEqual({ at: new Date(Date.UTC(2026, 4, 31, 16)), week: "2026-06-01" });
-  });
-});
-
-describe("zonedInstant", () => {
-  // python zoneinfo: 2026-03-08 02:00 does not exist in New York (→ 03:00 EDT = 07:00 UTC);
-  // 2026-11-01 01:00 happens twice (first, fold=0, is 05:00 UTC).
-  it("moves a time the clocks skip to just after the gap, and picks the first of a repeated time", () => {
-    expect(new Date(zonedInstant(2026, 3, 8, 2, "America/New_York")).toISOString()).toBe("2026-03-08T07:00:00.000Z");
-    expect(new Date(zonedInstant(2026, 11, 1, 1, "America/New_York")).toISOString()).toBe("2026-11-01T05:00:00.000Z");
-    expect(new Date(zonedInstant(2026, 6, 5, 9, "Asia/Tokyo")).toISOString()).toBe("2026-06-05T00:00:00.000Z");
-  });
-});
-
-describe("canonicalTimeZone", () => {
-  it.each([
-    ["europe/paris", "Europe/Paris"],
-    ["UTC", "UTC"],
-    ["America/New_York", "America/New_York"],
-    ["Mars/Olympus_Mons", null],
-    ["", null],
-  ])("maps %s to %s", (input, expected) => {
-    expect(canonicalTimeZone(input)).toBe(expected);
-  });
-});
-
-describe("digestNonce", () => {
-  it("fits Discord's 25-character nonce for any subscription id and is unique per week", () => {
-    expect(digestNonce(Number.MAX_SAFE_INTEGER, "2026-06-01").length).toBeLessThanOrEqual(25);
-    expect(digestNonce(1, "2026-06-01")).not.toBe(digestNonce(1, "2026-06-08"));
-    expect(digestNonce(1, "2026-06-01")).not.toBe(digestNonce(36, "2026-06-01"));
-    expect(digestThreadTitle("2026-11-16")).toBe("Diversification digest — week of 2026-11-16");
   });
 });

@@ -1,6 +1,6 @@
-"""Reference values for test/services/digest.test.ts (buildWeeklyDigest), computed independently with numpy.
+"""Reference values for test/services/digest/weekly.test.ts (buildWeeklyDigest), computed independently with numpy.
 
-Run: /usr/bin/python3 test/services/digest-reference.py > test/services/digest-reference.json
+Run: /usr/bin/python3 test/services/digest/weekly-reference.py > test/services/digest/weekly-reference.json
 """
 import json
 

@@ -1,0 +1,506 @@
+/**
+ * Everything one subscriber's weekly digest says, as plain data: pure (no store, no clock). One
+ * round axis is built first; every section (portfolio, best/worst, diversification, new
+ * near-duplicates, contribution, suggestion) is a small function of it, put together by
+ * `buildWeeklyDigest`.
+ */
+import { DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../../analytics/allocation.js";
+import { participationRatio } from "../../analytics/effective-bets.js";
+import { hedgeValues, type HedgeValue } from "../../analytics/hedge.js";
+import { leaveOneOutSharpe, normalizeWeights, sampleMoments } from "../../analytics/portfolio.js";
+import { sharpe } from "../../analytics/sharpe.js";
+import { WALK_FORWARD, walkForward } from "../../analytics/walk-forward.js";
+import { NEAR_DUPLICATE_RHO, type WeightSource } from "../portfolio.js";
+import { WEEK_MS } from "./schedule.js";
+
+export interface DigestModelInput {
+  readonly name: string;
+  /** Resolved per-round scores (the combined score), rounds ascending. */
+  readonly series: { readonly rounds: ArrayLike<number>; readonly values: ArrayLike<number> };
+}
+
+export interface DigestOptions {
+  /** Rounds in each correlation window (the last N shared, resolved rounds). Default 60. */
+  readonly windowRounds?: number;
+  /** Fewest rounds a window or the contribution needs. Default 20. */
+  readonly minRounds?: number;
+  /** A pair at or above this correlation is a near-duplicate. Default NEAR_DUPLICATE_RHO (0.9). */
+  readonly nearDuplicateRho?: number;
+  /** Methods the suggestion may propose. Default: the ones that do not bet on estimated means. */
+  readonly suggestionMethods?: readonly AllocationMethod[];
+  /** How much higher (per-round Sharpe, out of sample) a method must be than the current weights. Default 0.05. */
+  readonly suggestionMargin?: number;
+  /** Out-of-sample rounds needed before anything is suggested. Default 60. */
+  readonly suggestionMinOosRounds?: number;
+}
+
+export interface DigestInput {
+  readonly models: readonly DigestModelInput[];
+  /** One weight per model (need not be normalised). */
+  readonly weights: ArrayLike<number>;
+  readonly weightSource: WeightSource;
+  /** Resolve time (ms) by round; a round without one counts as resolved long ago (imports). */
+  readonly resolveTimes: ReadonlyMap<number, number>;
+  /** The scheduled time of this digest; the week is the 7 days before it. */
+  readonly periodEnd: Date;
+  readonly options?: DigestOptions;
+}
+
+/** A week's mean against the same-sized blocks of earlier rounds. */
+export interface VersusHistory {
+  /** Mean per round over the week's rounds. */
+  readonly weekMean: number;
+  readonly weekSum: number;
+  readonly weekRounds: number;
+  /** Mean of the earlier blocks' means (= the earlier per-round mean over those blocks). */
+  readonly historyMean: number;
+  /** Earlier non-overlapping blocks of `weekRounds` rounds. */
+  readonly historyBlocks: number;
+  /** Share of earlier blocks with a lower mean (ties count half); NaN with fewer than 4 blocks. */
+  readonly percentile: number;
+}
+
+export interface DiversificationSnapshot {
+  /** Mean of the off-diagonal pair correlations over the window. */
+  readonly averageCorrelation: number;
+  /** Participation ratio of the correlation matrix: how many independent bets the models behave like. */
+  readonly effectiveBets: number;
+  readonly rounds: number;
+  readonly lastRound: number;
+}
+
+export interface Suggestion {
+  readonly method: AllocationMethod;
+  readonly weights: ReadonlyArray<{ readonly name: string; readonly current: number; readonly suggested: number }>;
+  readonly oosRounds: number;
+  readonly oosSharpe: number;
+  readonly currentOosSharpe: number;
+  /** Sharpe of method and current weights in each half of the out-of-sample rounds. */
+  readonly halves: readonly [{ readonly method: number; readonly current: number }, { readonly method: number; readonly current: number }];
+  readonly caveat: string;
+}
+
+export interface WeeklyDigest {
+  readonly periodStart: Date;
+  readonly periodEnd: Date;
+  readonly modelCount: number;
+  readonly weightSource: WeightSource;
+  /** Rounds (of any of the models) whose resolve time falls in the week. */
+  readonly newRounds: readonly number[];
+  /** The portfolio: per round Σ wᵢxᵢ / Σ wᵢ over the models with a score that round. */
+  readonly portfolio: {
+    readonly week: VersusHistory | null;
+    readonly cumulative: number;
+    readonly rounds: number;
+    /** The cumulative portfolio score after each round, for the chart. */
+    readonly chart: { readonly rounds: readonly number[]; readonly cumulative: Float64Array };
+  };
+  readonly best: (VersusHistory & { readonly name: string }) | null;
+  readonly worst: (VersusHistory & { readonly name: string }) | null;
+  readonly diversification: {
+    readonly now: DiversificationSnapshot | null;
+    readonly weeksAgo4: DiversificationSnapshot | null;
+    readonly weeksAgo12: DiversificationSnapshot | null;
+  };
+  /** Pairs at or above the threshold now that were not a week ago. */
+  readonly newNearDuplicates: ReadonlyArray<{ readonly a: string; readonly b: string; readonly rho: number }>;
+  readonly nearDuplicateRho: number;
+  readonly contribution: {
+    readonly rounds: number;
+    readonly top: { readonly name: string; readonly marginalSharpe: number } | null;
+    readonly bottom: { readonly name: string; readonly marginalSharpe: number } | null;
+    /** The model with the highest mean score in rounds when the rest of the portfolio lost. */
+    readonly bestHedge: { readonly name: string; readonly meanWhenRestDown: number; readonly roundsRestDown: number } | null;
+  } | null;
+  readonly suggestion: Suggestion | null;
+  readonly notes: readonly string[];
+}
+
+type Settings = Required<DigestOptions>;
+
+const DEFAULTS: Settings = {
+  windowRounds: 60,
+  minRounds: 20,
+  nearDuplicateRho: NEAR_DUPLICATE_RHO,
+  suggestionMethods: ["inverseVariance", "minimumVariance", "hrp"],
+  suggestionMargin: 0.05,
+  suggestionMinOosRounds: 60,
+};
+
+export const SUGGESTION_CAVEAT =
+  "Tested walk-forward: refitted every 20 rounds on rounds already resolved, then scored on the rounds that followed. " +
+  "Rounds overlap, so the evidence is thinner than the round count suggests, and past out-performance may not last.";
+
+function versusHistory(values: ArrayLike<number>, weekStart: number): VersusHistory | null {
+  const m = values.length - weekStart;
+  if (m <= 0) return null;
+  let weekSum = 0;
+  for (let t = weekStart; t < values.length; t++) weekSum += values[t] as number;
+  const weekMean = weekSum / m;
+  const blockMeans: number[] = [];
+  for (let end = weekStart; end - m >= 0; end -= m) {
+    let s = 0;
+    for (let t = end - m; t < end; t++) s += values[t] as number;
+    blockMeans.push(s / m);
+  }
+  let below = 0;
+  let total = 0;
+  for (const b of blockMeans) {
+    total += b;
+    below += b < weekMean ? 1 : b === weekMean ? 0.5 : 0;
+  }
+  return {
+    weekMean,
+    weekSum,
+    weekRounds: m,
+    historyMean: blockMeans.length > 0 ? total / blockMeans.length : NaN,
+    historyBlocks: blockMeans.length,
+    percentile: blockMeans.length >= 4 ? below / blockMeans.length : NaN,
+  };
+}
+
+/** Pearson correlation matrix of the columns over the given rows (NaN entries where a column is constant). */
+function correlationOver(columns: readonly Float64Array[], rows: readonly number[]): Float64Array {
+  const k = columns.length;
+  const n = rows.length;
+  const means = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const c = columns[i] as Float64Array;
+    let s = 0;
+    for (const t of rows) s += c[t] as number;
+    means[i] = s / n;
+  }
+  const cov = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    const ci = columns[i] as Float64Array;
+    const mi = means[i] as number;
+    for (let j = i; j < k; j++) {
+      const cj = columns[j] as Float64Array;
+      const mj = means[j] as number;
+      let s = 0;
+      for (const t of rows) s += ((ci[t] as number) - mi) * ((cj[t] as number) - mj);
+      cov[i * k + j] = s;
+      cov[j * k + i] = s;
+    }
+  }
+  const corr = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const d = Math.sqrt((cov[i * k + i] as number) * (cov[j * k + j] as number));
+      corr[i * k + j] = i === j ? (d > 0 ? 1 : NaN) : d > 0 ? (cov[i * k + j] as number) / d : NaN;
+    }
+  }
+  return corr;
+}
+
+
+/** Every model's scores on one round axis: rounds resolved by `end` that any model scored. */
+interface RoundAxis {
+  readonly rounds: readonly number[];
+  /** One column per model on the axis (NaN = not scored that round). */
+  readonly columns: readonly Float64Array[];
+  /** Resolve time (ms) of each axis round; -Infinity when unknown (resolved long ago). */
+  readonly resolvedAt: Float64Array;
+}
+
+/**
+ * Round numbers are dense integers, so the axis is built by direct indexing over the span of
+ * rounds, not by sorting.
+ */
+function roundAxis(models: readonly DigestModelInput[], resolveTimes: ReadonlyMap<number, number>, end: number): RoundAxis {
+  let minRound = Infinity;
+  let maxRound = -Infinity;
+  for (const m of models) {
+    const len = m.series.rounds.length;
+    if (len === 0) continue;
+    minRound = Math.min(minRound, m.series.rounds[0] as number);
+    maxRound = Math.max(maxRound, m.series.rounds[len - 1] as number);
+  }
+  const span = models.length > 0 && maxRound >= minRound ? maxRound - minRound + 1 : 0;
+  const spanResolve = new Float64Array(span);
+  for (let d = 0; d < span; d++) spanResolve[d] = resolveTimes.get(minRound + d) ?? -Infinity;
+  const counts = (v: number, d: number) => Number.isFinite(v) && (spanResolve[d] as number) <= end;
+  // Which rounds of the span any model scored (resolved by the end), then their axis positions.
+  const position = new Int32Array(span).fill(-1);
+  for (const m of models) {
+    for (let i = 0; i < m.series.rounds.length; i++) {
+      const d = (m.series.rounds[i] as number) - minRound;
+      if (counts(m.series.values[i] as number, d)) position[d] = 0;
+    }
+  }
+  const axis: number[] = [];
+  for (let d = 0; d < span; d++) if (position[d] === 0) position[d] = axis.push(d) - 1;
+  const columns = models.map((m) => {
+    const col = new Float64Array(axis.length).fill(NaN);
+    for (let i = 0; i < m.series.rounds.length; i++) {
+      const d = (m.series.rounds[i] as number) - minRound;
+      const v = m.series.values[i] as number;
+      if (counts(v, d)) col[position[d] as number] = v;
+    }
+    return col;
+  });
+  return { rounds: axis.map((d) => minRound + d), columns, resolvedAt: Float64Array.from(axis, (d) => spanResolve[d] as number) };
+}
+
+/** Normalised non-negative weights; equal weights when none is usable (rather than no digest). */
+function usableWeights(raw: ArrayLike<number>, k: number): Float64Array {
+  if (k === 0) return new Float64Array(0);
+  let total = 0;
+  for (let i = 0; i < k; i++) total += Number.isFinite(raw[i]) ? Math.max(0, raw[i] as number) : 0;
+  return normalizeWeights(total > 0 ? Array.from({ length: k }, (_, i) => Math.max(0, Number(raw[i]) || 0)) : new Float64Array(k).fill(1));
+}
+
+/** The portfolio per round, re-weighted over the models scored that round, with its cumulative sum. */
+function portfolioSeries(axis: RoundAxis, weights: Float64Array, weekStart: number): { portfolio: WeeklyDigest["portfolio"] } {
+  const values: number[] = [];
+  const rounds: number[] = [];
+  let firstOfWeek = -1;
+  for (let t = 0; t < axis.rounds.length; t++) {
+    let s = 0;
+    let w = 0;
+    for (let i = 0; i < axis.columns.length; i++) {
+      const x = (axis.columns[i] as Float64Array)[t] as number;
+      if (!Number.isNaN(x)) {
+        s += (weights[i] as number) * x;
+        w += weights[i] as number;
+      }
+    }
+    if (w > 0) {
+      if (t >= weekStart && firstOfWeek < 0) firstOfWeek = values.length;
+      values.push(s / w);
+      rounds.push(axis.rounds[t] as number);
+    }
+  }
+  const cumulativeValues = new Float64Array(values.length);
+  let cumulative = 0;
+  values.forEach((v, t) => (cumulativeValues[t] = cumulative += v));
+  return {
+    portfolio: {
+      week: firstOfWeek >= 0 ? versusHistory(values, firstOfWeek) : null,
+      cumulative,
+      rounds: values.length,
+      chart: { rounds, cumulative: cumulativeValues },
+    },
+  };
+}
+
+/** Best and worst model this week, each against its own history (its own scored rounds). */
+function bestAndWorst(axis: RoundAxis, names: readonly string[], weekStart: number): Pick<WeeklyDigest, "best" | "worst"> {
+  let best: WeeklyDigest["best"] = null;
+  let worst: WeeklyDigest["worst"] = null;
+  axis.columns.forEach((col, i) => {
+    const own: number[] = [];
+    let firstNew = -1;
+    for (let t = 0; t < col.length; t++) {
+      const v = col[t] as number;
+      if (Number.isNaN(v)) continue;
+      if (firstNew < 0 && t >= weekStart) firstNew = own.length;
+      own.push(v);
+    }
+    const vh = firstNew < 0 ? null : versusHistory(own, firstNew);
+    if (!vh) return;
+    const entry = { name: names[i] as string, ...vh };
+    if (!best || vh.weekMean > best.weekMean) best = entry;
+    if (!worst || vh.weekMean < worst.weekMean) worst = entry;
+  });
+  return { best, worst: names.length < 2 ? null : worst };
+}
+
+/** Axis positions where every model has a score (listwise rows). */
+function sharedRows(axis: RoundAxis): number[] {
+  const rows: number[] = [];
+  for (let t = 0; t < axis.rounds.length; t++) if (axis.columns.every((c) => Number.isFinite(c[t]))) rows.push(t);
+  return rows;
+}
+
+interface Snapshot {
+  readonly snap: DiversificationSnapshot;
+  readonly corr: Float64Array;
+}
+
+/** Average pair correlation and effective bets over the last `windowRounds` shared rounds resolved by `cutoff`. */
+function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o: Settings): Snapshot | null {
+  const k = axis.columns.length;
+  if (k < 2) return null;
+  const win: number[] = [];
+  for (let p = rows.length - 1; p >= 0 && win.length < o.windowRounds; p--) {
+    const t = rows[p] as number;
+    if ((axis.resolvedAt[t] as number) <= cutoff) win.push(t);
+  }
+  if (win.length < o.minRounds) return null;
+  win.reverse();
+  const corr = correlationOver(axis.columns, win);
+  let off = 0;
+  let count = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      const v = corr[i * k + j] as number;
+      if (Number.isFinite(v)) {
+        off += v;
+        count++;
+      }
+    }
+  }
+  return {
+    snap: {
+      averageCorrelation: count > 0 ? off / count : NaN,
+      effectiveBets: participationRatio(corr, k),
+      rounds: win.length,
+      lastRound: axis.rounds[win[win.length - 1] as number] as number,
+    },
+    corr,
+  };
+}
+
+/** Pairs at or above the threshold now that were not a week ago, closest first. */
+function newNearDuplicatesOf(now: Snapshot | null, weekAgo: Snapshot | null, names: readonly string[], rho: number): WeeklyDigest["newNearDuplicates"] {
+  if (!now) return [];
+  const k = names.length;
+  const pairs: Array<{ a: string; b: string; rho: number }> = [];
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      const r = now.corr[i * k + j] as number;
+      const before = weekAgo ? (weekAgo.corr[i * k + j] as number) : NaN;
+      if (r >= rho && !(before >= rho)) pairs.push({ a: names[i] as string, b: names[j] as string, rho: r });
+    }
+  }
+  return pairs.sort((x, y) => y.rho - x.rho);
+}
+
+/** Leave-one-out marginal Sharpe (top and bottom) and the best hedge over the shared rounds. */
+function contributionOf(cols: readonly Float64Array[], weights: Float64Array, names: readonly string[]): NonNullable<WeeklyDigest["contribution"]> {
+  const m = sampleMoments(cols);
+  const loo = leaveOneOutSharpe(m.mu, m.cov, cols.length, weights);
+  let top: { name: string; marginalSharpe: number } | null = null;
+  let bottom: { name: string; marginalSharpe: number } | null = null;
+  let bestHedge: { name: string; meanWhenRestDown: number; roundsRestDown: number } | null = null;
+  const hedges = hedgeValues(cols, weights);
+  for (let i = 0; i < cols.length; i++) {
+    const v = loo[i] as number;
+    if (Number.isFinite(v)) {
+      if (!top || v > top.marginalSharpe) top = { name: names[i] as string, marginalSharpe: v };
+      if (!bottom || v < bottom.marginalSharpe) bottom = { name: names[i] as string, marginalSharpe: v };
+    }
+    const h = hedges[i] as HedgeValue;
+    if (h.countDown >= 5 && (!bestHedge || h.meanWhenRestDown > bestHedge.meanWhenRestDown)) {
+      bestHedge = { name: names[i] as string, meanWhenRestDown: h.meanWhenRestDown, roundsRestDown: h.countDown };
+    }
+  }
+  return { rounds: cols[0]?.length ?? 0, top, bottom: bottom && top && bottom.name !== top.name ? bottom : null, bestHedge };
+}
+
+/**
+ * Everything one subscriber's weekly digest says, as plain data (NaN / null = not defined here;
+ * the renderer words it). Pure: no store, no clock — the week is the 7 days before `periodEnd`
+ * and only rounds resolved by then count, so a digest sent late says what it would have said on time.
+ *
+ * - The week: rounds whose resolve time falls in (periodEnd − 7 days, periodEnd]; the portfolio's
+ *   per-round score is Σ wᵢxᵢ / Σ wᵢ over the models scored that round. Each figure is compared
+ *   with the subscriber's own history: earlier non-overlapping blocks of as many rounds.
+ * - Diversification: average pair correlation and effective bets (participation ratio) over the
+ *   last `windowRounds` rounds every model shares, as of now, 4 and 12 weeks ago; new
+ *   near-duplicate pairs are those at or above the threshold now but not a week ago.
+ * - Contribution: leave-one-out marginal Sharpe and the hedge value (mean when the rest lost) over
+ *   all shared rounds.
+ * - Suggestion: the walk-forward out-of-sample test of `suggestionMethods`; one is suggested only
+ *   when its out-of-sample Sharpe beats the current weights by `suggestionMargin` overall and in
+ *   both halves of the test period.
+ */
+export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
+  const o: Settings = { ...DEFAULTS, ...input.options };
+  const end = input.periodEnd.getTime();
+  const start = end - WEEK_MS;
+  const names = input.models.map((m) => m.name);
+  const k = names.length;
+  const notes: string[] = [];
+
+  const axis = roundAxis(input.models, input.resolveTimes, end);
+  const weights = usableWeights(input.weights, k);
+  // Rounds resolve in order, so the week's rounds are the tail of the axis.
+  let weekStart = axis.rounds.length;
+  while (weekStart > 0 && (axis.resolvedAt[weekStart - 1] as number) > start) weekStart--;
+  const newRounds = axis.rounds.slice(weekStart);
+  if (newRounds.length === 0) notes.push("No round resolved this week (has the score sync run?).");
+
+  const rows = sharedRows(axis);
+  const now = snapshotAt(axis, rows, end, o);
+  const weekAgo = snapshotAt(axis, rows, end - WEEK_MS, o);
+  if (k >= 2 && !now) notes.push(`Correlations need at least ${o.minRounds} rounds that all your models share.`);
+
+  // Contribution and the suggestion use every shared round.
+  const cols = k >= 2 && rows.length >= o.minRounds ? axis.columns.map((c) => Float64Array.from(rows, (t) => c[t] as number)) : null;
+  const needed = WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + o.suggestionMinOosRounds;
+  const suggestion =
+    cols && rows.length >= needed && weights.every((w) => Number.isFinite(w))
+      ? suggest(cols, rows.map((t) => axis.rounds[t] as number), weights, names, o)
+      : null;
+
+  return {
+    periodStart: new Date(start),
+    periodEnd: new Date(end),
+    modelCount: k,
+    weightSource: input.weightSource,
+    newRounds,
+    ...portfolioSeries(axis, weights, weekStart),
+    ...bestAndWorst(axis, names, weekStart),
+    diversification: {
+      now: now?.snap ?? null,
+      weeksAgo4: snapshotAt(axis, rows, end - 4 * WEEK_MS, o)?.snap ?? null,
+      weeksAgo12: snapshotAt(axis, rows, end - 12 * WEEK_MS, o)?.snap ?? null,
+    },
+    newNearDuplicates: newNearDuplicatesOf(now, weekAgo, names, o.nearDuplicateRho),
+    nearDuplicateRho: o.nearDuplicateRho,
+    contribution: cols ? contributionOf(cols, weights, names) : null,
+    suggestion,
+    notes,
+  };
+}
+
+/** A suggestion only when it held up out of sample: overall, by the margin, and in both halves. */
+function suggest(
+  cols: readonly Float64Array[],
+  rounds: readonly number[],
+  weights: Float64Array,
+  names: readonly string[],
+  o: Settings,
+): Suggestion | null {
+  let wf;
+  try {
+    // The /allocate bounds, loosened only as far as a small portfolio needs (cap × models ≥ 1).
+    const cap = Math.max(DEFAULT_CAP, 1 / cols.length);
+    wf = walkForward({ rounds, columns: cols, methods: o.suggestionMethods, currentWeights: weights, cap, floor: Math.min(DEFAULT_FLOOR, cap), ...WALK_FORWARD });
+  } catch {
+    // Degenerate inputs (e.g. a cap the model count cannot meet) mean: nothing to suggest.
+    return null;
+  }
+  const current = wf.portfolios.find((p) => p.name === "current");
+  if (!current || current.nRounds < o.suggestionMinOosRounds || !Number.isFinite(current.sharpe)) return null;
+  let best = null as (typeof wf.portfolios)[number] | null;
+  for (const p of wf.portfolios) {
+    if (p.name === "current" || !Number.isFinite(p.sharpe)) continue;
+    if (!best || p.sharpe > best.sharpe) best = p;
+  }
+  if (!best || best.sharpe - current.sharpe < o.suggestionMargin) return null;
+  const half = Math.floor(current.nRounds / 2);
+  const halves = [
+    { method: sharpe(best.returns.subarray(0, half)), current: sharpe(current.returns.subarray(0, half)) },
+    { method: sharpe(best.returns.subarray(half)), current: sharpe(current.returns.subarray(half)) },
+  ] as const;
+  if (!halves.every((h) => h.method > h.current)) return null;
+  const last = best.rebalances[best.rebalances.length - 1];
+  if (!last) return null;
+  let change = 0;
+  for (let i = 0; i < weights.length; i++) change += Math.abs((last.weights[i] as number) - (weights[i] as number));
+  // Less than 5% of the stake would move: not worth a suggestion.
+  if (change / 2 < 0.05) return null;
+  return {
+    method: best.name as AllocationMethod,
+    weights: names.map((name, i) => ({ name, current: weights[i] as number, suggested: last.weights[i] as number })),
+    oosRounds: current.nRounds,
+    oosSharpe: best.sharpe,
+    currentOosSharpe: current.sharpe,
+    halves,
+    caveat: SUGGESTION_CAVEAT,
+  };
+}
+
