@@ -14,7 +14,7 @@ import type { Logger } from "../../src/logger.js";
 import { createNumeraiClient } from "../../src/numerai/client.js";
 import type { NumeraiClient } from "../../src/numerai/types.js";
 import { createServices, type Services } from "../../src/services/index.js";
-import { startFakeNumerai, type FakeModel, type FakeNumerai, type FaultKind, type FaultPlan } from "../helpers/fake-numerai.js";
+import { startFakeNumerai, TRANSIENT_FAULT_KINDS, type FakeModel, type FakeNumerai, type FaultPlan } from "../helpers/fake-numerai.js";
 import { fixtureModels } from "../helpers/fixture-models.js";
 import { nowForCurrentRound } from "../helpers/synthetic-scores.js";
 import { makeTestDb } from "../helpers/test-db.js";
@@ -26,20 +26,6 @@ const CURRENT = 1200;
 const FROM = 843;
 const TO = 1197;
 const DAY_MS = 86_400_000;
-const EVERY_FAULT: FaultKind[] = [
-  "null-scores",
-  "null-payouts",
-  "missing-round",
-  "empty-scores",
-  "graphql-internal",
-  "500",
-  "429",
-  "timeout",
-  "truncated",
-  "malformed",
-  "null-fields",
-  "reset",
-];
 const TODAY = nowForCurrentRound(CURRENT);
 const TOMORROW = new Date(TODAY.getTime() + DAY_MS);
 
@@ -86,7 +72,7 @@ describe("a full backfill and two syncs while 20% of Numerai's answers are wrong
       const today = fixtureModels({ currentRound: CURRENT, now: TODAY });
       const tomorrow = fixtureModels({ currentRound: CURRENT, now: TOMORROW });
       const cleanServer = await fakeNumerai(today);
-      const faultyServer = await fakeNumerai(today, { rate: 0.2, kinds: EVERY_FAULT, seed, retryAfterSeconds: 0, holdMs: 400 });
+      const faultyServer = await fakeNumerai(today, { rate: 0.2, kinds: TRANSIENT_FAULT_KINDS, seed, retryAfterSeconds: 0, holdMs: 400 });
       const clean = env(cleanServer.url);
       const faulty = env(faultyServer.url);
 

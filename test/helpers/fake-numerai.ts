@@ -80,20 +80,24 @@ export interface FakeModel {
  * - "empty-scores": one round that has scores is answered with `"submissionScores": []`.
  * The four round faults apply to v2RoundModelPerformances answers only; other answers are sent intact.
  */
-export type FaultKind =
-  | "500"
-  | "429"
-  | "400"
-  | "timeout"
-  | "truncated"
-  | "malformed"
-  | "null-fields"
-  | "reset"
-  | "graphql-internal"
-  | "null-scores"
-  | "null-payouts"
-  | "missing-round"
-  | "empty-scores";
+export const FAULT_KINDS = [
+  "500",
+  "429",
+  "400",
+  "timeout",
+  "truncated",
+  "malformed",
+  "null-fields",
+  "reset",
+  "graphql-internal",
+  "null-scores",
+  "null-payouts",
+  "missing-round",
+  "empty-scores",
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+/** Every fault a retry gets past: all but "400", which Numerai means as final. */
+export const TRANSIENT_FAULT_KINDS: FaultKind[] = FAULT_KINDS.filter((k) => k !== "400");
 
 export interface FaultPlan {
   /** Share of requests (0…1) that get a fault, decided by a seeded PRNG per request. */
