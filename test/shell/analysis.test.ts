@@ -6,15 +6,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { loadConfig } from "../../src/config/env.js";
 import { openDatabase } from "../../src/db/open.js";
 import { createModelRepository, createRegistrationRepository, createUserSettingsRepository } from "../../src/db/repositories/models.js";
 import { createScoreWriter, type RoundRecord } from "../../src/db/repositories/scores.js";
 import { gaussian, mulberry32 } from "../../src/random.js";
-import { SHELL_GUILD_ID, SHELL_USER_ID, startShellSession } from "../../src/shell/session.js";
+import { SHELL_GUILD_ID, SHELL_USER_ID } from "../../src/shell/session.js";
+import { pipeShell } from "../helpers/shell-pipe.js";
 
 const FRIEND = "100000000000000011";
 const FIRST = 900;
@@ -78,17 +77,7 @@ function seed(dbPath: string, specs: readonly Spec[]): void {
 
 /** Pipes lines into the real shell; returns what each command printed, keyed by the line. */
 async function shell(dbPath: string, outDir: string, lines: string[]): Promise<string[]> {
-  const input = new PassThrough();
-  let text = "";
-  const output = new Writable({
-    write(chunk: Buffer, _e, done) {
-      text += chunk.toString("utf8");
-      done();
-    },
-  });
-  input.end(`${lines.join("\n")}\n`);
-  const config = loadConfig({ DATABASE_PATH: dbPath, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" }, { createDirs: false });
-  await startShellSession(config, { interactive: false, input, output, outDir });
+  const text = await pipeShell(dbPath, outDir, lines);
   // Each command's output starts with the echoed line "> /command …".
   const parts = text.split(/^> /m).slice(1);
   expect(parts).toHaveLength(lines.length);

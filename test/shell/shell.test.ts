@@ -2,27 +2,20 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/env.js";
 import { seedDemo } from "../../src/demo/seed.js";
 import { openDatabase } from "../../src/db/open.js";
-import { SHELL_GUILD_ID, SHELL_USER_ID, startShellSession } from "../../src/shell/session.js";
+import { SHELL_GUILD_ID, SHELL_USER_ID } from "../../src/shell/session.js";
+import { pipeShell } from "../helpers/shell-pipe.js";
 
-/** Pipes lines into the real shell on a seeded database and returns everything it printed. */
-async function pipe(dbPath: string, outDir: string, lines: string[]): Promise<string> {
-  const input = new PassThrough();
-  let text = "";
-  const output = new Writable({
-    write(chunk: Buffer, _e, done) {
-      text += chunk.toString("utf8");
-      done();
-    },
-  });
-  input.end(`${lines.join("\n")}\n`);
-  const config = loadConfig({ DATABASE_PATH: dbPath, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" }, { createDirs: false });
-  await startShellSession(config, { interactive: false, input, output, outDir });
-  return text;
+
+/** The demo's data (you, a friend, a third member) in a fresh database file under `dir`. */
+function seededDemoDatabase(dir: string): string {
+  const db = join(dir, "shell.db");
+  const store = openDatabase(db);
+  seedDemo(store, { you: SHELL_USER_ID, friend: "100000000000000011", third: "100000000000000012", guildId: SHELL_GUILD_ID });
+  store.close();
+  return db;
 }
 
 describe("the shell", () => {
@@ -30,15 +23,12 @@ describe("the shell", () => {
   let db: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "modelfolio-shell-"));
-    db = join(dir, "shell.db");
-    const store = openDatabase(db);
-    seedDemo(store, { you: SHELL_USER_ID, friend: "100000000000000011", third: "100000000000000012", guildId: SHELL_GUILD_ID });
-    store.close();
+    db = seededDemoDatabase(dir);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("runs commands piped on stdin, prints embeds as text and writes PNGs to the out folder", async () => {
-    const out = await pipe(db, join(dir, "out"), ["/correlation score:canon_mmc", "/models list", "/server diversity"]);
+    const out = await pipeShell(db, join(dir, "out"), ["/correlation score:canon_mmc", "/models list", "/server diversity"]);
     expect(out).toMatch(/> \/correlation score:canon_mmc/);
     expect(out).toMatch(/independent bets/);
     expect(out).toMatch(/lgbm_cyrus_1/); // markdown escapes removed for the terminal
@@ -49,7 +39,7 @@ describe("the shell", () => {
   });
 
   it("rejects what Discord would reject, with one line, and goes on", async () => {
-    const out = await pipe(db, join(dir, "out"), ["correlation", "/nope", "/correlation rounds:abc", "/correlation bogus:1", "/help"]);
+    const out = await pipeShell(db, join(dir, "out"), ["correlation", "/nope", "/correlation rounds:abc", "/correlation bogus:1", "/help"]);
     expect(out).toMatch(/Commands start with "\/"/);
     expect(out).toMatch(/Unknown command \/nope/);
     expect(out).toMatch(/rounds must be a whole number/);
@@ -87,16 +77,13 @@ describe("weights in the shell (issue 11 item 1)", () => {
   let db: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "modelfolio-shell-"));
-    db = join(dir, "shell.db");
-    const store = openDatabase(db);
-    seedDemo(store, { you: SHELL_USER_ID, friend: "100000000000000011", third: "100000000000000012", guildId: SHELL_GUILD_ID });
-    store.close();
+    db = seededDemoDatabase(dir);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("two declared weights leave every other model its stake share, and each analysis says which weight each model got and from where", async () => {
     const out = sections(
-      await pipe(db, join(dir, "out"), [
+      await pipeShell(db, join(dir, "out"), [
         "/models weight model:lgbm_cyrus_1 weight:0.3",
         "/models weight model:nn_teager_1 weight:0.2",
         "/models list",
@@ -123,7 +110,7 @@ describe("weights in the shell (issue 11 item 1)", () => {
 
   it("sets several at once, refuses a bad list without changing anything, and clears one", async () => {
     const out = sections(
-      await pipe(db, join(dir, "out"), [
+      await pipeShell(db, join(dir, "out"), [
         '/models weight weights:"lgbm_cyrus_1=0.5 nn_teager_1=30%"',
         '/models weight weights:"lgbm_cyrus_1=0.6 nn_teager_1=0.5"',
         '/models weight weights:"lgbm_cyrus_1=0.1 no_such_model=0.1"',
@@ -158,7 +145,7 @@ describe("imported models offline (issue 11 item 4)", () => {
     const csv = join(dir, "cut.csv");
     writeFileSync(csv, `${cut.join("\n")}\n`);
     const out = sections(
-      await pipe(db, join(dir, "out"), [
+      await pipeShell(db, join(dir, "out"), [
         `/admin import file:${csv} score:canon_corr`,
         '/models add name:"numerai_swmm fearindex v5_lgbm_cyrusd integration_test"',
         "/models add name:not_imported_model",
