@@ -22,11 +22,11 @@ export const CONTRIBUTION_DEFINITIONS = [
 ].join("\n");
 
 const WEIGHT_SOURCE: Record<ContributionResult["weightSource"], string> = {
-  explicit: "the weights you gave",
+  explicit: "the shares given with --weights",
   declared: "your declared weights",
   api: "your stakes at risk",
   equal: "equal weights",
-  mixed: "declared weights where set, else Numerai stake shares, else equal shares",
+  mixed: "declared (or --weights) shares where set, else Numerai stake shares, else equal shares",
 };
 
 export function weightSourceText(source: keyof typeof WEIGHT_SOURCE): string {
