@@ -26,7 +26,7 @@ const WEIGHT_SOURCE: Record<ContributionResult["weightSource"], string> = {
   declared: "your declared weights",
   api: "your stakes at risk",
   equal: "equal weights",
-  mixed: "declared (or --weights) shares where set, else Numerai stake shares, else equal shares",
+  mixed: "declared weights where set, else Numerai stake shares, else equal shares",
 };
 
 export function weightSourceText(source: keyof typeof WEIGHT_SOURCE): string {
