@@ -117,7 +117,7 @@ export const command: Command = {
           ctx.background("model-histories", async () => {
             let lastEdit = Date.now();
             const final = await ctx.services.ingestion.fetchHistories(checked, {
-              requestedBy: caller.userId,
+              userId: caller.userId,
               onProgress: async (p) => {
                 if (p.done === p.total || Date.now() - lastEdit < PROGRESS_EDIT_MS) return;
                 lastEdit = Date.now();

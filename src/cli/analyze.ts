@@ -9,7 +9,9 @@ import { roundsText } from "../discord/render/format.js";
 import { renderPrune } from "../discord/render/prune.js";
 import { payloadToText } from "../shell/shell.js";
 import { UserFacingError } from "../errors.js";
-import type { AnalysisOptions, Selection } from "../services/portfolio.js";
+import { weightsUsedText } from "../discord/render/weights.js";
+import type { AnalysisOptions, Selection, WeightUsed } from "../services/portfolio.js";
+import { parseWeightList, type WeightEntry } from "../services/registrations.js";
 import type { RoundsUsed } from "../services/series.js";
 
 export const ANALYSES = ["correlation", "bets", "contribution", "hedge", "allocate", "prune", "performance"] as const;
@@ -53,18 +55,11 @@ export function parseSelection(args: AnalyzeArgs): Selection {
   throw new UserFacingError("Say whose models: --user <discord id> or --models a,b,c.");
 }
 
-export function parseWeights(raw: string | undefined): Record<string, number> | undefined {
+/** `a=0.5,b=30%,c=clear`: shares declared for this run, in `/models weight weights:`'s syntax (any bad pair refuses all). */
+export function parseWeights(raw: string | undefined): WeightEntry[] | undefined {
   if (raw === undefined) return undefined;
-  const out: Record<string, number> = {};
-  for (const part of raw.split(",")) {
-    const [name, value] = part.split("=");
-    const w = Number(value);
-    if (!name || value === undefined || value.trim() === "" || !Number.isFinite(w)) {
-      throw new UserFacingError(`--weights takes name=number pairs separated by commas, not "${part}"`);
-    }
-    out[name.trim().toLowerCase()] = w;
-  }
-  return out;
+  if (raw.trim() === "") throw new UserFacingError("--weights takes name=share pairs separated by commas, e.g. --weights a=0.5,b=0.3");
+  return parseWeightList(raw);
 }
 
 export function parseAnalysisOptions(args: AnalyzeArgs): AnalysisOptions & { minOverlap?: number; method?: "pearson" | "spearman" } {
@@ -153,9 +148,10 @@ export function analysisText(analysis: string, result: unknown, outDir: string):
       payload = renderPerformance(p);
       break;
     case "bets": {
-      const b = result as { names: string[]; participationRatio: number; averageCorrelation: number; meucci: number; commonRounds: number; weightSource: string; rounds: RoundsUsed };
+      const b = result as { names: string[]; participationRatio: number; averageCorrelation: number; meucci: number; commonRounds: number; weightSource: string; weights: WeightUsed[]; rounds: RoundsUsed };
       return [
         roundsText(b.rounds),
+        `Weights used (Meucci's bets): ${weightsUsedText(b.weights)}`,
         `${b.names.length} models over ${b.commonRounds} common rounds behave like:`,
         `  participation ratio      ${f(b.participationRatio, 2)} independent bets`,
         `  average-correlation bets ${f(b.averageCorrelation, 2)}`,
@@ -166,11 +162,13 @@ export function analysisText(analysis: string, result: unknown, outDir: string):
       const h = result as {
         rows: Array<{ name: string; meanWhenRestDown: number; meanWhenRestUp: number; amplifiedPayout: number; mean: number; countDown: number }>;
         commonRounds: number;
+        weights: WeightUsed[];
         rounds: RoundsUsed;
       };
       const width = Math.max(5, ...h.rows.map((r) => r.name.length));
       return [
         roundsText(h.rounds),
+        `Weights used (the rest): ${weightsUsedText(h.weights)}`,
         `Hedge value over ${h.commonRounds} common rounds (rest = your other models):`,
         `${"model".padEnd(width)}  rest down  rest up   amplified  plain mean  rounds rest down`,
         ...h.rows.map(

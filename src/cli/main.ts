@@ -32,7 +32,9 @@ Analysis (the same numbers the bot shows)
   analyze <correlation|bets|contribution|hedge|allocate|prune|performance>
           (--user ID | --models a,b,c) [--score NAME|score|payout] [--rounds N | --from R1 --to R2]
           [--method pearson|spearman | equal|inverse-variance|min-variance|hrp|max-sharpe|all]
-          [--weights a=0.5,b=0.5] [--cap 0.35] [--model NAME] [--missing-zero] [--min-overlap 20]
+          [--weights a=0.5,b=30%] [--cap 0.35] [--model NAME] [--missing-zero] [--min-overlap 20]
+          --weights: shares (0-1, 100% at most) for this run; a model not named gets its declared
+          weight, else its Numerai stake share, else an equal share of what is left
 
 Models (for a Discord user id; default: the shell's local user)
   models add NAME... [--user ID]              check the names on Numerai and register them (models

@@ -110,6 +110,13 @@ export interface HistoryProgress {
   /** Rounds fetched so far, all models together. */
   readonly rounds: number;
   readonly failed: readonly string[];
+  /**
+   * Models whose history the database refused (a full disk, a read-only file): their
+   * registration was taken back (`takenBack`), else they stay registered without scores.
+   */
+  readonly notStored: ReadonlyArray<{ readonly name: string; readonly takenBack: boolean }>;
+  /** What the database said (names the disk, not Numerai), when it refused one. */
+  readonly storageProblem: string | null;
 }
 
 /** The largest round range one backfill may ask for. */
@@ -515,24 +522,34 @@ export function createIngestionService(deps: IngestionDeps) {
   }
 
   /**
-   * Several new models' histories, one after another (one API call each); a model that fails is
-   * reported and the others go on (the daily sync retries it). `onProgress` after each model.
+   * Several new models' histories for `userId`, one after another (one API call each); a model
+   * whose fetch fails is reported and the others go on (the daily sync retries it). When the
+   * database refuses a history (full disk, read-only file) the rest would be refused too, so
+   * fetching stops there, and that model and those not yet fetched are taken back, as for one
+   * model (`fetchAddedModelHistory`). `onProgress` after each model.
    */
   async function fetchHistories(
     models: ReadonlyArray<{ id: string; name: string }>,
-    options: { requestedBy?: string; onProgress?: (p: HistoryProgress) => void | Promise<void> } = {},
+    options: { userId: string; onProgress?: (p: HistoryProgress) => void | Promise<void> },
   ): Promise<HistoryProgress> {
-    const progress = { total: models.length, done: 0, rounds: 0, failed: [] as string[] };
-    for (const m of models) {
+    const progress = { total: models.length, done: 0, rounds: 0, failed: [] as string[], notStored: [] as Array<{ name: string; takenBack: boolean }>, storageProblem: null as string | null };
+    for (const [i, m] of models.entries()) {
       try {
-        progress.rounds += (await fetchModelHistory(m.id, options.requestedBy)).rounds;
+        progress.rounds += (await fetchModelHistory(m.id, options.userId)).rounds;
       } catch (err) {
-        if (asStorageError(err)) throw err;
-        progress.failed.push(m.name);
-        log.error({ model: m.name, err }, "history fetch of one model failed; the others go on");
+        const storage = asStorageError(err);
+        if (!storage) {
+          progress.failed.push(m.name);
+          log.error({ model: m.name, err }, "history fetch of one model failed; the others go on");
+        } else {
+          progress.storageProblem = storage.message;
+          for (const rest of models.slice(i)) progress.notStored.push({ name: rest.name, takenBack: takeBack(options.userId, rest.id, rest.name, storage) });
+          progress.done = progress.total;
+          break;
+        }
       }
       progress.done++;
-      await options.onProgress?.({ ...progress, failed: [...progress.failed] });
+      await options.onProgress?.({ ...progress, failed: [...progress.failed], notStored: [...progress.notStored] });
     }
     return progress;
   }
@@ -548,16 +565,21 @@ export function createIngestionService(deps: IngestionDeps) {
     } catch (err) {
       if (!(err instanceof StorageError)) throw err;
       const name = deps.models.findById(modelId)?.name ?? modelId;
-      let undone = false;
-      try {
-        undone = deps.registrations.remove(userId, modelId);
-      } catch (undoErr) {
-        log.error({ err: undoErr, modelId, userId }, "could not take back the registration of a model whose history the database refused");
-      }
-      if (undone) log.warn({ model: name, userId, code: err.code }, "registration taken back: the database refused the model's history");
-      const what = undone ? `${name} was not added.` : `${name} is registered, but none of its scores could be stored.`;
+      const what = takeBack(userId, modelId, name, err) ? `${name} was not added.` : `${name} is registered, but none of its scores could be stored.`;
       throw new StorageError(`${what} ${err.message}`, err.code, { cause: err });
     }
+  }
+
+  /** Takes back a registration whose history the database refused; false when even that failed (it stays, without scores). */
+  function takeBack(userId: string, modelId: string, name: string, err: StorageError): boolean {
+    let undone = false;
+    try {
+      undone = deps.registrations.remove(userId, modelId);
+    } catch (undoErr) {
+      log.error({ err: undoErr, modelId, userId }, "could not take back the registration of a model whose history the database refused");
+    }
+    if (undone) log.warn({ model: name, userId, code: err.code }, "registration taken back: the database refused the model's history");
+    return undone;
   }
 
   /**

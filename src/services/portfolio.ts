@@ -12,7 +12,6 @@ import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
 import { correlationFromCovariance } from "../analytics/moments.js";
 import {
   leaveOneOutSharpe,
-  normalizeWeights,
   portfolioReturns,
   portfolioSharpe,
   riskShares,
@@ -27,6 +26,7 @@ import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
 import { buildSeries, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow } from "./series.js";
 import { quoteInput } from "./quote-input.js";
+import { checkShareRange, checkShareTotal, type WeightEntry } from "./registrations.js";
 
 export interface PortfolioDeps {
   readonly models: ModelRepository;
@@ -41,8 +41,8 @@ export type Selection = { readonly userId: string } | { readonly modelNames: rea
 export interface AnalysisOptions extends RoundWindow {
   /** Score name, `score` (default) or `payout`. */
   readonly score?: string | undefined;
-  /** Explicit weights by model name (CLI --weights); otherwise the user's weight source. */
-  readonly weights?: Readonly<Record<string, number>> | undefined;
+  /** Shares declared for this run (CLI --weights; null ignores a declared one), under the same rule as declared weights. */
+  readonly weights?: readonly WeightEntry[] | undefined;
   /** Treat a round a model lacks as a 0 score (what Numerai pays a non-submission) instead of dropping the round. */
   readonly missingAsZero?: boolean | undefined;
   /** Fewest shared rounds a listwise statistic accepts. Default 20. */
@@ -75,7 +75,7 @@ export type WeightSource = "explicit" | "declared" | "api" | "equal" | "mixed";
 export interface Weights {
   readonly values: Float64Array;
   readonly source: WeightSource;
-  /** Per model: declared, Numerai stake or equal share (`resolvePortfolioWeights`); "explicit" for CLI --weights. */
+  /** Per model: declared, Numerai stake or equal share (`resolvePortfolioWeights`); "explicit" when declared by CLI --weights. */
   readonly origins: ReadonlyArray<WeightOrigin | "explicit">;
 }
 
@@ -175,23 +175,28 @@ export function createPortfolioService(deps: PortfolioDeps) {
     return buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts);
   }
 
-  /** The user's weights by `resolvePortfolioWeights` (declared, else stake share, else equal), or CLI --weights as given. */
-  function resolveWeights(sel: Selection, models: readonly ModelRow[], toRound: number | null, explicit?: Readonly<Record<string, number>>): Weights {
-    const k = models.length;
-    if (explicit) {
-      const values = new Float64Array(k);
-      for (const [name, w] of Object.entries(explicit)) {
-        const i = models.findIndex((m) => m.name === name.toLowerCase());
-        if (i < 0) throw new UserFacingError(`--weights names ${name}, which is not among the selected models.`);
-        if (!Number.isFinite(w) || w < 0) throw new UserFacingError(`The weight of ${name} must be a number of 0 or more.`);
-        values[i] = w;
-      }
-      if (values.every((v) => v === 0)) throw new UserFacingError("At least one weight must be above 0.");
-      return { values: normalizeWeights(values), source: "explicit", origins: models.map(() => "explicit" as const) };
-    }
+  /**
+   * The weights by `resolvePortfolioWeights`: declared, else Numerai stake share, else equal. CLI
+   * `--weights` declares shares for this run only (over the user's own, "clear" ignores one) under
+   * the same rule and checks, so a model it does not name still gets its stake or equal share.
+   */
+  function resolveWeights(sel: Selection, models: readonly ModelRow[], toRound: number | null, given?: readonly WeightEntry[]): Weights {
     const userId = "userId" in sel ? sel.userId : null;
-    const chosen = userId ? deps.settings.get(userId).weightSource : null;
+    // Weights given for this run mean the declared rule, whatever source the user chose.
+    const chosen = given ? null : userId ? deps.settings.get(userId).weightSource : null;
     const regs = userId ? deps.registrations.listForUser(userId) : [];
+    const declared = models.map((m) => regs.find((r) => r.id === m.id)?.declaredWeight ?? null);
+    const named = new Set<number>();
+    if (given) {
+      checkShareRange(given);
+      for (const e of given) {
+        const i = models.findIndex((m) => m.name === e.name.trim().toLowerCase());
+        if (i < 0) throw new UserFacingError(`--weights names ${e.name}, which is not among the selected models.`);
+        declared[i] = e.weight;
+        if (e.weight !== null) named.add(i);
+      }
+      checkShareTotal(declared, "lower some in --weights, or NAME=clear to ignore a declared one");
+    }
     const latest = new Map<string, number>();
     if (chosen !== "equal") {
       const facts = deps.reads.roundFacts(
@@ -204,10 +209,11 @@ export function createPortfolioService(deps: PortfolioDeps) {
       }
     }
     const resolved = resolvePortfolioWeights(
-      models.map((m) => ({ declared: regs.find((r) => r.id === m.id)?.declaredWeight ?? null, stake: latest.get(m.id) ?? NaN })),
+      models.map((m, i) => ({ declared: declared[i] ?? null, stake: latest.get(m.id) ?? NaN })),
       chosen,
     );
-    return { values: resolved.values, source: weightSourceOf(resolved.origins), origins: resolved.origins };
+    const origins = resolved.origins.map((o, i) => (o === "declared" && named.has(i) ? ("explicit" as const) : o));
+    return { values: resolved.values, source: weightSourceOf(origins), origins };
   }
 
   /** "the last 30 resolved rounds (1136–1165)" / "the 266 stored resolved rounds (900–1165)". */

@@ -91,6 +91,26 @@ export function parseWeightList(text: string): WeightEntry[] {
   });
 }
 
+/** A declared share is a share of one portfolio: from 0 to 1 (`/models weight` and CLI `--weights` alike). */
+export function checkShareRange(entries: readonly WeightEntry[]): void {
+  for (const e of entries) {
+    if (e.weight !== null && (!Number.isFinite(e.weight) || e.weight < 0 || e.weight > MAX_DECLARED_WEIGHT)) {
+      throw new UserFacingError(`The weight of ${e.name.trim().toLowerCase()} must be a share from 0 to ${MAX_DECLARED_WEIGHT} (0.3 = 30%).`);
+    }
+  }
+}
+
+/** Declared shares add up to 100% at most, so the models without one still share what is left; `fix` says how, where the user is. */
+export function checkShareTotal(shares: ReadonlyArray<number | null>, fix: string): void {
+  const total = shares.reduce<number>((s, w) => s + (w ?? 0), 0);
+  if (total > 1 + 1e-9) {
+    throw new UserFacingError(
+      `Declared weights are shares of your portfolio, and these would add up to ${(total * 100).toFixed(1)}%. ` +
+        `Keep them at 100% or less (${fix}); models without one share what is left.`,
+    );
+  }
+}
+
 /** Why a registered model was added without asking Numerai. */
 export type UncheckedReason = "unreachable" | "unknown";
 
@@ -235,21 +255,11 @@ export function createRegistrationService(deps: RegistrationDeps) {
      */
     setDeclaredWeights(userId: string, entries: readonly WeightEntry[]): WeightEntry[] {
       if (entries.length === 0) throw new UserFacingError("Name at least one model.");
-      for (const e of entries) {
-        if (e.weight !== null && (!Number.isFinite(e.weight) || e.weight < 0 || e.weight > MAX_DECLARED_WEIGHT)) {
-          throw new UserFacingError(`The weight of ${e.name.trim().toLowerCase()} must be a share from 0 to ${MAX_DECLARED_WEIGHT} (0.3 = 30%).`);
-        }
-      }
+      checkShareRange(entries);
       const regs = entries.map((e) => requireOwn(userId, e.name));
       const next = new Map(deps.registrations.listForUser(userId).map((r) => [r.id, r.declaredWeight]));
       entries.forEach((e, i) => next.set((regs[i] as RegistrationRow).id, e.weight));
-      const total = [...next.values()].reduce<number>((s2, w) => s2 + (w ?? 0), 0);
-      if (total > 1 + 1e-9) {
-        throw new UserFacingError(
-          `Declared weights are shares of your portfolio, and these would add up to ${(total * 100).toFixed(1)}%. ` +
-            "Keep them at 100% or less (lower some, or clear one with name=clear); models without one share what is left.",
-        );
-      }
+      checkShareTotal([...next.values()], "lower some, or clear one with name=clear");
       deps.registrations.setDeclaredWeights(
         userId,
         entries.map((e, i) => ({ modelId: (regs[i] as RegistrationRow).id, weight: e.weight })),

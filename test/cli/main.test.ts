@@ -4,7 +4,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import { openDatabase } from "../../src/db/open.js";
+import { createModelRepository } from "../../src/db/repositories/models.js";
+import { createScoreWriter, type RoundRecord } from "../../src/db/repositories/scores.js";
 import { EXIT_CODE } from "../../src/errors.js";
+import { gaussian, mulberry32 } from "../../src/random.js";
 import { startFakeNumerai, type FakeNumerai } from "../helpers/fake-numerai.js";
 import { syntheticModels } from "../helpers/synthetic-scores.js";
 import { makeTestDb } from "../helpers/test-db.js";
@@ -89,6 +93,57 @@ describe("runCli", () => {
     expect(out).toEqual(["Removed alpha, gamma."]);
     expect(await runCli(["models", "add"], env, io)).toBe(2);
     expect(err.at(-1)).toMatch(/models add takes NAME\.\.\. or --account USERNAME/);
+  });
+
+  it("analyze --weights declares shares under the bot's weight rule: a model it does not name gets its stake share or an equal share, never 0, and each weight says where it came from", async () => {
+    // Four models, 60 resolved rounds; gamma and delta have Numerai stakes (100 and 300 NMR), beta none.
+    const store = openDatabase(env.DATABASE_PATH as string);
+    const models = createModelRepository(store.db, 8);
+    const writer = createScoreWriter(store.sqlite, 8);
+    const normal = gaussian(mulberry32(5));
+    const stakes: Record<string, string | null> = { alpha: null, beta: null, gamma: "100", delta: "300" };
+    writer.writeBatch(() => {
+      Object.entries(stakes).forEach(([name, atRisk], i) => {
+        const id = `cli-${i}-0000-4000-8000-000000000000`;
+        models.upsertVerified(id, name);
+        const records: RoundRecord[] = [];
+        for (let round = 900; round < 960; round++) {
+          records.push({
+            roundNumber: round, openTime: null, resolveTime: null, resolved: true, atRisk,
+            corrMultiplier: 0.5, mmcMultiplier: 2, payoutFactor: null, payoutPending: null, payoutSettled: null, target: null,
+            scores: [{ name: "canon_corr", value: 0.01 * normal(), percentile: null, day: 20, date: null, resolved: true }],
+          });
+        }
+        writer.writeRounds(id, records);
+      });
+    });
+    store.close();
+    const args = ["--models", "alpha,beta,gamma,delta", "--score", "canon_corr", "--weights", "alpha=0.4"];
+
+    expect(await runCli(["analyze", "contribution", ...args, "--json"], env, io), err.join("\n")).toBe(EXIT_CODE.ok);
+    const json = JSON.parse(out.join("\n")) as { weights: Array<{ name: string; weight: number; origin: string }> };
+    // R = 0.6 over three undeclared slots: beta (no stake) 0.2; gamma and delta pool 0.4 as 1:3.
+    expect(Object.fromEntries(json.weights.map((w) => [w.name, [Number(w.weight.toFixed(6)), w.origin]]))).toEqual({
+      alpha: [0.4, "explicit"],
+      beta: [0.2, "equal"],
+      gamma: [0.1, "stake"],
+      delta: [0.3, "stake"],
+    });
+
+    for (const analysis of ["contribution", "bets", "hedge", "allocate", "prune", "correlation"]) {
+      out = [];
+      expect(await runCli(["analyze", analysis, ...args], env, io), `${analysis}: ${err.join("\n")}`).toBe(EXIT_CODE.ok);
+      const text = out.join("\n");
+      expect(text, analysis).toMatch(/--weights: alpha 40\.0%/);
+      expect(text, analysis).toMatch(/Numerai stake: delta 30\.0%, gamma 10\.0%/);
+      expect(text, analysis).toMatch(/equal share: beta 20\.0%/);
+      expect(text, analysis).not.toMatch(/ 0\.0%/);
+    }
+
+    expect(await runCli(["analyze", "bets", "--models", "alpha,beta,gamma,delta", "--score", "canon_corr", "--weights", "alpha=0.7,beta=0.5"], env, io)).toBe(EXIT_CODE.badInput);
+    expect(err.at(-1)).toMatch(/would add up to 120\.0%/);
+    expect(await runCli(["analyze", "bets", "--models", "alpha,beta", "--score", "canon_corr", "--weights", "alpha=2"], env, io)).toBe(EXIT_CODE.badInput);
+    expect(err.at(-1)).toMatch(/must be a share from 0 to 1/);
   });
 
   it("refuses a backfill with from > to before touching the network", async () => {

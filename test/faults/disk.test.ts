@@ -235,6 +235,40 @@ describe("/models add", () => {
   });
 });
 
+describe("/models add with several names", () => {
+  const unescape = (json: unknown) => JSON.stringify(json).replace(/\\\\_/g, "_");
+  const addAll = (h: Awaited<ReturnType<typeof startHarness>>) =>
+    h.discord.sendInteraction(h.discord.chatInput({ name: "models", subcommand: "add", options: { name: "alpha_one alpha_two beta_main" }, user: ADMIN, guildId: GUILD }));
+  const finalReply = async (handle: ReturnType<typeof addAll>) =>
+    unescape((await handle.awaitCall((c) => c.kind === "edit-original" && /History fetched/.test(JSON.stringify(c.call.json)), 20_000)).call.json);
+
+  it("on a full disk takes back the models whose history could not be stored, and the progress reply says so and names the disk", async () => {
+    const h = await startHarness(commands);
+    cleanups.push(() => h.close());
+    // Room for the models and their registrations, not for any history.
+    fillDisk(h.ctx.store, 6);
+    const errorsBefore = errorLines(h.logs as LogLine[]).length;
+
+    const handle = addAll(h);
+    const text = await finalReply(handle);
+    expect(text).toMatch(/History fetched: 0\/3 models/);
+    expect(text).toMatch(/alpha_one, alpha_two, beta_main were not added\*\*: the database could not store their history/);
+    expect(text).toMatch(/The database is full: the disk has no space left/);
+    expect(text).toMatch(/No model was added\./);
+    expect(text).not.toMatch(/Numerai|daily sync/);
+    expect(h.ctx.services.registrations.list(ADMIN)).toEqual([]);
+    expect(errorLines(h.logs as LogLine[]).slice(errorsBefore)).toContainEqual(expect.objectContaining({ module: "ingestion", code: "SQLITE_FULL" }));
+    expect(integrityCheck(h.ctx.store.sqlite)).toBe("ok");
+
+    // With space again, the same command adds all three with their scores.
+    freeDisk(h.ctx.store);
+    const again = await finalReply(addAll(h));
+    expect(again).toMatch(/History fetched: 3\/3 models/);
+    expect(again).not.toMatch(/not added/);
+    expect(h.ctx.services.registrations.list(ADMIN).map((r) => r.name).sort()).toEqual(["alpha_one", "alpha_two", "beta_main"]);
+  });
+});
+
 const UNPRIVILEGED_SKIP = unprivilegedSkipReason();
 const unprivilegedLabel = UNPRIVILEGED_SKIP ? ` (${UNPRIVILEGED_SKIP})` : "";
 

@@ -22,7 +22,7 @@ export const CONTRIBUTION_DEFINITIONS = [
 ].join("\n");
 
 const WEIGHT_SOURCE: Record<ContributionResult["weightSource"], string> = {
-  explicit: "the weights you gave",
+  explicit: "the shares given with --weights",
   declared: "your declared weights",
   api: "your stakes at risk",
   equal: "equal weights",

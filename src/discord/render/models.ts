@@ -66,11 +66,16 @@ export function renderModelsAdded(r: AddManyResult, progress?: HistoryProgress):
   const checked = r.added.filter((m) => m.unchecked === null);
   const unchecked = r.added.filter((m) => m.unchecked !== null);
   const lines: string[] = [];
+  // Once the histories are in, a model the database could not take is no longer called added.
+  const takenBack = new Set(progress?.notStored.filter((m) => m.takenBack).map((m) => m.name));
+  const kept = r.added.filter((m) => !takenBack.has(m.name));
   const from = r.account ? ` of the Numerai account **${safeName(r.account)}**` : "";
   lines.push(
     r.added.length === 0
       ? `Nothing new${from}: you already track ${r.alreadyHad.length === 1 ? "it" : `all ${r.alreadyHad.length}`}.`
-      : `Added ${plural(r.added.length, "model")}${from}: ${nameList(r.added.map((m) => m.name), 25)}.`,
+      : kept.length === 0
+        ? `No model${from} was added.`
+        : `Added ${plural(kept.length, "model")}${from}: ${nameList(kept.map((m) => m.name), 25)}.`,
   );
   if (r.added.length > 0 && r.alreadyHad.length > 0) lines.push(`Already tracked: ${nameList(r.alreadyHad, 10)}.`);
   if (unchecked.length > 0) {
@@ -85,8 +90,14 @@ export function renderModelsAdded(r: AddManyResult, progress?: HistoryProgress):
     if (!progress) lines.push(`Fetching the history of ${plural(checked.length, "model")} now; this message shows the progress.`);
     else if (progress.done < progress.total) lines.push(`Fetching history: ${progress.done}/${progress.total} models, ${plural(progress.rounds, "round")} so far…`);
     else {
-      lines.push(`History fetched: ${progress.total - progress.failed.length}/${progress.total} models, ${plural(progress.rounds, "round")}.`);
+      const stored = progress.total - progress.failed.length - progress.notStored.length;
+      lines.push(`History fetched: ${stored}/${progress.total} models, ${plural(progress.rounds, "round")}.`);
       if (progress.failed.length > 0) lines.push(`Could not fetch ${nameList(progress.failed, 10)} just now; they stay registered and the daily sync will try again.`);
+      const takenBack = progress.notStored.filter((m) => m.takenBack).map((m) => m.name);
+      const stuck = progress.notStored.filter((m) => !m.takenBack).map((m) => m.name);
+      if (takenBack.length > 0) lines.push(`**${nameList(takenBack, 10)} ${takenBack.length === 1 ? "was" : "were"} not added**: the database could not store ${takenBack.length === 1 ? "its" : "their"} history.`);
+      if (stuck.length > 0) lines.push(`**${nameList(stuck, 10)} ${stuck.length === 1 ? "is" : "are"} registered, but none of ${stuck.length === 1 ? "its" : "their"} scores could be stored.**`);
+      if (progress.storageProblem !== null) lines.push(progress.storageProblem);
     }
   }
   return { content: lines.join("\n") };

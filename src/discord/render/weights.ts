@@ -7,13 +7,13 @@ const ORIGIN_LABEL: Readonly<Record<WeightUsed["origin"], string>> = {
   declared: "declared",
   stake: "Numerai stake",
   equal: "equal share",
-  explicit: "given",
+  explicit: "--weights",
 };
 
 /** Grouped by origin, largest first: "declared: a 30%, b 20% · Numerai stake: c 12% · equal share, 9.5% each: d, e". */
 export function weightsUsedText(used: readonly WeightUsed[], maxChars = 1024): string {
   const groups: string[] = [];
-  for (const origin of ["declared", "stake", "equal", "explicit"] as const) {
+  for (const origin of ["explicit", "declared", "stake", "equal"] as const) {
     const of = used.filter((u) => u.origin === origin).sort((a, b) => b.weight - a.weight);
     if (of.length === 0) continue;
     const shown = of.map((u) => pct(u.weight, 1));
@@ -27,7 +27,7 @@ export function weightsUsedText(used: readonly WeightUsed[], maxChars = 1024): s
   const text = groups.join(" · ");
   if (text.length <= maxChars) return text;
   // Too many models for one field: counts and totals per origin instead of names.
-  return ["declared", "stake", "equal", "explicit"]
+  return ["explicit", "declared", "stake", "equal"]
     .map((origin) => {
       const of = used.filter((u) => u.origin === origin);
       return of.length === 0 ? null : `${ORIGIN_LABEL[origin as WeightUsed["origin"]]}: ${of.length} models, ${pct(of.reduce((s, u) => s + u.weight, 0), 1)} in all`;
