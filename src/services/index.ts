@@ -10,6 +10,7 @@ import { createScoreReadRepository } from "../db/repositories/score-reads.js";
 import { createScoreWriter } from "../db/repositories/scores.js";
 import { createIngestionService, type ScoreSource } from "./ingestion.js";
 import { createAdminService } from "./admin.js";
+import { createExportService } from "./export.js";
 import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
 import { createRegistrationService, type ModelLookup } from "./registrations.js";
@@ -44,7 +45,8 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   const portfolio = createPortfolioService(repos);
   const modelOverview = createModelOverviewService({ ...repos, portfolio });
   const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });
-  return { repos, ingestion, registrations, portfolio, modelOverview, admin };
+  const exporter = createExportService(repos);
+  return { repos, ingestion, registrations, portfolio, modelOverview, admin, exporter };
 }
 
 export type Services = ReturnType<typeof createServices>;
