@@ -12,6 +12,7 @@ export const command: Command = {
   async execute({ caller, respond }, ctx) {
     // Personal data, and possibly a large file: always private.
     await respond.defer({ ephemeral: true });
-    await respond.edit(renderExport(ctx.services.exporter.file(caller.userId, EXPORT_MAX_BYTES)));
+    const maxBytes = caller.attachmentSizeLimit ?? EXPORT_MAX_BYTES;
+    await respond.edit(renderExport(ctx.services.exporter.file(caller.userId, maxBytes)));
   },
 };

@@ -24,5 +24,5 @@ export function renderExport(r: ExportFile): MessagePayload {
   };
 }
 
-/** The largest attachment /export builds (Discord's default per-message upload limit for bots). */
+/** The largest attachment /export builds when Discord did not say (its default per-message upload limit for bots). */
 export const EXPORT_MAX_BYTES = LIMITS.fileBytes;
