@@ -14,7 +14,7 @@ export function renderExport(r: ExportFile): MessagePayload {
     };
   }
   if (r.rows === 0) {
-    return { content: `Your ${plural(r.models.length, "model")} (${nameList(r.models)}) have no stored scores yet; a new model's history arrives a little after \`/models add\`.` };
+    return { content: `Your ${plural(r.models.length, "model")} (${nameList(r.models)}) ${r.models.length === 1 ? "has" : "have"} no stored scores yet; a new model's history arrives a little after \`/models add\`.` };
   }
   return {
     content:
