@@ -91,11 +91,23 @@ const defaultIo: CliIo = {
   stdout: process.stdout,
 };
 
-/** Writes records with CRLF to `stream`, waiting whenever it asks to (a large export never piles up in memory). */
+/**
+ * Writes records, each followed by `eol`, waiting whenever the stream asks to, so a large export
+ * never piles up in memory. A stream that failed (a bad path, a closed pipe) never drains: its
+ * error is thrown instead of waited on.
+ */
 async function streamRecords(records: Iterable<string>, stream: Writable, eol: string): Promise<number> {
+  // A function, not a property read: TypeScript would keep the first check's narrowing past write().
+  const failed = (): Error | null => stream.errored;
   let n = 0;
   for (const record of records) {
-    if (!stream.write(record + eol)) await once(stream, "drain");
+    let error = failed();
+    if (error) throw error;
+    if (!stream.write(record + eol)) {
+      error = failed();
+      if (error) throw error;
+      await once(stream, "drain");
+    }
     n++;
   }
   return n;
@@ -239,23 +251,26 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
       const { CSV_EOL } = await import("../services/export.js");
       const { models, records } = ctx.services.exporter.lines(user);
       if (values.out === undefined) {
-        if (io.stdout) {
-          try {
-            await streamRecords(records, io.stdout, CSV_EOL);
-          } catch (err) {
-            // The reader went away (`| head`): the export was wanted only that far, as with any Unix tool.
-            if ((err as NodeJS.ErrnoException).code !== "EPIPE") throw err;
-          }
+        if (!io.stdout) {
+          for (const r of records) io.out(r);
+          return { models };
         }
-        else for (const r of records) io.out(r);
+        // A closed pipe's error is read by streamRecords (stream.errored); the listener keeps it from
+        // being an uncaught 'error' event, and stays: the event can come a tick after the last write.
+        io.stdout.on("error", () => undefined);
+        try {
+          await streamRecords(records, io.stdout, CSV_EOL);
+        } catch (err) {
+          // The reader went away (`| head`): the export was wanted only that far, as with any Unix tool.
+          if ((err as NodeJS.ErrnoException).code !== "EPIPE") throw err;
+        }
         return { models };
       }
       // Written beside the target and renamed at the end: a failed export never leaves half a file under FILE.
       const target = resolve(values.out);
       const partial = `${target}.partial`;
       const file = createWriteStream(partial);
-      let writeError: NodeJS.ErrnoException | undefined;
-      file.on("error", (e) => (writeError ??= e));
+      file.on("error", () => undefined); // read through file.errored by streamRecords and finished()
       try {
         const rows = (await streamRecords(records, file, CSV_EOL)) - 1;
         file.end();
@@ -266,7 +281,7 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
       } catch (err) {
         file.destroy();
         rmSync(partial, { force: true });
-        const cause = writeError ?? (err as NodeJS.ErrnoException);
+        const cause = (file.errored ?? err) as NodeJS.ErrnoException;
         // A path that cannot be written is the input's fault; a full disk is not.
         if (["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM"].includes(cause.code ?? "")) throw new UserFacingError(`cannot write ${values.out}: ${cause.code}`);
         throw err;

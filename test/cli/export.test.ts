@@ -100,6 +100,32 @@ describe("modelfolio export", () => {
     expect(firstFour(again.stdout)).toEqual(firstFour(readFileSync(file, "utf8")));
   }, 90_000);
 
+  it("refuses an --out path that cannot be written with one line and exit 1, leaving nothing behind", async () => {
+    const file = join(db.dir, "no-such-folder", "scores.csv");
+    const res = await cli(["export", "--user", YOU, "--out", file], db.path);
+    expect(res.code).toBe(EXIT_CODE.badInput);
+    expect(res.stderr).toMatch(/^modelfolio: cannot write .*scores\.csv: ENOENT\n$/);
+    expect(existsSync(join(db.dir, "no-such-folder"))).toBe(false);
+  }, 60_000);
+
+  it("stops quietly with exit 0 when the reader closes the pipe early (| head)", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", "--user", YOU], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, DATABASE_PATH: db.path, NUMERAI_API_URL: "http://127.0.0.1:9" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    running.add(child);
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    // Read the header, then hang up, as `head -1` does.
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    running.delete(child);
+    expect(stderr).toBe("");
+    expect(code).toBe(EXIT_CODE.ok);
+  }, 60_000);
+
   it("refuses a user with no models with one line and exit 1, writing nothing", async () => {
     const file = join(db.dir, "none.csv");
     const res = await cli(["export", "--user", "42", "--out", file], db.path);
