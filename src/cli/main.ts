@@ -2,7 +2,10 @@
  * The `modelfolio` command line: ingestion and model registration without Discord.
  * Exit 0 on success; otherwise one line on stderr and a non-zero exit (EXIT_CODE: 1 bad input, 2 usage, 3 fault).
  */
-import { readFileSync, statSync } from "node:fs";
+import { once } from "node:events";
+import { createWriteStream, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { AppContext } from "../context.js";
@@ -24,6 +27,8 @@ Data
   import FILE [--score NAME]                  import a CSV: wide (roundNumber + one column per model;
                                               --score names the values, e.g. canon_corr) or long
                                               (model,round,score,value); all or nothing
+  export [--user ID] [--out FILE]             every stored score of a user's models as CSV (long import
+                                              format plus each round's details), to stdout or FILE
   status                                      rows, last runs, failures
   shell                                       the bot's slash commands in this terminal; also reads
                                               commands from stdin, one per line, for scripts
@@ -69,6 +74,7 @@ const OPTIONS = {
   cap: { type: "string" },
   "missing-zero": { type: "boolean" },
   "min-overlap": { type: "string" },
+  out: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -77,12 +83,37 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extend
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** Where bulk output (an export) is streamed, honouring backpressure; absent: line by line through `out`. */
+  readonly stdout?: Writable;
 }
 
 const defaultIo: CliIo = {
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
+  stdout: process.stdout,
 };
+
+/**
+ * Writes records, each followed by `eol`, waiting whenever the stream asks to, so a large export
+ * never piles up in memory. A stream that failed (a bad path, a closed pipe) never drains: its
+ * error is thrown instead of waited on.
+ */
+async function streamRecords(records: Iterable<string>, stream: Writable, eol: string): Promise<number> {
+  // A function, not a property read: TypeScript would keep the first check's narrowing past write().
+  const failed = (): Error | null => stream.errored;
+  let n = 0;
+  for (const record of records) {
+    let error = failed();
+    if (error) throw error;
+    if (!stream.write(record + eol)) {
+      error = failed();
+      if (error) throw error;
+      await once(stream, "drain");
+    }
+    n++;
+  }
+  return n;
+}
 
 function intOption(values: Values, name: "from" | "to"): number {
   const raw = values[name];
@@ -215,6 +246,48 @@ async function dispatch(ctx: AppContext, positionals: string[], values: Values, 
       const result = runAnalysis(ctx, sub, values);
       if (!values.json) io.out(analysisText(sub as string, result, resolve("out")));
       return result;
+    }
+    case "export": {
+      const user = requireUser(values);
+      if (values.out === undefined && values.json) throw new UsageError("export prints CSV; --json goes with --out FILE");
+      const { CSV_EOL } = await import("../services/export.js");
+      const { models, records } = ctx.services.exporter.lines(user);
+      if (values.out === undefined) {
+        if (!io.stdout) {
+          for (const r of records) io.out(r);
+          return { models };
+        }
+        // A closed pipe's error is read by streamRecords (stream.errored); the listener keeps it from
+        // being an uncaught 'error' event, and stays: the event can come a tick after the last write.
+        io.stdout.on("error", () => undefined);
+        try {
+          await streamRecords(records, io.stdout, CSV_EOL);
+        } catch (err) {
+          // The reader went away (`| head`): the export was wanted only that far, as with any Unix tool.
+          if ((err as NodeJS.ErrnoException).code !== "EPIPE") throw err;
+        }
+        return { models };
+      }
+      // Written beside the target and renamed at the end: a failed export never leaves half a file under FILE.
+      const target = resolve(values.out);
+      const partial = `${target}.partial`;
+      const file = createWriteStream(partial);
+      file.on("error", () => undefined); // read through file.errored by streamRecords and finished()
+      try {
+        const rows = (await streamRecords(records, file, CSV_EOL)) - 1;
+        file.end();
+        await finished(file);
+        renameSync(partial, target);
+        if (!values.json) io.out(`Exported ${rows} scores of ${models.length} model(s) to ${target}.`);
+        return { models, rows, file: target };
+      } catch (err) {
+        file.destroy();
+        rmSync(partial, { force: true });
+        const cause = (file.errored ?? err) as NodeJS.ErrnoException;
+        // A path that cannot be written is the input's fault; a full disk is not.
+        if (["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM"].includes(cause.code ?? "")) throw new UserFacingError(`cannot write ${values.out}: ${cause.code}`);
+        throw err;
+      }
     }
     case "status": {
       const counts = repos.reads.counts();

@@ -40,6 +40,8 @@ export interface Caller {
   /** For a thread: its parent channel (a forum post's forum), else null. */
   readonly parentChannelId?: string | null;
   readonly parentChannelType?: number | null;
+  /** The largest file the reply may carry, as Discord states it for this interaction (boosts raise it); unknown in the shell. */
+  readonly attachmentSizeLimit?: number | null;
 }
 
 export interface Responder {

@@ -73,6 +73,7 @@ export function callerOf(interaction: ChatInputCommandInteraction | Autocomplete
     parentChannelId: interaction.channel && "parentId" in interaction.channel ? (interaction.channel.parentId ?? null) : null,
     parentChannelType:
       interaction.channel && "parent" in interaction.channel ? ((interaction.channel.parent as { type?: number } | null)?.type ?? null) : null,
+    attachmentSizeLimit: Number.isInteger(interaction.attachmentSizeLimit) ? interaction.attachmentSizeLimit : null,
   };
 }
 

@@ -73,3 +73,26 @@ export function parseCsv(text: string): CsvRecord[] {
   if (field !== "" || fields.length > 0) endRecord();
   return records;
 }
+
+/** Plain decimal notation: a spreadsheet reads it as a number, so a leading "-" or "+" is harmless. */
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One RFC 4180 field: quoted (with doubled quotes) when it holds a comma, quote or line break.
+ * Text that a spreadsheet would run as a formula gets a leading `'`, unless it is a plain number;
+ * undefined numbers (NaN, ±Infinity, null) are empty fields.
+ * @example csvCell("=HYPERLINK(1)") // => "'=HYPERLINK(1)"
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  const guarded = FORMULA_START.test(value) && !DECIMAL.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+}
+
+/** One CSV record, without its line break. */
+export function csvRecord(cells: ReadonlyArray<string | number | null | undefined>): string {
+  return cells.map(csvCell).join(",");
+}

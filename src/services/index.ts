@@ -12,6 +12,7 @@ import { createScoreWriter } from "../db/repositories/scores.js";
 import { createIngestionService, type ScoreSource } from "./ingestion.js";
 import { createAdminService } from "./admin.js";
 import { createDigestService } from "./digest/service.js";
+import { createExportService } from "./export.js";
 import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
 import { createRegistrationService, type ModelLookup } from "./registrations.js";
@@ -51,7 +52,8 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   const digest = createDigestService({ digests: createDigestRepository(store, options.tournament), portfolio, settings: repos.settings, registrations: repos.registrations, logger });
   const modelOverview = createModelOverviewService({ ...repos, portfolio });
   const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });
-  return { repos, ingestion, registrations, portfolio, digest, modelOverview, admin };
+  const exporter = createExportService(repos);
+  return { repos, ingestion, registrations, portfolio, digest, modelOverview, admin, exporter };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -119,6 +119,12 @@ export interface HistoryProgress {
   readonly storageProblem: string | null;
 }
 
+/**
+ * The long CSV's first columns. Columns after them are read past, so a `/export` file (these four,
+ * then the round's details) imports as it is.
+ */
+export const LONG_CSV_COLUMNS = ["model", "round", "score", "value"] as const;
+
 /** The largest round range one backfill may ask for. */
 export const MAX_BACKFILL_ROUNDS = 5000;
 /** Import limits: generous for real history (32 models × 355 rounds is ~11k cells), bounded for memory. */
@@ -378,15 +384,16 @@ export function createIngestionService(deps: IngestionDeps) {
     const pending: Pending[] = [];
     const seen = new Set<string>();
     let format: "wide" | "long";
-    const isLong = head.length === 4 && head.join(",").toLowerCase() === "model,round,score,value";
+    const isLong = head.length >= LONG_CSV_COLUMNS.length && head.slice(0, LONG_CSV_COLUMNS.length).join(",").toLowerCase() === LONG_CSV_COLUMNS.join(",");
     if (isLong) {
       format = "long";
+      const shape = head.length === LONG_CSV_COLUMNS.length ? LONG_CSV_COLUMNS.join(",") : "as many as the header";
       for (const rec of records.slice(1)) {
-        if (rec.fields.length !== 4) {
-          addError(rec.line, `expected 4 fields (model,round,score,value), found ${rec.fields.length}`);
+        if (rec.fields.length !== head.length) {
+          addError(rec.line, `expected ${head.length} fields (${shape}), found ${rec.fields.length}`);
           continue;
         }
-        const [modelRaw, roundRaw, scoreRaw, valueRaw] = rec.fields as [string, string, string, string];
+        const [modelRaw, roundRaw, scoreRaw, valueRaw] = rec.fields as [string, string, string, string, ...string[]];
         const model = modelRaw.trim().toLowerCase();
         const name = scoreRaw.trim().toLowerCase();
         const badName = model ? modelNameProblem(modelRaw) : "the model name is empty";

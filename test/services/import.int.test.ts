@@ -36,6 +36,18 @@ describe("importCsv", () => {
     expect(v.value).toBe(-0.0025);
   });
 
+  it("reads past columns after value (an /export file's details), still all or nothing on their count", () => {
+    const head = "model,round,score,value,source,percentile";
+    const res = services.ingestion.importCsv({ text: `${head}\nalpha,900,canon_corr,0.01,numerai,0.5\nalpha,901,canon_mmc,-0.02,import,\n` });
+    expect(res).toMatchObject({ format: "long", rows: 2, models: ["alpha"], scoreNames: ["canon_corr", "canon_mmc"] });
+    expect(db.sqlite.prepare("select round_number r, name, value, percentile from scores order by r").all()).toEqual([
+      { r: 900, name: "canon_corr", value: 0.01, percentile: null },
+      { r: 901, name: "canon_mmc", value: -0.02, percentile: null },
+    ]);
+    expect(() => services.ingestion.importCsv({ text: `${head}\nbeta,900,canon_corr,0.01,numerai\n` })).toThrow(/line 2: expected 6 fields \(as many as the header\), found 5/);
+    expect(services.repos.models.findByName("beta")).toBeUndefined();
+  });
+
   it.each([
     ["not a number", "alpha,900,canon_corr,abc", /line 3: value "abc" is not a finite number/],
     ["NaN", "alpha,900,canon_corr,NaN", /line 3: value "NaN" is not a finite number/],

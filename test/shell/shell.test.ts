@@ -38,6 +38,22 @@ describe("the shell", () => {
     expect(out).toMatch(/within|across/i);
   });
 
+  it("runs /export like Discord, writing the CSV attachment to the out folder", async () => {
+    const out = await pipeShell(db, join(dir, "out"), ["/export"]);
+    const file = /\[file written: (.+modelfolio-export\.csv)\]/.exec(out)?.[1];
+    expect(file && existsSync(file)).toBe(true);
+    const text = readFileSync(file as string, "utf8");
+    expect(text.startsWith("model,round,score,value,source,")).toBe(true);
+    const store = openDatabase(db);
+    const stored = (
+      store.sqlite
+        .prepare("select count(*) n from scores s join registrations g on g.model_id = s.model_id where g.discord_user_id = ? and s.value is not null")
+        .get(SHELL_USER_ID) as { n: number }
+    ).n;
+    store.close();
+    expect(text.split("\r\n").filter(Boolean).length - 1).toBe(stored);
+  });
+
   it("rejects what Discord would reject, with one line, and goes on", async () => {
     const out = await pipeShell(db, join(dir, "out"), ["correlation", "/nope", "/correlation rounds:abc", "/correlation bogus:1", "/help"]);
     expect(out).toMatch(/Commands start with "\/"/);

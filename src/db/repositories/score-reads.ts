@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, max, min, sql } from "drizzle-orm";
 import type { Db } from "../open.js";
-import { modelRounds, rounds, scores } from "../schema.js";
+import { models, modelRounds, rounds, scores } from "../schema.js";
 
 export interface RoundRange {
   readonly fromRound?: number | undefined;
@@ -22,6 +22,44 @@ export interface RoundFactRow {
   readonly payoutFactor: string | null;
   readonly resolved: boolean;
 }
+
+/**
+ * What an export row carries besides model, round, score name and value, keyed as the schema
+ * names them (so the CSV's column names come from the schema, not from a second list).
+ * `source` is derived per row: a round Numerai reported has a model_rounds row; imports write none.
+ */
+export const EXPORT_DETAIL_COLUMNS = {
+  source: models.source,
+  percentile: scores.percentile,
+  resolved: scores.resolved,
+  resolveTime: rounds.resolveTime,
+  corrMultiplier: modelRounds.corrMultiplier,
+  mmcMultiplier: modelRounds.mmcMultiplier,
+  payoutFactor: modelRounds.payoutFactor,
+  atRisk: modelRounds.atRisk,
+  payoutPending: modelRounds.payoutPending,
+  payoutSettled: modelRounds.payoutSettled,
+} as const;
+
+/** One stored score with its round's facts, as the export writes it. */
+export interface ExportRow {
+  readonly model: string;
+  readonly roundNumber: number;
+  readonly name: string;
+  readonly value: number;
+  readonly source: "numerai" | "import";
+  readonly percentile: number | null;
+  readonly resolved: boolean;
+  readonly resolveTime: Date | null;
+  readonly corrMultiplier: number | null;
+  readonly mmcMultiplier: number | null;
+  readonly payoutFactor: string | null;
+  readonly atRisk: string | null;
+  readonly payoutPending: string | null;
+  readonly payoutSettled: string | null;
+}
+
+type RawExportRow = [string, number, string, number, string | null, number | null, number, number | null, number | null, number | null, string | null, string | null, string | null, string | null];
 
 export function createScoreReadRepository(db: Db, tournament: number) {
   const roundFilter = (col: typeof scores.roundNumber | typeof modelRounds.roundNumber, range: RoundRange) =>
@@ -131,6 +169,67 @@ export function createScoreReadRepository(db: Db, tournament: number) {
         .limit(1)
         .get();
       return row?.n ?? null;
+    },
+
+    /**
+     * Every stored score with a value of these models, ordered by model name, round, score name,
+     * one row at a time: one query per model, read in primary-key order, so nothing is sorted or
+     * held in memory however large the history is.
+     */
+    *exportRows(modelIds: readonly string[]): Generator<ExportRow> {
+      if (modelIds.length === 0) return;
+      const ordered = db
+        .select({ id: models.id })
+        .from(models)
+        .where(inArray(models.id, [...modelIds]))
+        .orderBy(asc(models.name))
+        .all();
+      for (const { id } of ordered) {
+        const query = db
+          .select({
+            model: models.name,
+            round: scores.roundNumber,
+            name: scores.name,
+            value: scores.value,
+            reported: modelRounds.modelId,
+            percentile: scores.percentile,
+            resolved: scores.resolved,
+            resolveTime: rounds.resolveTime,
+            corrMultiplier: modelRounds.corrMultiplier,
+            mmcMultiplier: modelRounds.mmcMultiplier,
+            payoutFactor: modelRounds.payoutFactor,
+            atRisk: modelRounds.atRisk,
+            payoutPending: modelRounds.payoutPending,
+            payoutSettled: modelRounds.payoutSettled,
+          })
+          .from(scores)
+          .innerJoin(models, eq(models.id, scores.modelId))
+          .leftJoin(modelRounds, and(eq(modelRounds.modelId, scores.modelId), eq(modelRounds.roundNumber, scores.roundNumber)))
+          .leftJoin(rounds, and(eq(rounds.tournament, models.tournament), eq(rounds.number, scores.roundNumber)))
+          .where(and(eq(scores.modelId, id), sql`${scores.value} IS NOT NULL`))
+          .orderBy(asc(scores.roundNumber), asc(scores.name))
+          .toSQL();
+        // drizzle has no row iterator; better-sqlite3's raw iterate streams the same query.
+        const stmt = db.$client.prepare(query.sql).raw(true);
+        for (const r of stmt.iterate(...query.params) as IterableIterator<RawExportRow>) {
+          yield {
+            model: r[0],
+            roundNumber: r[1],
+            name: r[2],
+            value: r[3],
+            source: r[4] === null ? "import" : "numerai",
+            percentile: r[5],
+            resolved: r[6] === 1,
+            resolveTime: r[7] === null ? null : new Date(r[7]),
+            corrMultiplier: r[8],
+            mmcMultiplier: r[9],
+            payoutFactor: r[10],
+            atRisk: r[11],
+            payoutPending: r[12],
+            payoutSettled: r[13],
+          };
+        }
+      }
     },
 
     counts(): { scores: number; modelRounds: number; rounds: number } {

@@ -3,6 +3,7 @@
  * names that cannot break markdown or ping anyone, monospace tables, CSV attachments.
  */
 import { escapeMarkdown } from "discord.js";
+import { csvRecord } from "../../services/csv.js";
 import { truncate, type FileAttachment } from "./payload.js";
 import type { RoundSpan, RoundsUsed } from "../../services/series.js";
 import { shortenNames } from "./short-names.js";
@@ -196,14 +197,6 @@ export function codeBlockTable(t: Table, maxChars: number): { text: string; show
   return { text: `\`\`\`\n${[...head, ...lines.slice(2, 2 + shown)].join("\n")}\n\`\`\``, shown };
 }
 
-/** One CSV cell: quoted when needed; text that a spreadsheet would run as a formula gets a leading '. */
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
-  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
-}
-
 /** A CSV attachment (full precision; undefined numbers as empty cells). */
 export function csvFile(
   name: string,
@@ -211,7 +204,7 @@ export function csvFile(
   rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>,
   description?: string,
 ): FileAttachment {
-  const text = [headers.map(csvCell).join(","), ...rows.map((r) => r.map(csvCell).join(","))].join("\n") + "\n";
+  const text = [csvRecord(headers), ...rows.map(csvRecord)].join("\n") + "\n";
   return { name, data: Buffer.from(text, "utf8"), ...(description ? { description } : {}) };
 }
 

@@ -32,6 +32,10 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
   { name: "prune", usage: ["`/prune [score] [rounds] [missing]` — which models to drop, and why."] },
   { name: "performance", usage: ["`/performance [model] [score] [rounds]` — statistics and a cumulative chart."] },
   {
+    name: "export",
+    usage: ["`/export` — every stored round of your models (each score, multipliers, payouts, resolved, Numerai or imported) as a CSV file; re-imports with `modelfolio import`."],
+  },
+  {
     name: "server",
     usage: ["`/server diversity` — pair correlations within vs across members. `/server optin` · `/server optout` — count your models in it, or not."],
   },

@@ -35,6 +35,8 @@ interface InteractionContextInput {
   /** The bot's permissions in the channel. */
   readonly appPermissions?: bigint | string;
   readonly locale?: string;
+  /** The interaction's `attachment_size_limit` (default 10 MiB, an unboosted guild's). */
+  readonly attachmentSizeLimit?: number;
 }
 
 export interface ChatInputInput extends InteractionContextInput {
@@ -211,7 +213,7 @@ export class InteractionBuilder {
       app_permissions: appPermissions,
       locale,
       entitlements: [],
-      attachment_size_limit: DEFAULT_ATTACHMENT_SIZE_LIMIT,
+      attachment_size_limit: input.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
       channel_id: channel.id,
     };
     if (guildId === undefined) {
