@@ -25,7 +25,7 @@ import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
-import { buildSeries, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow } from "./series.js";
+import { buildSeries, createSeriesCache, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow, type SeriesCache } from "./series.js";
 import { quoteInput } from "./quote-input.js";
 
 export interface PortfolioDeps {
@@ -33,6 +33,8 @@ export interface PortfolioDeps {
   readonly registrations: RegistrationRepository;
   readonly settings: UserSettingsRepository;
   readonly reads: ScoreReadRepository;
+  /** Each model's series in memory until its scores are written again (default: one per service). */
+  readonly series?: SeriesCache;
 }
 
 /** Whose models: a Discord user's registrations, or explicit model names from the store. */
@@ -150,6 +152,7 @@ export interface ListwiseData {
 }
 
 export function createPortfolioService(deps: PortfolioDeps) {
+  const cache = deps.series ?? createSeriesCache(deps.reads);
   function selectModels(sel: Selection, minModels: number): ModelRow[] {
     let rows: ModelRow[];
     if ("userId" in sel) {
@@ -174,7 +177,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
 
   function read(sel: Selection, opts: AnalysisOptions, minModels: number): BuiltSeries {
     const models = selectModels(sel, minModels);
-    return buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts);
+    return buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts, cache);
   }
 
   /** The user's weights by `resolvePortfolioWeights` (declared, else stake share, else equal), or CLI --weights as given. */
@@ -194,19 +197,10 @@ export function createPortfolioService(deps: PortfolioDeps) {
     const userId = "userId" in sel ? sel.userId : null;
     const chosen = userId ? deps.settings.get(userId).weightSource : null;
     const regs = userId ? deps.registrations.listForUser(userId) : [];
-    const latest = new Map<string, number>();
-    if (chosen !== "equal") {
-      const facts = deps.reads.roundFacts(
-        models.map((m) => m.id),
-        toRound === null ? {} : { toRound },
-      );
-      for (const f of facts) {
-        const v = f.atRisk === null ? NaN : Number(f.atRisk);
-        if (Number.isFinite(v)) latest.set(f.modelId, v);
-      }
-    }
+    // The latest stake at risk of each model, from the cached facts (no query when the models are current).
+    const stakes = chosen === "equal" ? models.map(() => NaN) : cache.latestStakes(models.map((m) => m.id), toRound);
     const resolved = resolvePortfolioWeights(
-      models.map((m) => ({ declared: regs.find((r) => r.id === m.id)?.declaredWeight ?? null, stake: latest.get(m.id) ?? NaN })),
+      models.map((m, i) => ({ declared: regs.find((r) => r.id === m.id)?.declaredWeight ?? null, stake: stakes[i] ?? NaN })),
       chosen,
     );
     return { values: resolved.values, source: weightSourceOf(resolved.origins), origins: resolved.origins };
@@ -582,7 +576,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       if (new Set(operatorOf).size < 2 || models.length < 3) {
         throw new UserFacingError("A server view needs at least two opted-in members with three models between them. Members opt in with /server optin.");
       }
-      const built = buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts);
+      const built = buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts, cache);
       const matrix = pairwiseCorrelation(built.series, { method: opts.method ?? "pearson", minOverlap: opts.minOverlap ?? DEFAULT_MIN_OVERLAP });
       const split = operatorPairCorrelations(matrix.values, models.length, operatorOf);
       const bins = opts.bins ?? 20;
