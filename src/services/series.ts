@@ -282,19 +282,28 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
     const unique = [...new Set(ids)];
     const versions = reads.scoreVersions(unique);
     // Versions are read before the rows: a write in between leaves a newer version to see next time, never a stale entry.
-    const stale = unique.filter((id) => cache.get(id)?.version !== (versions.get(id) ?? 0));
+    const current = new Map<string, CachedModel>();
+    const stale: string[] = [];
+    for (const id of unique) {
+      const hit = cache.get(id);
+      if (hit !== undefined && hit.version === (versions.get(id) ?? 0)) {
+        cache.delete(id);
+        cache.set(id, hit);
+        current.set(id, hit);
+      } else stale.push(id);
+    }
     if (stale.length > 0) {
       loads += stale.length;
       const cells = groupRows(reads.scoreCells(stale, COMBINED_NAMES));
       const facts = groupRows(reads.factCells(stale));
-      for (const id of stale) remember(id, build(versions.get(id) ?? 0, cells.get(id) ?? [], facts.get(id) ?? []));
+      for (const id of stale) {
+        const model = build(versions.get(id) ?? 0, cells.get(id) ?? [], facts.get(id) ?? []);
+        // Answered from `current` even when more is asked at once than the cache keeps.
+        current.set(id, model);
+        remember(id, model);
+      }
     }
-    return ids.map((id) => {
-      const hit = cache.get(id) as CachedModel;
-      cache.delete(id);
-      cache.set(id, hit);
-      return hit;
-    });
+    return ids.map((id) => current.get(id) as CachedModel);
   }
 
   function derive(m: CachedModel, unresolved: boolean, payout: boolean): Derived {

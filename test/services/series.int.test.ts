@@ -129,4 +129,18 @@ describe("createSeriesCache", () => {
       expect(services.portfolio.performance(sel, opts)).toEqual(fresh(services).performance(sel, opts));
     }
   });
+
+  it("answers more models than it keeps in memory, reading the evicted ones again", () => {
+    const db = testDb();
+    const services = createServices(db, offline, silentLogger, { tournament: 8, syncLookbackRounds: 40 });
+    const sel = { modelNames: ["imp_a", "imp_b", "imp_c"] };
+    services.ingestion.importCsv({ text: wideCsv(sel.modelNames, 1), scoreName: "canon_corr" });
+    // Room for one model's 60 rounds: the other two are evicted while the same command reads them.
+    const small = createSeriesCache(services.repos.reads, { maxCachedRounds: 60 });
+    const portfolio = createPortfolioService({ ...services.repos, series: small });
+    expect(portfolio.correlation(sel, {})).toEqual(fresh(services).correlation(sel, {}));
+    const loads = small.loads;
+    portfolio.correlation(sel, {});
+    expect(small.loads).toBeGreaterThan(loads);
+  });
 });
