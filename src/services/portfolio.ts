@@ -264,8 +264,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
   }
 
   /** Rounds every selected model shares (or the union, missing as 0); refuses when too few, saying what would help. */
-  function listwise(sel: Selection, opts: AnalysisOptions, minModels = 2): ListwiseData {
-    const built = read(sel, opts, minModels);
+  function listwise(sel: Selection, opts: AnalysisOptions, minModels = 2, built: BuiltSeries = read(sel, opts, minModels)): ListwiseData {
     const minRounds = opts.minRounds ?? DEFAULT_MIN_ROUNDS;
     const aligned = alignByRound(built.series, { missing: opts.missingAsZero ? "zero" : "drop" });
     const names = built.models.map((m) => m.name);
@@ -330,7 +329,8 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const clusters = [...groups.values()].filter((g) => g.length > 1);
       let bets: ReturnType<typeof effectiveBets> | { error: string };
       try {
-        bets = effectiveBets(listwise(sel, opts));
+        // The series this answer already read (same selection and options): read once per command.
+        bets = effectiveBets(listwise(sel, opts, 2, built));
       } catch (err) {
         if (!(err instanceof UserFacingError)) throw err;
         bets = { error: err.message };
