@@ -48,6 +48,19 @@ console.log(
 console.log(`  wall ${digest.seconds.toFixed(2)} s (load ${digest.loadSeconds.toFixed(2)} s, compute ${digest.computeSeconds.toFixed(2)} s), CPU ${digest.cpuSeconds.toFixed(2)} s (target < 10 s)`);
 console.log(`  peak RSS ${digest.peakRssMb.toFixed(0)} MB (target < 300 MB)\n`);
 
+const { benchCommandReads } = await import("./command-reads.js");
+const reads = await benchCommandReads();
+console.log("One /correlation (10-model user, 1,000 rounds, 2,000-model store; statements counted on better-sqlite3's prepare)");
+for (const [label, x] of [
+  ["first of a user, or after a write", reads.cold],
+  ["again, nothing written", reads.warm],
+] as const) {
+  console.log(
+    `  ${label.padEnd(34)}: ${x.statements} statements, ${fmt(x.rows)} rows; service ${x.serviceMs.toFixed(1)} ms, with the PNG ${x.totalMs.toFixed(1)} ms (median)`,
+  );
+}
+console.log("");
+
 const { benchInteractions, ACK_LIMIT_MS } = await import("./interactions.js");
 const burst = await benchInteractions();
 const ms = (x: number) => `${fmt(x)} ms`;

@@ -4,8 +4,8 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { fileURLToPath } from "node:url";
 import * as schema from "./schema.js";
 
-/** drizzle over the connection; `$client` is that connection (for statements drizzle cannot stream). */
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** drizzle over the raw connection (`$client`: for statements drizzle cannot stream, and the hot reads that prepare their own). */
+export type Db = BetterSQLite3Database<typeof schema> & { readonly $client: Database.Database };
 
 export interface Store {
   readonly db: Db;

@@ -120,6 +120,18 @@ export const scores = sqliteTable(
   (t) => [primaryKey({ columns: [t.modelId, t.roundNumber, t.name] })],
 );
 
+/**
+ * How many times the score writer has written each model's scores or round facts: readers that
+ * keep a model's series in memory (src/services/series.ts) compare it, with one small query per
+ * command, to see a write from this process or any other sharing the file. Follows a re-keyed model id.
+ */
+export const scoreVersions = sqliteTable("score_versions", {
+  modelId: text("model_id")
+    .primaryKey()
+    .references(() => models.id, { onDelete: "cascade", onUpdate: "cascade" }),
+  version: integer("version").notNull(),
+});
+
 /** Every sync, backfill and import: what was asked, how far it got, how it ended. A backfill resumes from `cursor`. */
 export const ingestionRuns = sqliteTable(
   "ingestion_runs",

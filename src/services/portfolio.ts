@@ -24,7 +24,7 @@ import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
-import { buildSeries, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow } from "./series.js";
+import { buildSeries, createSeriesCache, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow, type SeriesCache } from "./series.js";
 import { quoteInput } from "./quote-input.js";
 import { checkShareRange, checkShareTotal, type WeightEntry } from "./registrations.js";
 
@@ -33,6 +33,8 @@ export interface PortfolioDeps {
   readonly registrations: RegistrationRepository;
   readonly settings: UserSettingsRepository;
   readonly reads: ScoreReadRepository;
+  /** Each model's series in memory until its scores are written again (default: one per service). */
+  readonly series?: SeriesCache;
 }
 
 /** Whose models: a Discord user's registrations, or explicit model names from the store. */
@@ -148,6 +150,7 @@ export interface ListwiseData {
 }
 
 export function createPortfolioService(deps: PortfolioDeps) {
+  const cache = deps.series ?? createSeriesCache(deps.reads);
   function selectModels(sel: Selection, minModels: number): ModelRow[] {
     let rows: ModelRow[];
     if ("userId" in sel) {
@@ -172,7 +175,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
 
   function read(sel: Selection, opts: AnalysisOptions, minModels: number): BuiltSeries {
     const models = selectModels(sel, minModels);
-    return buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts);
+    return buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts, cache);
   }
 
   /**
@@ -197,19 +200,10 @@ export function createPortfolioService(deps: PortfolioDeps) {
       }
       checkShareTotal(declared, "lower some in --weights, or NAME=clear to ignore a declared one");
     }
-    const latest = new Map<string, number>();
-    if (chosen !== "equal") {
-      const facts = deps.reads.roundFacts(
-        models.map((m) => m.id),
-        toRound === null ? {} : { toRound },
-      );
-      for (const f of facts) {
-        const v = f.atRisk === null ? NaN : Number(f.atRisk);
-        if (Number.isFinite(v)) latest.set(f.modelId, v);
-      }
-    }
+    // The latest stake at risk of each model, from the cached facts (no query when the models are current).
+    const stakes = chosen === "equal" ? models.map(() => NaN) : cache.latestStakes(models.map((m) => m.id), toRound);
     const resolved = resolvePortfolioWeights(
-      models.map((m, i) => ({ declared: declared[i] ?? null, stake: latest.get(m.id) ?? NaN })),
+      models.map((_, i) => ({ declared: declared[i] ?? null, stake: stakes[i] ?? NaN })),
       chosen,
     );
     const origins = resolved.origins.map((o, i) => (o === "declared" && named.has(i) ? ("explicit" as const) : o));
@@ -274,8 +268,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
   }
 
   /** Rounds every selected model shares (or the union, missing as 0); refuses when too few, saying what would help. */
-  function listwise(sel: Selection, opts: AnalysisOptions, minModels = 2): ListwiseData {
-    const built = read(sel, opts, minModels);
+  function listwise(sel: Selection, opts: AnalysisOptions, minModels = 2, built: BuiltSeries = read(sel, opts, minModels)): ListwiseData {
     const minRounds = opts.minRounds ?? DEFAULT_MIN_ROUNDS;
     const aligned = alignByRound(built.series, { missing: opts.missingAsZero ? "zero" : "drop" });
     const names = built.models.map((m) => m.name);
@@ -340,7 +333,8 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const clusters = [...groups.values()].filter((g) => g.length > 1);
       let bets: ReturnType<typeof effectiveBets> | { error: string };
       try {
-        bets = effectiveBets(listwise(sel, opts));
+        // The series this answer already read (same selection and options): read once per command.
+        bets = effectiveBets(listwise(sel, opts, 2, built));
       } catch (err) {
         if (!(err instanceof UserFacingError)) throw err;
         bets = { error: err.message };
@@ -586,7 +580,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       if (new Set(operatorOf).size < 2 || models.length < 3) {
         throw new UserFacingError("A server view needs at least two opted-in members with three models between them. Members opt in with /server optin.");
       }
-      const built = buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts);
+      const built = buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts, cache);
       const matrix = pairwiseCorrelation(built.series, { method: opts.method ?? "pearson", minOverlap: opts.minOverlap ?? DEFAULT_MIN_OVERLAP });
       const split = operatorPairCorrelations(matrix.values, models.length, operatorOf);
       const bins = opts.bins ?? 20;

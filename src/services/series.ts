@@ -1,7 +1,7 @@
 import type { RoundSeries } from "../analytics/align.js";
-import { clippedPayout, roundScore } from "../analytics/payout-rules.js";
+import { clippedPayout, PAYOUT_RULES, payoutRuleFor, roundScore } from "../analytics/payout-rules.js";
 import type { ModelRow } from "../db/repositories/models.js";
-import type { RoundFactRow, ScoreReadRepository } from "../db/repositories/score-reads.js";
+import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
 import { quoteInput } from "./quote-input.js";
 
@@ -110,6 +110,7 @@ export function buildSeries(
   models: readonly ModelRow[],
   choice: ScoreChoice,
   window: RoundWindow = {},
+  cache: SeriesCache = createSeriesCache(reads),
 ): BuiltSeries {
   validateWindow(window);
   const ids = models.map((m) => m.id);
@@ -120,10 +121,10 @@ export function buildSeries(
   if (window.lastRounds !== undefined) {
     // The last N rounds whose scores are final, not the last N round numbers: the newest ~20
     // rounds are still being scored and would leave only a handful of usable rounds.
-    const recent = reads.recentRounds(ids, { limit: window.lastRounds, toRound, includeUnresolved: unresolved });
+    const recent = cache.recentRounds(ids, { limit: window.lastRounds, toRound, includeUnresolved: unresolved });
     const oldest = recent[recent.length - 1];
     if (oldest === undefined) {
-      const span = reads.roundSpan(ids);
+      const span = cache.roundSpan(ids);
       throw new UserFacingError(
         span.last === null
           ? "None of these models has any stored scores yet."
@@ -134,7 +135,7 @@ export function buildSeries(
   }
   const range = { fromRound, toRound };
 
-  let perModel: Map<string, Map<number, number>>;
+  let perModel = new Map<string, Map<number, number>>();
   if (choice.kind === "stored") {
     const rows = reads.values(ids, choice.name, range, unresolved);
     if (rows.length === 0) {
@@ -146,14 +147,15 @@ export function buildSeries(
       }
     }
     perModel = new Map([...groupByModel(rows)].map(([id, rs]) => [id, new Map(rs.map((r) => [r.roundNumber, r.value]))]));
-  } else {
-    perModel = combinedSeries(reads, ids, range, unresolved, choice.kind === "payout", notes);
   }
-  const series: RoundSeries[] = models.map((m) => {
-    const values = perModel.get(m.id) ?? new Map<number, number>();
-    const rounds = [...values.keys()].sort((a, b) => a - b);
-    return { rounds, values: rounds.map((r) => values.get(r) as number) };
-  });
+  const series: RoundSeries[] =
+    choice.kind === "stored"
+      ? models.map((m) => {
+          const values = perModel.get(m.id) ?? new Map<number, number>();
+          const rounds = [...values.keys()].sort((a, b) => a - b);
+          return { rounds, values: rounds.map((r) => values.get(r) as number) };
+        })
+      : cache.combined(ids, range, unresolved, choice.kind === "payout", notes);
   return {
     models,
     series,
@@ -164,69 +166,306 @@ export function buildSeries(
   };
 }
 
-function combinedSeries(
-  reads: ScoreReadRepository,
-  ids: readonly string[],
-  range: { fromRound: number | undefined; toRound: number | undefined },
-  unresolved: boolean,
-  payout: boolean,
-  notes: string[],
-): Map<string, Map<number, number>> {
-  // Every name any period may need; each round picks its period's names in order of preference.
-  const names = ["canon_corr", "v2_corr20", "canon_mmc", "mmc", "canon_corr60", "corr60", "canon_mmc60", "mmc60"];
-  const byName = new Map(names.map((n) => [n, groupByModel(reads.values(ids, n, range, unresolved))]));
-  const facts = groupByModel(reads.roundFacts(ids, range));
-  const out = new Map<string, Map<number, number>>();
-  let fallbackMultipliers = 0;
-  let fallbackFactor = 0;
-  let missingFactor = 0;
-  let missingPart = 0;
-  const periodNotes = new Set<string>();
-  for (const id of ids) {
-    const values = new Map<string, Map<number, number>>();
-    for (const n of names) {
-      values.set(n, new Map((byName.get(n)?.get(id) ?? []).map((r) => [r.roundNumber, r.value])));
-    }
-    const factByRound = new Map<number, RoundFactRow>((facts.get(id) ?? []).map((f) => [f.roundNumber, f]));
-    const roundsSeen = new Set<number>();
-    for (const n of names) for (const r of (values.get(n) as Map<number, number>).keys()) roundsSeen.add(r);
-    const series = new Map<number, number>();
-    for (const round of [...roundsSeen].sort((a, b) => a - b)) {
-      const fact = factByRound.get(round);
-      const scored = roundScore(round, fact ? { corr: fact.corrMultiplier, mmc: fact.mmcMultiplier } : null, (name) => values.get(name)?.get(round));
-      const rule = scored.rule;
-      if (scored.fallbackMultipliers) {
-        fallbackMultipliers++;
-        periodNotes.add(rule.note);
-      }
-      if (Number.isNaN(scored.value)) {
-        missingPart++;
-        continue;
-      }
-      let value = scored.value;
-      if (payout) {
-        let pf = fact?.payoutFactor != null ? Number(fact.payoutFactor) : NaN;
-        if (!Number.isFinite(pf)) {
-          if (rule.defaultPayoutFactor === null) {
-            missingFactor++;
-            continue;
-          }
-          pf = rule.defaultPayoutFactor;
-          fallbackFactor++;
+
+// ------------------------------------------------------------------------ the combined-series cache
+
+/** Score names the combined score can draw on in any payout period. */
+const COMBINED_NAMES = [...new Set(PAYOUT_RULES.flatMap((r) => [...r.corrNames, ...r.mmcNames]))];
+const NAME_INDEX = new Map(COMBINED_NAMES.map((n, i) => [n, i]));
+
+/** Model-rounds a cache keeps in memory at most (~60 bytes each): bounds memory however many models are asked for. */
+export const DEFAULT_MAX_CACHED_ROUNDS = 1_500_000;
+
+// Per derived round: why it is (not) in the series, counted into the reply's notes.
+const FALLBACK_MULTIPLIERS = 1;
+const MISSING_PART = 2;
+const FALLBACK_FACTOR = 4;
+const MISSING_FACTOR = 8;
+
+/** One model's combined score per round for one mode; NaN where the round is left out (see `flags`). */
+interface Derived {
+  readonly rounds: Int32Array;
+  readonly values: Float64Array;
+  readonly flags: Uint8Array;
+}
+
+/** What the store holds of one model, as of `version` of its score writes. */
+interface CachedModel {
+  readonly version: number;
+  /** Every round with any score row (any name), ascending, and whether any of its rows is resolved. */
+  readonly rounds: Int32Array;
+  readonly anyResolved: Uint8Array;
+  /** Bit i: combined name i has a resolved non-null value in that round. */
+  readonly resolvedMask: Uint32Array;
+  /** Only the combined names the model has: column of each name (-1: none), values NaN where absent. */
+  readonly column: Int8Array;
+  readonly columns: readonly Float64Array[];
+  /** model_rounds facts by round: multipliers NaN where null, NMR amounts as numbers (NaN where null). */
+  readonly factRounds: Int32Array;
+  readonly corrMultiplier: Float64Array;
+  readonly mmcMultiplier: Float64Array;
+  readonly payoutFactor: Float64Array;
+  readonly atRisk: Float64Array;
+  readonly derived: Map<string, Derived>;
+}
+
+const nullIfNaN = (v: number) => (Number.isNaN(v) ? null : v);
+const decimal = (text: string | null) => (text === null ? NaN : Number(text));
+
+/**
+ * Each model's stored series and round facts in memory, read once and reused until the score
+ * writer writes that model again (in this process or another: the writer bumps the model's row
+ * in `score_versions` in the same transaction, and every use checks the versions of the models it
+ * needs with one small query). Answers equal `buildSeries`' reads of the store one by one.
+ */
+export function createSeriesCache(reads: ScoreReadRepository, options: { maxCachedRounds?: number } = {}) {
+  // Least recently used first (Map keeps insertion order; a use re-inserts).
+  const cache = new Map<string, CachedModel>();
+  const maxCachedRounds = options.maxCachedRounds ?? DEFAULT_MAX_CACHED_ROUNDS;
+  let cachedRounds = 0;
+  let loads = 0;
+
+  function build(version: number, cells: ReadonlyArray<readonly unknown[]>, facts: ReadonlyArray<readonly unknown[]>): CachedModel {
+    const n = cells.length;
+    const rounds = new Int32Array(n);
+    const anyResolved = new Uint8Array(n);
+    const resolvedMask = new Uint32Array(n);
+    const column = new Int8Array(COMBINED_NAMES.length).fill(-1);
+    const columns: Float64Array[] = [];
+    cells.forEach((c, t) => {
+      rounds[t] = c[1] as number;
+      anyResolved[t] = c[2] as number;
+      resolvedMask[t] = c[3] as number;
+      for (let i = 0; i < COMBINED_NAMES.length; i++) {
+        const v = c[4 + i] as number | null;
+        if (v === null) continue;
+        if (column[i] === -1) {
+          column[i] = columns.length;
+          columns.push(new Float64Array(n).fill(NaN));
         }
-        value = clippedPayout(value, pf, rule.clip);
+        (columns[column[i] as number] as Float64Array)[t] = v;
       }
-      series.set(round, value);
+    });
+    return {
+      version,
+      rounds,
+      anyResolved,
+      resolvedMask,
+      column,
+      columns,
+      factRounds: Int32Array.from(facts, (f) => f[1] as number),
+      corrMultiplier: Float64Array.from(facts, (f) => (f[2] as number | null) ?? NaN),
+      mmcMultiplier: Float64Array.from(facts, (f) => (f[3] as number | null) ?? NaN),
+      payoutFactor: Float64Array.from(facts, (f) => decimal(f[4] as string | null)),
+      atRisk: Float64Array.from(facts, (f) => decimal(f[5] as string | null)),
+      derived: new Map(),
+    };
+  }
+
+  function remember(id: string, model: CachedModel): void {
+    const old = cache.get(id);
+    if (old) {
+      cache.delete(id);
+      cachedRounds -= old.rounds.length;
     }
-    out.set(id, series);
+    cache.set(id, model);
+    cachedRounds += model.rounds.length;
+    for (const [oldId, m] of cache) {
+      if (cachedRounds <= maxCachedRounds || oldId === id) break;
+      cache.delete(oldId);
+      cachedRounds -= m.rounds.length;
+    }
   }
-  if (fallbackMultipliers > 0) {
-    notes.push(
-      `${fallbackMultipliers} model-rounds had no multipliers from the API; the official ones for their period were used (${[...periodNotes].join("; ")}).`,
-    );
+
+  /** The models, current as of the store now: one version query, then one read of the models that changed or were never read. */
+  function modelsOf(ids: readonly string[]): CachedModel[] {
+    const unique = [...new Set(ids)];
+    const versions = reads.scoreVersions(unique);
+    // Versions are read before the rows: a write in between leaves a newer version to see next time, never a stale entry.
+    const current = new Map<string, CachedModel>();
+    const stale: string[] = [];
+    for (const id of unique) {
+      const hit = cache.get(id);
+      if (hit !== undefined && hit.version === (versions.get(id) ?? 0)) {
+        cache.delete(id);
+        cache.set(id, hit);
+        current.set(id, hit);
+      } else stale.push(id);
+    }
+    if (stale.length > 0) {
+      loads += stale.length;
+      const cells = groupRows(reads.scoreCells(stale, COMBINED_NAMES));
+      const facts = groupRows(reads.factCells(stale));
+      for (const id of stale) {
+        const model = build(versions.get(id) ?? 0, cells.get(id) ?? [], facts.get(id) ?? []);
+        // Answered from `current` even when more is asked at once than the cache keeps.
+        current.set(id, model);
+        remember(id, model);
+      }
+    }
+    return ids.map((id) => current.get(id) as CachedModel);
   }
-  if (missingPart > 0) notes.push(`${missingPart} model-rounds lacked a corr or mmc score and were left out.`);
-  if (fallbackFactor > 0) notes.push(`${fallbackFactor} model-rounds had no payout factor; the period's default was used.`);
-  if (missingFactor > 0) notes.push(`${missingFactor} model-rounds had no payout factor and were left out of payout.`);
-  return out;
+
+  function derive(m: CachedModel, unresolved: boolean, payout: boolean): Derived {
+    const key = `${unresolved}/${payout}`;
+    const done = m.derived.get(key);
+    if (done) return done;
+    const rounds: number[] = [];
+    const values: number[] = [];
+    const flags: number[] = [];
+    let f = 0;
+    for (let t = 0; t < m.rounds.length; t++) {
+      const round = m.rounds[t] as number;
+      const mask = m.resolvedMask[t] as number;
+      const valueOf = (name: string): number | undefined => {
+        const i = NAME_INDEX.get(name) as number;
+        const col = m.column[i] as number;
+        if (col < 0) return undefined;
+        const v = (m.columns[col] as Float64Array)[t] as number;
+        if (Number.isNaN(v) || (!unresolved && (mask & (2 ** i)) === 0)) return undefined;
+        return v;
+      };
+      // A round counts when any combined name has a value there (resolved, unless asked otherwise).
+      if (!COMBINED_NAMES.some((name) => valueOf(name) !== undefined)) continue;
+      while (f < m.factRounds.length && (m.factRounds[f] as number) < round) f++;
+      const hasFact = f < m.factRounds.length && m.factRounds[f] === round;
+      const scored = roundScore(
+        round,
+        hasFact ? { corr: nullIfNaN(m.corrMultiplier[f] as number), mmc: nullIfNaN(m.mmcMultiplier[f] as number) } : null,
+        valueOf,
+      );
+      let flag = scored.fallbackMultipliers ? FALLBACK_MULTIPLIERS : 0;
+      let value = scored.value;
+      if (Number.isNaN(value)) {
+        flag |= MISSING_PART;
+      } else if (payout) {
+        let pf = hasFact ? (m.payoutFactor[f] as number) : NaN;
+        if (!Number.isFinite(pf)) {
+          if (scored.rule.defaultPayoutFactor === null) {
+            flag |= MISSING_FACTOR;
+            pf = NaN;
+          } else {
+            pf = scored.rule.defaultPayoutFactor;
+            flag |= FALLBACK_FACTOR;
+          }
+        }
+        value = Number.isNaN(pf) ? NaN : clippedPayout(value, pf, scored.rule.clip);
+      }
+      rounds.push(round);
+      values.push(value);
+      flags.push(flag);
+    }
+    const d = { rounds: Int32Array.from(rounds), values: Float64Array.from(values), flags: Uint8Array.from(flags) };
+    m.derived.set(key, d);
+    return d;
+  }
+
+  return {
+    /**
+     * The `score` (or `payout`) series of each model within the range, keyed by round, and notes on
+     * what was assumed: the same series and sentences as reading each score name from the store.
+     */
+    combined(
+      ids: readonly string[],
+      range: { fromRound: number | undefined; toRound: number | undefined },
+      unresolved: boolean,
+      payout: boolean,
+      notes: string[],
+    ): RoundSeries[] {
+      let fallbackMultipliers = 0;
+      let fallbackFactor = 0;
+      let missingFactor = 0;
+      let missingPart = 0;
+      const periodNotes = new Set<string>();
+      const from = range.fromRound ?? -Infinity;
+      const to = range.toRound ?? Infinity;
+      const out = modelsOf(ids).map((m) => {
+        const d = derive(m, unresolved, payout);
+        const rounds: number[] = [];
+        const values: number[] = [];
+        for (let t = 0; t < d.rounds.length; t++) {
+          const round = d.rounds[t] as number;
+          if (round < from || round > to) continue;
+          const flag = d.flags[t] as number;
+          if (flag & FALLBACK_MULTIPLIERS) {
+            fallbackMultipliers++;
+            periodNotes.add(payoutRuleFor(round).note);
+          }
+          if (flag & MISSING_PART) missingPart++;
+          if (flag & FALLBACK_FACTOR) fallbackFactor++;
+          if (flag & MISSING_FACTOR) missingFactor++;
+          if (flag & (MISSING_PART | MISSING_FACTOR)) continue;
+          rounds.push(round);
+          values.push(d.values[t] as number);
+        }
+        return { rounds, values };
+      });
+      if (fallbackMultipliers > 0) {
+        notes.push(
+          `${fallbackMultipliers} model-rounds had no multipliers from the API; the official ones for their period were used (${[...periodNotes].join("; ")}).`,
+        );
+      }
+      if (missingPart > 0) notes.push(`${missingPart} model-rounds lacked a corr or mmc score and were left out.`);
+      if (fallbackFactor > 0) notes.push(`${fallbackFactor} model-rounds had no payout factor; the period's default was used.`);
+      if (missingFactor > 0) notes.push(`${missingFactor} model-rounds had no payout factor and were left out of payout.`);
+      return out;
+    },
+
+    /** As `reads.recentRounds`: the newest distinct rounds with any score of these models, newest first. */
+    recentRounds(ids: readonly string[], opts: { limit?: number; toRound?: number | undefined; includeUnresolved?: boolean }): number[] {
+      const seen = new Set<number>();
+      for (const m of modelsOf(ids)) {
+        for (let t = 0; t < m.rounds.length; t++) {
+          const round = m.rounds[t] as number;
+          if ((opts.includeUnresolved || m.anyResolved[t] === 1) && (opts.toRound === undefined || round <= opts.toRound)) seen.add(round);
+        }
+      }
+      const sorted = [...seen].sort((a, b) => b - a);
+      return opts.limit !== undefined ? sorted.slice(0, opts.limit) : sorted;
+    },
+
+    /** As `reads.roundSpan`: first and last round with any score of these models. */
+    roundSpan(ids: readonly string[]): { first: number | null; last: number | null } {
+      let first: number | null = null;
+      let last: number | null = null;
+      for (const m of modelsOf(ids)) {
+        if (m.rounds.length === 0) continue;
+        const a = m.rounds[0] as number;
+        const b = m.rounds[m.rounds.length - 1] as number;
+        if (first === null || a < first) first = a;
+        if (last === null || b > last) last = b;
+      }
+      return { first, last };
+    },
+
+    /** Each model's latest finite stake at risk up to `toRound` (NaN when none), as the weights use it. */
+    latestStakes(ids: readonly string[], toRound: number | null): number[] {
+      return modelsOf(ids).map((m) => {
+        for (let f = m.factRounds.length - 1; f >= 0; f--) {
+          if (toRound !== null && (m.factRounds[f] as number) > toRound) continue;
+          const v = m.atRisk[f] as number;
+          if (Number.isFinite(v)) return v;
+        }
+        return NaN;
+      });
+    },
+
+    /** Models read from the store so far (a model read again after a write counts again): for tests and benchmarks. */
+    get loads(): number {
+      return loads;
+    },
+  };
+}
+
+export type SeriesCache = ReturnType<typeof createSeriesCache>;
+
+function groupRows<T extends readonly unknown[]>(rows: readonly T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const id = r[0] as string;
+    const list = m.get(id);
+    if (list) list.push(r);
+    else m.set(id, [r]);
+  }
+  return m;
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lte, max, min, sql } from "drizzle-orm";
+import type Database from "better-sqlite3";
 import type { Db } from "../open.js";
 import { models, modelRounds, rounds, scores } from "../schema.js";
 
@@ -61,7 +62,71 @@ export interface ExportRow {
 
 type RawExportRow = [string, number, string, number, string | null, number | null, number, number | null, number | null, number | null, string | null, string | null, string | null, string | null];
 
+/**
+ * One round of one model for the given score names: [round, any row resolved (0/1), bit i set when
+ * name i's row is resolved, then each name's value or null]. Rows with a null value count for
+ * neither the mask nor the values, as `values()` skips them.
+ */
+export type ScoreCell = [number, number, number, ...Array<number | null>];
+
+/** One model-round's facts: [round, corrMultiplier, mmcMultiplier, payoutFactor, atRisk] (decimal strings as stored). */
+export type FactCell = [number, number | null, number | null, string | null, string | null];
+
+/** Model ids bound per statement (well under SQLite's 32,766 variables). */
+const ID_CHUNK = 500;
+
 export function createScoreReadRepository(db: Db, tournament: number) {
+  const sqlite = db.$client;
+  const cellStatements = new Map<string, Database.Statement<unknown[]>>();
+  /** One pass over each model's primary-key range for every name at once (one scan instead of one per name). */
+  function cellStatement(names: readonly string[], ids: number) {
+    const key = `${names.join("\u0000")}\u0001${ids}`;
+    let stmt = cellStatements.get(key);
+    if (!stmt) {
+      // Names are the code's own constants, written into the SQL (checked, so nothing is ever injected).
+      if (!names.every((n) => /^[a-z][a-z0-9_]*$/.test(n))) throw new Error("scoreCells requires plain score names");
+      const hit = (i: number) => `name = '${names[i] as string}' AND value IS NOT NULL`;
+      const mask = names.map((_, i) => `max(CASE WHEN ${hit(i)} AND resolved THEN ${2 ** i} ELSE 0 END)`).join(" + ");
+      const values = names.map((_, i) => `max(CASE WHEN ${hit(i)} THEN value END)`).join(", ");
+      const idParams = Array.from({ length: ids }, () => "?").join(", ");
+      stmt = sqlite
+        .prepare(
+          `SELECT model_id, round_number, max(resolved), ${mask}, ${values} FROM scores
+           WHERE model_id IN (${idParams}) GROUP BY model_id, round_number ORDER BY model_id, round_number`,
+        )
+        .raw();
+      cellStatements.set(key, stmt);
+    }
+    return stmt;
+  }
+  const factStatements = new Map<number, Database.Statement<unknown[]>>();
+  function factStatement(ids: number) {
+    let stmt = factStatements.get(ids);
+    if (!stmt) {
+      stmt = sqlite
+        .prepare(
+          `SELECT model_id, round_number, corr_multiplier, mmc_multiplier, payout_factor, at_risk FROM model_rounds
+           WHERE model_id IN (${Array.from({ length: ids }, () => "?").join(", ")}) ORDER BY model_id, round_number`,
+        )
+        .raw();
+      factStatements.set(ids, stmt);
+    }
+    return stmt;
+  }
+  const versionStatements = new Map<number, Database.Statement<unknown[]>>();
+  function versionStatement(ids: number) {
+    let stmt = versionStatements.get(ids);
+    if (!stmt) {
+      stmt = sqlite.prepare(`SELECT model_id, version FROM score_versions WHERE model_id IN (${Array.from({ length: ids }, () => "?").join(", ")})`).raw();
+      versionStatements.set(ids, stmt);
+    }
+    return stmt;
+  }
+  const chunked = <T>(ids: readonly string[], fn: (chunk: string[]) => T[]): T[] => {
+    const out: T[] = [];
+    for (let i = 0; i < ids.length; i += ID_CHUNK) out.push(...fn(ids.slice(i, i + ID_CHUNK)));
+    return out;
+  };
   const roundFilter = (col: typeof scores.roundNumber | typeof modelRounds.roundNumber, range: RoundRange) =>
     and(
       range.fromRound !== undefined ? gte(col, range.fromRound) : undefined,
@@ -69,6 +134,21 @@ export function createScoreReadRepository(db: Db, tournament: number) {
     );
 
   return {
+    /** How often the score writer has written each model (absent: never, or before versions were kept). */
+    scoreVersions(modelIds: readonly string[]): Map<string, number> {
+      return new Map(chunked(modelIds, (ids) => versionStatement(ids.length).all(...ids) as Array<[string, number]>));
+    },
+
+    /** Every round any score row of these models has, with the given names' values ([model id, ...ScoreCell]), by model then round. */
+    scoreCells(modelIds: readonly string[], names: readonly string[]): Array<[string, ...ScoreCell]> {
+      return chunked(modelIds, (ids) => cellStatement(names, ids.length).all(...ids) as Array<[string, ...ScoreCell]>);
+    },
+
+    /** Every model-round fact of these models ([model id, ...FactCell]), by model then round. */
+    factCells(modelIds: readonly string[]): Array<[string, ...FactCell]> {
+      return chunked(modelIds, (ids) => factStatement(ids.length).all(...ids) as Array<[string, ...FactCell]>);
+    },
+
     /** Non-null values of one score name, ordered by model then round; resolved rounds only unless asked. */
     values(modelIds: readonly string[], name: string, range: RoundRange = {}, includeUnresolved = false): ScoreValueRow[] {
       if (modelIds.length === 0) return [];

@@ -77,9 +77,16 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
        resolved = max(scores.resolved, excluded.resolved)`,
   );
 
+  // Inside the writing transaction, so a reader in any process sees the new version and the new rows together.
+  const bumpVersion = sqlite.prepare(
+    `INSERT INTO score_versions (model_id, version) VALUES (?, 1)
+     ON CONFLICT (model_id) DO UPDATE SET version = score_versions.version + 1`,
+  );
+
   /** Writes rounds of one model. Must run inside a transaction (see `writeBatch`). Returns score rows written. */
   function writeRounds(modelId: string, records: readonly RoundRecord[]): number {
     let written = 0;
+    if (records.length > 0) bumpVersion.run(modelId);
     for (const r of records) {
       upsertRound.run(tournament, r.roundNumber, ms(r.openTime), ms(r.resolveTime), r.resolved ? 1 : 0);
       upsertModelRound.run(
@@ -105,6 +112,7 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
 
   /** Writes bare score rows (imports). Must run inside a transaction. Imported history counts as resolved. */
   function writeScoreRows(rows: readonly ScoreRow[]): number {
+    for (const id of new Set(rows.map((r) => r.modelId))) bumpVersion.run(id);
     for (const row of rows) {
       upsertScore.run(row.modelId, row.roundNumber, row.name, row.value, row.percentile, null, null, 1);
     }
