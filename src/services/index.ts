@@ -18,6 +18,7 @@ export interface ServiceOptions {
   readonly tournament: number;
   readonly syncLookbackRounds: number;
   readonly backfillBatchRounds?: number;
+  readonly importBatchRows?: number;
   readonly clock?: () => Date;
 }
 
@@ -38,6 +39,7 @@ export function createServices(store: Store, source: ScoreSource, logger: Logger
     ...repos,
     syncLookbackRounds: options.syncLookbackRounds,
     ...(options.backfillBatchRounds !== undefined ? { backfillBatchRounds: options.backfillBatchRounds } : {}),
+    ...(options.importBatchRows !== undefined ? { importBatchRows: options.importBatchRows } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const registrations = createRegistrationService({ lookup: source, logger, ...repos });
