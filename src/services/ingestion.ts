@@ -34,7 +34,7 @@ export interface IngestionDeps {
   readonly syncLookbackRounds: number;
   /** Rounds per API call and per transaction during a backfill. */
   readonly backfillBatchRounds?: number;
-  /** Score rows per transaction during an import (default 50,000). */
+  /** Score rows per transaction during an import (default 10,000: a few MB of rows in memory; a commit per 10,000 rows costs little). */
   readonly importBatchRows?: number;
 }
 
@@ -407,7 +407,7 @@ export function createIngestionService(deps: IngestionDeps) {
     if (cells === 0) throw new UserFacingError("Import rejected: the file holds no scores.");
 
     const allNames = [...cellsOfModel.keys()].sort();
-    const batchRows = deps.importBatchRows ?? 50_000;
+    const batchRows = deps.importBatchRows ?? 10_000;
     // Model name → id, or null for a model whose scores come from Numerai (its rows are skipped).
     const ids = new Map<string, string | null>();
     let dataVersion: unknown;
@@ -474,20 +474,22 @@ export function createIngestionService(deps: IngestionDeps) {
     try {
       let batch: ImportCell[] = [];
       let lastLine = 0;
-      readImport(req, maxRound, {
-        cell(c, line) {
-          batch.push(c);
-          lastLine = line;
-          if (batch.length === batchRows) {
-            writeBatch(batch, lastLine, false);
-            batch = [];
-          }
-        },
-        error: () => {
-          throw new FileChangedError();
-        },
+      deps.writer.withBoundedCache(() => {
+        readImport(req, maxRound, {
+          cell(c, line) {
+            batch.push(c);
+            lastLine = line;
+            if (batch.length === batchRows) {
+              writeBatch(batch, lastLine, false);
+              batch = [];
+            }
+          },
+          error: () => {
+            throw new FileChangedError();
+          },
+        });
+        writeBatch(batch, lastLine, true);
       });
-      writeBatch(batch, lastLine, true);
     } catch (err) {
       const thrown = err instanceof CsvSyntaxError ? new FileChangedError() : err;
       if (runId !== undefined) recordFailure(runId, errorText(thrown));

@@ -135,7 +135,10 @@ describe("importCsv", () => {
     it("streams a file from disk and records each batch's progress in the run", () => {
       const path = join(db.dir, "long.csv");
       writeFileSync(path, longFile(10));
+      const cacheSize = db.sqlite.pragma("cache_size", { simple: true });
       const res = batched.ingestion.importCsv({ path, fileName: "long.csv" });
+      // The import bounds SQLite's page cache while it runs, and gives the configured size back.
+      expect(db.sqlite.pragma("cache_size", { simple: true })).toBe(cacheSize);
       expect(res).toMatchObject({ format: "long", rows: 10, models: ["m_0", "m_1"], rounds: { first: 1, last: 5 } });
       expect(rowCount()).toBe(10);
       expect(runs()).toEqual([{ status: "succeeded", units_total: 10, units_done: 10, rows_written: 10 }]);

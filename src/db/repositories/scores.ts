@@ -142,12 +142,30 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
     return rows.length;
   }
 
+  /**
+   * Runs a bulk write (an import of millions of rows) with SQLite's page cache bounded to
+   * `kib`, then restores the configured size. Sorted bulk writes touch each page about once, so
+   * a large cache only keeps pages nobody reads again, and the process's peak memory with them.
+   */
+  function withBoundedCache<T>(fn: () => T, kib = 16 * 1024): T {
+    const configured = sqlite.pragma("cache_size", { simple: true }) as number;
+    // Negative: KiB; positive: pages.
+    const configuredKib = configured < 0 ? -configured : (configured * (sqlite.pragma("page_size", { simple: true }) as number)) / 1024;
+    if (configuredKib <= kib) return fn();
+    sqlite.pragma(`cache_size = -${kib}`);
+    try {
+      return fn();
+    } finally {
+      sqlite.pragma(`cache_size = ${configured}`);
+    }
+  }
+
   /** Runs `fn` in one IMMEDIATE transaction: all of it lands, or none of it. */
   function writeBatch<T>(fn: () => T): T {
     return sqlite.transaction(fn).immediate();
   }
 
-  return { writeRounds, writeScoreRows, writeBatch };
+  return { writeRounds, writeScoreRows, writeBatch, withBoundedCache };
 }
 
 export type ScoreWriter = ReturnType<typeof createScoreWriter>;
