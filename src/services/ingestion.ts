@@ -437,8 +437,10 @@ export function createIngestionService(deps: IngestionDeps) {
     const writeBatch = (batch: readonly ImportCell[], lastLine: number, final: boolean) =>
       deps.writer.writeBatch(() => {
         const version = deps.store.sqlite.pragma("data_version", { simple: true });
+        if (runId === undefined || version !== dataVersion) resolveNames();
+        dataVersion = version;
         if (runId === undefined) {
-          const numerai = allNames.filter((n) => deps.models.findByName(n)?.source === "numerai");
+          const numerai = allNames.filter((n) => ids.get(n) === null);
           const skippedRows = numerai.reduce((sum, n) => sum + (cellsOfModel.get(n) ?? 0), 0);
           if (skippedRows === cells) {
             throw new UserFacingError(
@@ -448,8 +450,6 @@ export function createIngestionService(deps: IngestionDeps) {
           const params = { fileName: req.fileName ?? null, format, scoreName: req.scoreName ?? null, rows: cells - skippedRows, skippedRows };
           runId = deps.runs.start("import", params, cells, req.requestedBy ?? null, now()).id;
         }
-        if (version !== dataVersion) resolveNames();
-        dataVersion = version;
         const rows: ScoreRow[] = [];
         for (const c of batch) {
           const modelId = ids.get(c.model);
