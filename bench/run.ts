@@ -25,7 +25,13 @@ const ingest = benchIngest();
 console.log("Ingest (1,000,000 score rows into a fresh file)");
 console.log(`  real ingestion path : ${fmt(ingest.realRowsPerSecond)} rows/s`);
 console.log(`  bare prepared INSERT: ${fmt(ingest.bareRowsPerSecond)} rows/s`);
-console.log(`  ratio               : ${ingest.ratio.toFixed(2)} (target ≥ 0.50)\n`);
+console.log(`  ratio               : ${ingest.ratio.toFixed(2)} (target ≥ 0.70)\n`);
+
+const { benchImport } = await import("./import.js");
+const imported = benchImport();
+console.log(`CSV import (modelfolio import of a ${imported.fileMb.toFixed(0)} MB long CSV: ${fmt(imported.rows)} rows, one child process)`);
+console.log(`  wall ${imported.seconds.toFixed(1)} s (${fmt(imported.rowsPerSecond)} rows/s)`);
+console.log(`  peak RSS ${imported.peakRssMb.toFixed(0)} MB (target ≤ 250 MB); ${imported.loadedRssMb.toFixed(0)} MB of it is the CLI loaded before the import\n`);
 
 const { benchAnalytics } = await import("./analytics.js");
 console.log("Analytics bundle (correlation, bets, marginal Sharpe, hedge, HRP, max-Sharpe, walk-forward)");

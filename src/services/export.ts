@@ -9,7 +9,7 @@ import type { RegistrationRepository } from "../db/repositories/models.js";
 import { EXPORT_DETAIL_COLUMNS, type ExportRow, type ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
 import { csvRecord } from "./csv.js";
-import { LONG_CSV_COLUMNS } from "./ingestion.js";
+import { LONG_CSV_COLUMNS } from "./import-rows.js";
 
 export interface ExportDeps {
   readonly registrations: RegistrationRepository;

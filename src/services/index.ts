@@ -22,6 +22,7 @@ export interface ServiceOptions {
   readonly tournament: number;
   readonly syncLookbackRounds: number;
   readonly backfillBatchRounds?: number;
+  readonly importBatchRows?: number;
   readonly clock?: () => Date;
   /** The process recorded on ingestion runs (default: this one). */
   readonly owner?: ProcessIdentity;
@@ -44,6 +45,7 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
     ...repos,
     syncLookbackRounds: options.syncLookbackRounds,
     ...(options.backfillBatchRounds !== undefined ? { backfillBatchRounds: options.backfillBatchRounds } : {}),
+    ...(options.importBatchRows !== undefined ? { importBatchRows: options.importBatchRows } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const registrations = createRegistrationService({ lookup: source, logger, ...repos });

@@ -7,9 +7,9 @@ import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import type { RoundRecord, ScoreRow, ScoreWriter } from "../db/repositories/scores.js";
 import { asStorageError, StorageError } from "../db/errors.js";
 import { AlreadyRunningError, UserFacingError } from "../errors.js";
-import { CsvSyntaxError, parseCsv } from "./csv.js";
-import { asUserFacing, modelNameProblem, validateModelName } from "./registrations.js";
-import { quoteInput } from "./quote-input.js";
+import { createCsvParser, CsvSyntaxError, readCsvFile, type CsvRecord } from "./csv.js";
+import { createDuplicateFinder, createErrorList, importReader, type ImportCell, type ImportReader, type ImportSink } from "./import-rows.js";
+import { asUserFacing, validateModelName } from "./registrations.js";
 
 /** What ingestion needs from the Numerai API (the real client satisfies it). */
 export interface ScoreSource {
@@ -37,6 +37,8 @@ export interface IngestionDeps {
   readonly backfillBatchRounds?: number;
   /** Whether the process that recorded a run still runs (default: src/process-identity.ts). */
   readonly isProcessAlive?: (owner: { pid: number | null; instance: string | null }) => boolean;
+  /** Score rows per transaction during an import (default 10,000: a few MB of rows in memory; a commit per 10,000 rows costs little). */
+  readonly importBatchRows?: number;
 }
 
 export interface Progress {
@@ -84,8 +86,12 @@ export function syncOutcome(r: Pick<SyncResult, "models" | "failures">): SyncOut
   return r.failures.length >= r.models ? "failed" : "partial";
 }
 
-export interface ImportRequest {
-  readonly text: string;
+/** The CSV to import: text in memory (a Discord attachment, size-limited) or a file path (read in chunks). */
+export type ImportInput = { readonly text: string; readonly path?: undefined } | { readonly path: string; readonly text?: undefined };
+
+export type ImportRequest = ImportInput & ImportOptions;
+
+export interface ImportOptions {
   /** Score name of the values in a wide CSV (required for wide files). */
   readonly scoreName?: string | undefined;
   readonly requestedBy?: string | undefined;
@@ -119,18 +125,14 @@ export interface HistoryProgress {
   readonly storageProblem: string | null;
 }
 
-/**
- * The long CSV's first columns. Columns after them are read past, so a `/export` file (these four,
- * then the round's details) imports as it is.
- */
-export const LONG_CSV_COLUMNS = ["model", "round", "score", "value"] as const;
-
 /** The largest round range one backfill may ask for. */
 export const MAX_BACKFILL_ROUNDS = 5000;
-/** Import limits: generous for real history (32 models × 355 rounds is ~11k cells), bounded for memory. */
+/** Import limit: all of Numerai's history (9,550 models, 1.74M cells) fits; memory does not grow with it. */
 export const MAX_IMPORT_ROWS = 2_000_000;
 const MAX_REPORTED_ERRORS = 10;
-const SCORE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** The file read for writing is not the file that was validated (it was edited meanwhile). */
+class FileChangedError extends Error {}
 
 interface BackfillCursor {
   modelIndex: number;
@@ -340,171 +342,195 @@ export function createIngestionService(deps: IngestionDeps) {
     return { runId, currentRound, models: targets.length, rowsWritten, failures };
   }
 
+  /** The file's records, from the text in memory (a Discord attachment) or read from disk a chunk at a time (the CLI). */
+  function eachRecord(req: ImportRequest, onRecord: (rec: CsvRecord) => void): void {
+    if (req.path !== undefined) {
+      readCsvFile(req.path, onRecord);
+      return;
+    }
+    const parser = createCsvParser(onRecord);
+    parser.push(req.text);
+    parser.end();
+  }
+
+  /** Feeds every data record of the file to a reader made from its header; returns the format. */
+  function readImport(req: ImportRequest, maxRound: number | null, sink: ImportSink, onHeader?: (format: "wide" | "long") => void): "wide" | "long" {
+    let reader: ImportReader | undefined;
+    eachRecord(req, (rec) => {
+      if (reader) {
+        reader.record(rec);
+      } else {
+        reader = importReader(rec, { scoreName: req.scoreName, maxRound }, sink);
+        onHeader?.(reader.format);
+      }
+    });
+    if (!reader) throw new UserFacingError("Import rejected: the file is empty.");
+    return reader.format;
+  }
+
+  /**
+   * Imports a CSV in memory that does not grow with the file: one pass validates every line
+   * (nothing is written unless the whole file is valid), a second pass writes it `importBatchRows`
+   * rows per transaction. A batch lands whole or not at all, each one records its progress in the
+   * run, and every write is an upsert: after a crash, what was committed stays, and importing the
+   * file again writes the same rows, never a second copy.
+   */
   function importCsv(req: ImportRequest): ImportResult {
-    let records;
-    try {
-      records = parseCsv(req.text);
-    } catch (err) {
-      if (err instanceof CsvSyntaxError) throw new UserFacingError(`Import rejected, nothing was written: ${err.message}.`);
-      throw err;
-    }
-    const header = records[0];
-    if (!header) throw new UserFacingError("Import rejected: the file is empty.");
-    const head = header.fields.map((f) => f.trim());
     const maxRound = deps.reads.latestKnownRound();
-    const errors: string[] = [];
-    const addError = (line: number, msg: string) => {
-      errors.push(`line ${line}: ${msg}`);
-    };
-    const parseRound = (line: number, raw: string): number | null => {
-      const t = raw.trim();
-      if (!/^\d+$/.test(t) || Number(t) < 1) {
-        addError(line, `round "${clip(t)}" is not a round number`);
-        return null;
-      }
-      const n = Number(t);
-      if (maxRound !== null && n > maxRound) {
-        addError(line, `round ${n} is unknown (the newest round is ${maxRound})`);
-        return null;
-      }
-      return n;
-    };
-    const parseValue = (line: number, raw: string, what: string): number | null => {
-      const t = raw.trim();
-      // Number("") is 0 and Number("0x1") is 1: only plain decimal notation is a score.
-      const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : NaN;
-      if (!Number.isFinite(n)) {
-        addError(line, `${what} "${clip(t)}" is not a finite number`);
-        return null;
-      }
-      return n;
-    };
-
-    type Pending = { model: string; roundNumber: number; name: string; value: number };
-    const pending: Pending[] = [];
-    const seen = new Set<string>();
-    let format: "wide" | "long";
-    const isLong = head.length >= LONG_CSV_COLUMNS.length && head.slice(0, LONG_CSV_COLUMNS.length).join(",").toLowerCase() === LONG_CSV_COLUMNS.join(",");
-    if (isLong) {
-      format = "long";
-      const shape = head.length === LONG_CSV_COLUMNS.length ? LONG_CSV_COLUMNS.join(",") : "as many as the header";
-      for (const rec of records.slice(1)) {
-        if (rec.fields.length !== head.length) {
-          addError(rec.line, `expected ${head.length} fields (${shape}), found ${rec.fields.length}`);
-          continue;
-        }
-        const [modelRaw, roundRaw, scoreRaw, valueRaw] = rec.fields as [string, string, string, string, ...string[]];
-        const model = modelRaw.trim().toLowerCase();
-        const name = scoreRaw.trim().toLowerCase();
-        const badName = model ? modelNameProblem(modelRaw) : "the model name is empty";
-        if (badName !== null) addError(rec.line, badName);
-        if (!SCORE_NAME.test(name)) addError(rec.line, `score name "${clip(scoreRaw)}" is not a score name (letters, digits, _)`);
-        const round = parseRound(rec.line, roundRaw);
-        const value = parseValue(rec.line, valueRaw, "value");
-        if (badName !== null || round === null || value === null || !SCORE_NAME.test(name)) continue;
-        const key = `${model}\u0000${round}\u0000${name}`;
-        if (seen.has(key)) addError(rec.line, `duplicate: ${model}, round ${round}, ${name} appears more than once`);
-        seen.add(key);
-        pending.push({ model, roundNumber: round, name, value });
-        if (pending.length > MAX_IMPORT_ROWS) throw new UserFacingError(`Import rejected: more than ${MAX_IMPORT_ROWS} rows.`);
-      }
-    } else if ((head[0] ?? "").replace(/^"|"$/g, "") === "roundNumber") {
-      format = "wide";
-      const name = (req.scoreName ?? "").trim().toLowerCase();
-      if (!name) throw new UserFacingError("A wide CSV needs the score name of its values (e.g. --score canon_corr).");
-      if (!SCORE_NAME.test(name)) throw new UserFacingError(`"${clip(name)}" is not a score name (letters, digits, _).`);
-      const modelCols = head.slice(1).map((h) => h.toLowerCase());
-      if (modelCols.length === 0) throw new UserFacingError("Import rejected: the header names no model columns.");
-      const dupCol = modelCols.find((c, i) => modelCols.indexOf(c) !== i);
-      if (dupCol !== undefined) addError(header.line, `model column "${clip(dupCol)}" appears twice`);
-      if (modelCols.some((c) => c === "")) addError(header.line, "a model column has no name");
-      for (const c of modelCols) {
-        const badName = c === "" ? null : modelNameProblem(c);
-        if (badName !== null) addError(header.line, `model column ${badName}`);
-      }
-      for (const rec of records.slice(1)) {
-        if (rec.fields.length !== head.length) {
-          addError(rec.line, `expected ${head.length} fields, found ${rec.fields.length}`);
-          continue;
-        }
-        const round = parseRound(rec.line, rec.fields[0] as string);
-        if (round !== null) {
-          if (seen.has(String(round))) addError(rec.line, `duplicate: round ${round} appears more than once`);
-          seen.add(String(round));
-        }
-        modelCols.forEach((model, i) => {
-          const raw = (rec.fields[i + 1] as string).trim();
-          if (raw === "NA" || raw === "") return;
-          const value = parseValue(rec.line, raw, `${model}`);
-          if (round !== null && value !== null) pending.push({ model, roundNumber: round, name, value });
-        });
-        if (pending.length > MAX_IMPORT_ROWS) throw new UserFacingError(`Import rejected: more than ${MAX_IMPORT_ROWS} rows.`);
-      }
-    } else {
-      throw new UserFacingError(
-        'Import rejected: the header is neither a wide CSV ("roundNumber", then one column per model) nor a long one ("model,round,score,value").',
-      );
-    }
-    if (errors.length > 0) {
-      const more = errors.length > MAX_REPORTED_ERRORS ? ` (and ${errors.length - MAX_REPORTED_ERRORS} more)` : "";
-      throw new UserFacingError(
-        `Import rejected, nothing was written: ${errors.slice(0, MAX_REPORTED_ERRORS).join("; ")}${more}.`,
-      );
-    }
-    if (pending.length === 0) throw new UserFacingError("Import rejected: the file holds no scores.");
-
-    const allNames = [...new Set(pending.map((p) => p.model))].sort();
-    let runId: number;
-    let written: Pending[] = [];
-    let numeraiModels: string[] = [];
+    const errors = createErrorList(MAX_REPORTED_ERRORS);
+    const duplicates = createDuplicateFinder();
+    const cellsOfModel = new Map<string, number>();
+    let cells = 0;
+    let format: "wide" | "long" | undefined;
+    let long = false;
+    const rejected = (err: unknown) =>
+      err instanceof CsvSyntaxError ? new UserFacingError(`Import rejected, nothing was written: ${err.message}.`) : err;
     try {
-      runId = deps.writer.writeBatch(() => {
-        // A model whose id Numerai confirmed keeps Numerai's scores: its rows are skipped, never
-        // written over (decided inside the transaction, so a registration cannot slip in between).
-        numeraiModels = allNames.filter((n) => deps.models.findByName(n)?.source === "numerai");
-        const skip = new Set(numeraiModels);
-        written = pending.filter((p) => !skip.has(p.model));
-        if (written.length === 0) {
-          throw new UserFacingError(
-            `Import rejected, nothing was written: every row belongs to a model whose scores come from Numerai (${nameListText(numeraiModels)}); imports never overwrite them.`,
-          );
-        }
-        const params = { fileName: req.fileName ?? null, format, scoreName: req.scoreName ?? null, rows: written.length, skippedRows: pending.length - written.length };
-        const run = deps.runs.start("import", params, 1, req.requestedBy ?? null, now());
-        const ids = new Map(allNames.filter((n) => !skip.has(n)).map((n) => [n, deps.models.ensureImported(n).id]));
-        const rows: ScoreRow[] = written.map((p) => ({
-          modelId: ids.get(p.model) as string,
-          roundNumber: p.roundNumber,
-          name: p.name,
-          value: p.value,
-          percentile: null,
-        }));
-        const n = deps.writer.writeScoreRows(rows);
-        deps.runs.advance(run.id, null, 1, n, now());
-        deps.runs.succeed(run.id, now());
-        return run.id;
-      });
+      format = readImport(req, maxRound, {
+        cell(c) {
+          if (++cells > MAX_IMPORT_ROWS) throw new UserFacingError(`Import rejected: more than ${MAX_IMPORT_ROWS} rows.`);
+          cellsOfModel.set(c.model, (cellsOfModel.get(c.model) ?? 0) + 1);
+          // A wide file cannot repeat a key: its columns and its rounds are checked for repeats instead.
+          if (long) duplicates.add(c);
+        },
+        error: (line, message) => errors.add(line, message),
+      }, (f) => (long = f === "long"));
     } catch (err) {
-      if (err instanceof UserFacingError && !(err instanceof StorageError)) throw err;
-      throw storageFailure(err, { fileName: req.fileName, rows: pending.length }, "import");
+      throw rejected(err);
     }
-    const modelNames = allNames.filter((n) => !numeraiModels.includes(n));
-    const skippedRows = pending.length - written.length;
+    // Repeated keys are rare: only then read the file once more to name the lines that repeat one.
+    const repeated = format === "long" ? duplicates.repeated() : new Set<number>();
+    const duplicateErrors = createErrorList(MAX_REPORTED_ERRORS);
+    if (repeated.size > 0) {
+      const firstSeen = new Set<number>();
+      try {
+        readImport(req, maxRound, {
+          cell(c, line) {
+            const key = duplicates.keyOf(c);
+            if (!repeated.has(key)) return;
+            if (firstSeen.has(key)) duplicateErrors.add(line, `duplicate: ${c.model}, round ${c.roundNumber}, ${c.name} appears more than once`);
+            firstSeen.add(key);
+          },
+          error: () => undefined,
+        });
+      } catch (err) {
+        throw rejected(err);
+      }
+    }
+    const errorCount = errors.total + duplicateErrors.total;
+    if (errorCount > 0) {
+      const more = errorCount > MAX_REPORTED_ERRORS ? ` (and ${errorCount - MAX_REPORTED_ERRORS} more)` : "";
+      const shown = errors.mergedWith(duplicateErrors).map((e) => `line ${e.line}: ${e.message}`);
+      throw new UserFacingError(`Import rejected, nothing was written: ${shown.join("; ")}${more}.`);
+    }
+    if (cells === 0) throw new UserFacingError("Import rejected: the file holds no scores.");
+
+    const allNames = [...cellsOfModel.keys()].sort();
+    const batchRows = deps.importBatchRows ?? 10_000;
+    // Model name → id, or null for a model whose scores come from Numerai (its rows are skipped).
+    const ids = new Map<string, string | null>();
+    let dataVersion: unknown;
+    let runId: number | undefined;
+    let cellsDone = 0;
+    let rowsWritten = 0;
     let first = Infinity;
     let last = -Infinity;
-    for (const p of written) {
-      first = Math.min(first, p.roundNumber);
-      last = Math.max(last, p.roundNumber);
+    const numeraiModels = new Set<string>();
+    const writtenModels = new Set<string>();
+    const scoreNames = new Set<string>();
+
+    // Inside each batch's transaction: a model whose id Numerai confirmed keeps Numerai's scores,
+    // its rows are skipped, never written over. The names are looked up again whenever another
+    // connection committed since the last batch (PRAGMA data_version), so a registration in a
+    // sharded bot between two batches cannot slip under the import.
+    const resolveNames = () => {
+      for (const name of allNames) {
+        if (deps.models.findByName(name)?.source === "numerai") {
+          ids.set(name, null);
+          numeraiModels.add(name);
+        } else {
+          ids.set(name, deps.models.ensureImported(name).id);
+        }
+      }
+    };
+    const writeBatch = (batch: readonly ImportCell[], lastLine: number, final: boolean) =>
+      deps.writer.writeBatch(() => {
+        const version = deps.store.sqlite.pragma("data_version", { simple: true });
+        if (runId === undefined || version !== dataVersion) resolveNames();
+        dataVersion = version;
+        if (runId === undefined) {
+          const numerai = allNames.filter((n) => ids.get(n) === null);
+          const skippedRows = numerai.reduce((sum, n) => sum + (cellsOfModel.get(n) ?? 0), 0);
+          if (skippedRows === cells) {
+            throw new UserFacingError(
+              `Import rejected, nothing was written: every row belongs to a model whose scores come from Numerai (${nameListText(numerai)}); imports never overwrite them.`,
+            );
+          }
+          const params = { fileName: req.fileName ?? null, format, scoreName: req.scoreName ?? null, rows: cells - skippedRows, skippedRows };
+          runId = deps.runs.start("import", params, cells, req.requestedBy ?? null, now()).id;
+        }
+        const rows: ScoreRow[] = [];
+        for (const c of batch) {
+          const modelId = ids.get(c.model);
+          if (modelId === undefined) throw new FileChangedError();
+          if (modelId === null) continue;
+          rows.push({ modelId, roundNumber: c.roundNumber, name: c.name, value: c.value, percentile: null });
+          writtenModels.add(c.model);
+          scoreNames.add(c.name);
+          if (c.roundNumber < first) first = c.roundNumber;
+          if (c.roundNumber > last) last = c.roundNumber;
+        }
+        const n = deps.writer.writeScoreRows(rows);
+        cellsDone += batch.length;
+        deps.runs.advance(runId, { line: lastLine }, cellsDone, n, now());
+        if (final) {
+          if (cellsDone !== cells) throw new FileChangedError();
+          deps.runs.succeed(runId, now());
+        }
+        rowsWritten += n;
+      });
+
+    try {
+      let batch: ImportCell[] = [];
+      let lastLine = 0;
+      deps.writer.withBoundedCache(() => {
+        readImport(req, maxRound, {
+          cell(c, line) {
+            batch.push(c);
+            lastLine = line;
+            if (batch.length === batchRows) {
+              writeBatch(batch, lastLine, false);
+              batch = [];
+            }
+          },
+          error: () => {
+            throw new FileChangedError();
+          },
+        });
+        writeBatch(batch, lastLine, true);
+      });
+    } catch (err) {
+      const thrown = err instanceof CsvSyntaxError ? new FileChangedError() : err;
+      if (runId !== undefined) recordFailure(runId, errorText(thrown));
+      if (thrown instanceof FileChangedError) {
+        throw new UserFacingError(
+          `The file changed while it was being imported: ${rowsWritten} rows were written before that was noticed. Import the file again.`,
+        );
+      }
+      if (thrown instanceof UserFacingError && !(thrown instanceof StorageError)) throw thrown;
+      throw storageFailure(thrown, { fileName: req.fileName, rows: cells, rowsWritten }, "import");
     }
-    log.info({ runId, format, rows: written.length, skippedRows, models: modelNames.length, requestedBy: req.requestedBy }, "import finished");
+    const skippedRows = cells - rowsWritten;
+    const numerai = [...numeraiModels].sort();
+    log.info({ runId, format, rows: rowsWritten, skippedRows, models: writtenModels.size, requestedBy: req.requestedBy }, "import finished");
     return {
-      runId,
+      runId: runId as number,
       format,
-      rows: written.length,
-      models: modelNames,
-      scoreNames: [...new Set(written.map((p) => p.name))].sort(),
+      rows: rowsWritten,
+      models: [...writtenModels].sort(),
+      scoreNames: [...scoreNames].sort(),
       rounds: { first, last },
-      skipped: { rows: skippedRows, numeraiModels },
+      skipped: { rows: skippedRows, numeraiModels: numerai },
     };
   }
 
@@ -626,8 +652,4 @@ function errorText(err: unknown): string {
 function nameListText(names: readonly string[], max = 10): string {
   const shown = names.slice(0, max).join(", ");
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
-}
-
-function clip(s: string, n = 40): string {
-  return quoteInput(s, n);
 }

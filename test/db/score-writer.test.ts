@@ -64,4 +64,28 @@ describe("createScoreWriter", () => {
       expect.objectContaining({ name: "mmc", value: -0.0095 }),
     ]);
   });
+
+  // Rows go to SQLite in multi-row statements: chunk edges must neither drop nor repeat a row.
+  it("writes every row of a round with more score names than one statement carries, and of a long import", () => {
+    const { db, write } = setup();
+    const names = Array.from({ length: 150 }, (_, i) => `s${String(i).padStart(3, "0")}`);
+    write([round({ scores: names.map((n, i) => score(n, i / 1000)) })]);
+    const writer = createScoreWriter(db.sqlite, 8);
+    const rows = Array.from({ length: 200 }, (_, i) => ({ modelId: MODEL, roundNumber: 2000 + i, name: "canon_corr", value: i, percentile: null }));
+    expect(writer.writeBatch(() => writer.writeScoreRows(rows))).toBe(200);
+    const { scores } = dumpStore(db.sqlite);
+    const stored = scores as Array<{ round_number: number; name: string; value: number }>;
+    expect(stored.filter((s) => s.round_number === 1195).map((s) => [s.name, s.value])).toEqual(names.map((n, i) => [n, i / 1000]));
+    expect(stored.filter((s) => s.round_number >= 2000).map((s) => s.value)).toEqual(rows.map((r) => r.value));
+  });
+
+  it("keeps a round's times when a later answer for another model has none, and never un-resolves it", () => {
+    const { db, write } = setup();
+    write([round()]);
+    const stored = dumpStore(db.sqlite).rounds;
+    write([round({ openTime: null, resolveTime: null, resolved: false })]);
+    expect(dumpStore(db.sqlite).rounds).toEqual(stored);
+    write([round({ openTime: new Date("2026-02-04T13:00:00Z") })]);
+    expect(dumpStore(db.sqlite).rounds).toEqual([expect.objectContaining({ open_time: Date.parse("2026-02-04T13:00:00Z"), resolved: 1 })]);
+  });
 });

@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { csvCell, csvRecord, CsvSyntaxError, parseCsv } from "../../src/services/csv.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { csvCell, csvRecord, CsvSyntaxError, parseCsv, readCsvFile, type CsvRecord } from "../../src/services/csv.js";
 
 describe("parseCsv", () => {
   it("reads quoted fields, doubled quotes and CRLF, with the line each record starts on", () => {
@@ -49,5 +52,44 @@ describe("csvCell", () => {
   it("writes records that parseCsv reads back to the same text (after the guard)", () => {
     const cells = ["a,b", 'q"', "line\nbreak", "=x", "-1", 0.1 + 0.2];
     expect(parseCsv(csvRecord(cells))[0]?.fields).toEqual(["a,b", 'q"', "line\nbreak", "'=x", "-1", "0.30000000000000004"]);
+  });
+});
+
+describe("readCsvFile", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const file = (content: string | Buffer) => {
+    const dir = mkdtempSync(join(tmpdir(), "modelfolio-csv-"));
+    dirs.push(dir);
+    const path = join(dir, "in.csv");
+    writeFileSync(path, content);
+    return path;
+  };
+  const read = (path: string, chunkBytes: number) => {
+    const out: CsvRecord[] = [];
+    readCsvFile(path, (r) => out.push(r), chunkBytes);
+    return out;
+  };
+
+  // Every chunk size from 1 byte puts each quote, doubled quote, CRLF and multi-byte character on a chunk edge somewhere.
+  it("reads the same records as parseCsv whatever the chunk size, with a BOM, CRLF, quotes and multi-byte UTF-8", () => {
+    const text = '\ufeff"model","round"\r\nzoë,"say ""hi"""\r\n\r\n😀,"multi\r\nline"\rlast,""\n"",x';
+    const path = file(text);
+    const expected = parseCsv(text);
+    expect(expected).toHaveLength(5);
+    for (let chunk = 1; chunk <= 12; chunk++) expect(read(path, chunk), `chunk of ${chunk} bytes`).toEqual(expected);
+    expect(read(path, 1 << 20)).toEqual(expected);
+  });
+
+  it("rejects bytes that are not UTF-8, naming the line", () => {
+    const path = file(Buffer.concat([Buffer.from("a,b\n1,2\n"), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from("\n")]));
+    expect(() => read(path, 4)).toThrow(CsvSyntaxError);
+    expect(() => read(path, 4)).toThrow(/line 3: the file is not UTF-8 text/);
+  });
+
+  it("rejects an unclosed quote at the end of the file", () => {
+    expect(() => read(file('a\n"b'), 1)).toThrow(/line 2: a quoted field is never closed/);
   });
 });

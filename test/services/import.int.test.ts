@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/index.js";
@@ -132,6 +133,61 @@ describe("importCsv", () => {
       expect(numeraiValue()).toBe(0.5);
       expect(rowCount()).toBe(1);
       expect(db.sqlite.prepare("select count(*) n from ingestion_runs").get()).toEqual({ n: 0 });
+    });
+  });
+
+  describe("in batches (3 rows per transaction here)", () => {
+    let batched: Services;
+    beforeEach(() => {
+      batched = createServices(db, offline, silentLogger, { tournament: 8, syncLookbackRounds: 40, importBatchRows: 3 });
+    });
+    const longFile = (rows: number, value = (i: number) => i / 1000) =>
+      ["model,round,score,value", ...Array.from({ length: rows }, (_, i) => `m_${i % 2},${1 + Math.floor(i / 2)},canon_corr,${value(i)}`)].join("\n") + "\n";
+    const stored = () => db.sqlite.prepare("select model_id, round_number, name, value from scores order by model_id, round_number").all();
+    const runs = () => db.sqlite.prepare("select status, units_total, units_done, rows_written from ingestion_runs order by id").all();
+
+    it("streams a file from disk and records each batch's progress in the run", () => {
+      const path = join(db.dir, "long.csv");
+      writeFileSync(path, longFile(10));
+      const cacheSize = db.sqlite.pragma("cache_size", { simple: true });
+      const res = batched.ingestion.importCsv({ path, fileName: "long.csv" });
+      // The import bounds SQLite's page cache while it runs, and gives the configured size back.
+      expect(db.sqlite.pragma("cache_size", { simple: true })).toBe(cacheSize);
+      expect(res).toMatchObject({ format: "long", rows: 10, models: ["m_0", "m_1"], rounds: { first: 1, last: 5 } });
+      expect(rowCount()).toBe(10);
+      expect(runs()).toEqual([{ status: "succeeded", units_total: 10, units_done: 10, rows_written: 10 }]);
+    });
+
+    // A trigger is a real failure of SQLite in the middle of the file, as a full disk or a killed process would be.
+    it("keeps the batches committed before a failure, and a rerun writes each row once with the file's values", () => {
+      db.sqlite.exec("create trigger fail_round_4 before insert on scores when new.round_number = 4 begin select raise(abort, 'simulated failure'); end");
+      const text = longFile(10);
+      expect(() => batched.ingestion.importCsv({ text })).toThrow(/simulated failure/);
+      // Rows 0–5 (rounds 1–3) were committed in two batches; the third batch (round 4) rolled back whole.
+      expect(rowCount()).toBe(6);
+      expect(runs()).toEqual([{ status: "failed", units_total: 10, units_done: 6, rows_written: 6 }]);
+      db.sqlite.exec("drop trigger fail_round_4");
+      batched.ingestion.importCsv({ text });
+      expect(stored()).toEqual(
+        Array.from({ length: 10 }, (_, i) => ({ model_id: `import:8:m_${i % 2}`, round_number: 1 + Math.floor(i / 2), name: "canon_corr", value: i / 1000 })).sort(
+          (a, b) => a.model_id.localeCompare(b.model_id) || a.round_number - b.round_number,
+        ),
+      );
+    });
+
+    it("validates the whole file before the first batch: a bad last line writes nothing", () => {
+      const text = `${longFile(10)}m_0,99,canon_corr,oops\n`;
+      expect(() => batched.ingestion.importCsv({ text })).toThrow(/nothing was written: line 12: value "oops"/);
+      expect(rowCount()).toBe(0);
+      expect(runs()).toEqual([]);
+    });
+
+    it("names every repeated key's line, in line order, among the other errors", () => {
+      const text = `${longFile(6)}m_0,1,canon_corr,0.5\nm_1,2,canon_corr,x\nM_1,1,CANON_CORR,0.1\n`;
+      expect(() => batched.ingestion.importCsv({ text })).toThrow(
+        /line 8: duplicate: m_0, round 1, canon_corr appears more than once; line 9: value "x" is not a finite number; line 10: duplicate: m_1, round 1, canon_corr/,
+      );
+      expect(rowCount()).toBe(0);
     });
   });
 

@@ -34,6 +34,10 @@ export interface ScoreRow {
   readonly percentile: number | null;
 }
 
+type ScoreParam = string | number | null;
+/** Rows per multi-row upsert: 8 parameters each, well under SQLite's limit of 32,766. */
+const SCORE_CHUNK = 64;
+
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
 /**
@@ -52,7 +56,11 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
      ON CONFLICT (tournament, number) DO UPDATE SET
        open_time = coalesce(excluded.open_time, rounds.open_time),
        resolve_time = coalesce(excluded.resolve_time, rounds.resolve_time),
-       resolved = max(rounds.resolved, excluded.resolved)`,
+       resolved = max(rounds.resolved, excluded.resolved)
+     -- Every model of a batch repeats the same round: leave an unchanged row alone rather than rewrite it.
+     WHERE excluded.open_time IS NOT NULL AND excluded.open_time IS NOT rounds.open_time
+        OR excluded.resolve_time IS NOT NULL AND excluded.resolve_time IS NOT rounds.resolve_time
+        OR excluded.resolved > rounds.resolved`,
   );
   const upsertModelRound = sqlite.prepare(
     `INSERT INTO model_rounds (model_id, round_number, at_risk, corr_multiplier, mmc_multiplier, payout_factor,
@@ -67,15 +75,32 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
        target = coalesce(excluded.target, model_rounds.target),
        resolved = max(model_rounds.resolved, excluded.resolved)`,
   );
-  const upsertScore = sqlite.prepare(
-    `INSERT INTO scores (model_id, round_number, name, value, percentile, day, date, resolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (model_id, round_number, name) DO UPDATE SET
-       value = coalesce(excluded.value, scores.value),
-       percentile = coalesce(excluded.percentile, scores.percentile),
-       day = coalesce(excluded.day, scores.day),
-       date = coalesce(excluded.date, scores.date),
-       resolved = max(scores.resolved, excluded.resolved)`,
-  );
+  // One statement per chunk of rows, not per row: a call into SQLite costs about as much as the
+  // row it writes, and a round carries ~10 score names. Statements are prepared once per chunk size.
+  const scoreStatements = new Map<number, Database.Statement>();
+  const scoreStatement = (rows: number) => {
+    let st = scoreStatements.get(rows);
+    if (!st) {
+      st = sqlite.prepare(
+        `INSERT INTO scores (model_id, round_number, name, value, percentile, day, date, resolved) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+         ON CONFLICT (model_id, round_number, name) DO UPDATE SET
+           value = coalesce(excluded.value, scores.value),
+           percentile = coalesce(excluded.percentile, scores.percentile),
+           day = coalesce(excluded.day, scores.day),
+           date = coalesce(excluded.date, scores.date),
+           resolved = max(scores.resolved, excluded.resolved)`,
+      );
+      scoreStatements.set(rows, st);
+    }
+    return st;
+  };
+  /** Upserts `params.length / 8` score rows, SCORE_CHUNK at a time. */
+  const upsertScores = (params: ScoreParam[]) => {
+    for (let at = 0; at < params.length; at += SCORE_CHUNK * 8) {
+      const chunk = at === 0 && params.length <= SCORE_CHUNK * 8 ? params : params.slice(at, at + SCORE_CHUNK * 8);
+      scoreStatement(chunk.length / 8).run(chunk);
+    }
+  };
 
   // Inside the writing transaction, so a reader in any process sees the new version and the new rows together.
   const bumpVersion = sqlite.prepare(
@@ -101,11 +126,14 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
         r.target,
         r.resolved ? 1 : 0,
       );
+      if (r.scores.length === 0) continue;
+      const params: ScoreParam[] = [];
       for (const s of r.scores) {
         const resolved = s.resolved ?? r.resolved;
-        upsertScore.run(modelId, r.roundNumber, s.name, s.value, s.percentile, s.day, ms(s.date), resolved ? 1 : 0);
-        written++;
+        params.push(modelId, r.roundNumber, s.name, s.value, s.percentile, s.day, ms(s.date), resolved ? 1 : 0);
       }
+      upsertScores(params);
+      written += r.scores.length;
     }
     return written;
   }
@@ -113,10 +141,31 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
   /** Writes bare score rows (imports). Must run inside a transaction. Imported history counts as resolved. */
   function writeScoreRows(rows: readonly ScoreRow[]): number {
     for (const id of new Set(rows.map((r) => r.modelId))) bumpVersion.run(id);
+    const params: ScoreParam[] = [];
     for (const row of rows) {
-      upsertScore.run(row.modelId, row.roundNumber, row.name, row.value, row.percentile, null, null, 1);
+      params.push(row.modelId, row.roundNumber, row.name, row.value, row.percentile, null, null, 1);
+      if (params.length === SCORE_CHUNK * 8) upsertScores(params.splice(0));
     }
+    upsertScores(params);
     return rows.length;
+  }
+
+  /**
+   * Runs a bulk write (an import of millions of rows) with SQLite's page cache bounded to
+   * `kib`, then restores the configured size. Sorted bulk writes touch each page about once, so
+   * a large cache only keeps pages nobody reads again, and the process's peak memory with them.
+   */
+  function withBoundedCache<T>(fn: () => T, kib = 16 * 1024): T {
+    const configured = sqlite.pragma("cache_size", { simple: true }) as number;
+    // Negative: KiB; positive: pages.
+    const configuredKib = configured < 0 ? -configured : (configured * (sqlite.pragma("page_size", { simple: true }) as number)) / 1024;
+    if (configuredKib <= kib) return fn();
+    sqlite.pragma(`cache_size = -${kib}`);
+    try {
+      return fn();
+    } finally {
+      sqlite.pragma(`cache_size = ${configured}`);
+    }
   }
 
   /** Runs `fn` in one IMMEDIATE transaction: all of it lands, or none of it. */
@@ -124,7 +173,7 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
     return sqlite.transaction(fn).immediate();
   }
 
-  return { writeRounds, writeScoreRows, writeBatch };
+  return { writeRounds, writeScoreRows, writeBatch, withBoundedCache };
 }
 
 export type ScoreWriter = ReturnType<typeof createScoreWriter>;
