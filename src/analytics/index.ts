@@ -9,6 +9,7 @@ export * from "./hit-rate.js";
 export * from "./summary.js";
 export * from "./correlation.js";
 export * from "./effective-bets.js";
+export * from "./torsion.js";
 export * from "./hedge.js";
 export * from "./server-view.js";
 export * from "./allocation.js";
