@@ -8,7 +8,7 @@ import { renderPerformance } from "../discord/render/performance.js";
 import { renderPrune } from "../discord/render/prune.js";
 import { payloadToText } from "../shell/shell.js";
 import { UserFacingError } from "../errors.js";
-import type { AnalysisOptions, Selection } from "../services/portfolio.js";
+import type { AnalysisOptions, PortfolioService, Selection } from "../services/portfolio.js";
 
 export const ANALYSES = ["correlation", "bets", "contribution", "hedge", "allocate", "prune", "performance"] as const;
 export type Analysis = (typeof ANALYSES)[number];
@@ -150,12 +150,16 @@ export function analysisText(analysis: string, result: unknown, outDir: string):
       payload = renderPerformance(p);
       break;
     case "bets": {
-      const b = result as { names: string[]; participationRatio: number; averageCorrelation: number; meucci: number; commonRounds: number; weightSource: string };
+      const b = result as ReturnType<PortfolioService["bets"]>;
       return [
         `${b.names.length} models over ${b.commonRounds} common rounds behave like:`,
         `  participation ratio      ${f(b.participationRatio, 2)} independent bets`,
         `  average-correlation bets ${f(b.averageCorrelation, 2)}`,
         `  Meucci (weights: ${b.weightSource}) ${f(b.meucci, 2)}`,
+        `  minimum-torsion (weights: ${b.weightSource}) ${f(b.minimumTorsion, 2)}`,
+        b.weightedDisagree
+          ? `  Meucci and minimum-torsion differ by more than ${b.disagreementThreshold}: trust minimum-torsion for how your weights spread risk, the participation ratio for how many bets.`
+          : `  (trust the participation ratio for how many bets, minimum-torsion for how your weights spread risk)`,
       ].join("\n");
     }
     case "hedge": {
