@@ -20,6 +20,8 @@
  * Why it is here: Meucci's (2009) entropy bets use principal portfolios, whose directions are
  * arbitrary when eigenvalues are close — four near-independent models can score 2 bets. The
  * minimum-torsion factors stay tied to the models themselves, so the figure is stable there.
+ * It is not a count of independent bets: by symmetry, k equally held models with equal variances
+ * and one common correlation ρ < 1 score exactly k, however close ρ is to 1.
  */
 import { symmetricEigen } from "./eigen.js";
 

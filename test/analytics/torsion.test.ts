@@ -114,6 +114,13 @@ describe("minimumTorsionBets", () => {
     expect(participationRatio(cov, 2)).toBeLessThan(1.0001);
   });
 
+  it("scores k for k equally held, equally correlated models whatever the correlation", () => {
+    const k = 5;
+    const rho = 0.95;
+    const cov = Array.from({ length: k * k }, (_, i) => (Math.floor(i / k) === i % k ? 4e-4 : rho * 4e-4));
+    expectClose(minimumTorsionBets(cov, k, new Array<number>(k).fill(0.2)).enb, k, 1e-12);
+  });
+
   it("has contributions that are non-negative and sum to 1", () => {
     const c = byName("vladthestaker 13");
     const { contributions } = minimumTorsionBets(covarianceOf(c), c.k, c.weights);
