@@ -36,6 +36,13 @@ export const MINIMUM_TORSION_TOLERANCE = 1e-13;
  * 10–30 steps on every matrix we tried, so hitting this means something is wrong.
  */
 export const MINIMUM_TORSION_MAX_ITERATIONS = 2_000;
+/**
+ * When C is ill-conditioned (a near-copy and a near-mirror in one set) the step's rounding floor
+ * can sit above the tolerance; after this many steps without a new smallest residual, the best
+ * step is returned if its residual is at most MINIMUM_TORSION_STALL_TOLERANCE.
+ */
+export const MINIMUM_TORSION_STALL = 50;
+export const MINIMUM_TORSION_STALL_TOLERANCE = 1e-9;
 /** Anderson mixing memory: the last this many steps' differences (Walker & Ni 2011; 5 is their usual choice). */
 export const MINIMUM_TORSION_MEMORY = 5;
 /** A correlation matrix whose smallest eigenvalue is below this × the largest is singular here: C^{−1/2} is undefined. */
@@ -223,14 +230,18 @@ function solve(cov: ArrayLike<number>, k: number, name: string): TorsionParts | 
     return next;
   };
   const anderson = new AndersonMixer(k, MINIMUM_TORSION_MEMORY);
+  const done = (d: Float64Array, iterations: number): TorsionParts => ({ sigma, d, q: polarStep(corr, c, d, k), c, cInverse, iterations });
   let x: Float64Array = new Float64Array(k).fill(1);
+  let best = { residual: Infinity, d: x, iteration: 0 };
   for (let iteration = 1; iteration <= MINIMUM_TORSION_MAX_ITERATIONS; iteration++) {
     const gx = step(x);
     let residual = 0;
     for (let i = 0; i < k; i++) residual = Math.max(residual, Math.abs((gx[i] as number) - (x[i] as number)));
-    if (residual <= MINIMUM_TORSION_TOLERANCE) {
-      return { sigma, d: gx, q: polarStep(corr, c, gx, k), c, cInverse, iterations: iteration };
-    }
+    if (residual <= MINIMUM_TORSION_TOLERANCE) return done(gx, iteration);
+    if (residual < best.residual) best = { residual, d: gx, iteration };
+    // At a rounding floor above the tolerance (an ill-conditioned C) the residual only wanders:
+    // take the best step seen once it has not improved for a while.
+    if (iteration - best.iteration >= MINIMUM_TORSION_STALL && best.residual <= MINIMUM_TORSION_STALL_TOLERANCE) return done(best.d, iteration);
     x = anderson.next(x, gx);
   }
   throw new Error(`${name} did not converge`);

@@ -25,11 +25,18 @@ interface TorsionCase {
   enb: number;
   meucci: number;
   participationRatio: number;
+  conditionC: number;
 }
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/torsion/torsion.json", import.meta.url));
 const cases = (JSON.parse(readFileSync(FIXTURE, "utf8")) as { cases: TorsionCase[] }).cases.filter((c) => c.score === undefined);
 const TOL = 1e-10;
+/**
+ * Two correct implementations agree only to about cond(C)·ε: for the one case with cond(C) = 2.5e8
+ * (a near-copy and a near-mirror, ε·cond ≈ 5e-8; both stop at their rounding floor) the bound is
+ * 1e-7. Every other case (cond ≤ 4e5) is held to 1e-10.
+ */
+const tolerance = (c: TorsionCase): number => (c.conditionC > 1e7 ? 1e-7 : TOL);
 
 function covarianceOf(c: TorsionCase): Float64Array {
   if (c.cov) return Float64Array.from(c.cov);
@@ -47,8 +54,14 @@ function byName(name: string): TorsionCase {
 describe("minimumTorsion", () => {
   it.each(cases.map((c) => [c.name, c] as const))("matches numpy/scipy's t_MT on %s", (_, c) => {
     const { t, iterations } = minimumTorsion(covarianceOf(c), c.k);
-    expectAllClose(t, c.t, TOL, "t");
+    expectAllClose(t, c.t, tolerance(c), "t");
     expect(iterations).toBeLessThan(MINIMUM_TORSION_MAX_ITERATIONS);
+  });
+
+  it("stops at its rounding floor on an ill-conditioned matrix instead of wandering to the step limit", () => {
+    // Without the stall rule this case takes ~1,800 steps (the residual wanders around 1e-12).
+    const c = byName("a near-copy and a near-mirror");
+    expect(minimumTorsion(covarianceOf(c), c.k).iterations).toBeLessThan(400);
   });
 
   it("is the identity for an already uncorrelated covariance (doc example)", () => {
@@ -87,9 +100,9 @@ describe("minimumTorsion", () => {
 describe("minimumTorsionBets", () => {
   it.each(cases.map((c) => [c.name, c] as const))("matches numpy/scipy's exposures, contributions and ENB on %s", (_, c) => {
     const r = minimumTorsionBets(covarianceOf(c), c.k, c.weights);
-    expectAllClose(r.exposures, c.exposures, TOL, "exposures");
-    expectAllClose(r.contributions, c.contributions, TOL, "contributions");
-    expectClose(r.enb, c.enb, TOL, "enb");
+    expectAllClose(r.exposures, c.exposures, tolerance(c), "exposures");
+    expectAllClose(r.contributions, c.contributions, tolerance(c), "contributions");
+    expectClose(r.enb, c.enb, tolerance(c), "enb");
   });
 
   it("is 2 for two uncorrelated equal-variance models held equally (doc example)", () => {
