@@ -45,8 +45,12 @@ export const MINIMUM_TORSION_STALL = 50;
 export const MINIMUM_TORSION_STALL_TOLERANCE = 1e-9;
 /** Anderson mixing memory: the last this many steps' differences (Walker & Ni 2011; 5 is their usual choice). */
 export const MINIMUM_TORSION_MEMORY = 5;
-/** A correlation matrix whose smallest eigenvalue is below this × the largest is singular here: C^{−1/2} is undefined. */
-export const MINIMUM_TORSION_SINGULAR = 1e-12;
+/**
+ * A correlation matrix whose smallest eigenvalue is at most this × the largest counts as singular:
+ * C^{−1/2} is undefined, and above cond(C) ≈ 1e10 the fixed point no longer settles in double
+ * precision (a copy at 1e-5 relative noise). The real near-duplicate pair (ρ = 0.99999) has 4e-6.
+ */
+export const MINIMUM_TORSION_SINGULAR = 1e-10;
 
 interface TorsionParts {
   readonly sigma: Float64Array;
@@ -118,7 +122,8 @@ function polarStep(corr: Float64Array, c: Float64Array, d: Float64Array, k: numb
  * Anderson acceleration (type II) of a fixed point x = g(x): the next iterate is
  * g(xᵢ) − ΔG·γ with γ = argmin ‖fᵢ − ΔF·γ‖, fᵢ = g(xᵢ) − xᵢ, ΔF/ΔG the differences of the last
  * `memory` residuals/images. Same limit as the plain iteration, far fewer steps. Falls back to the
- * plain step (and forgets its history) when the mixed iterate is not finite and positive.
+ * plain step (and forgets its history) when the mixed iterate is not finite and positive, or
+ * (the caller's check) when a step grew the residual.
  */
 class AndersonMixer {
   private readonly images: Float64Array[] = [];
@@ -178,13 +183,17 @@ class AndersonMixer {
       for (let i = 0; i < k; i++) out[i] = (out[i] as number) - (gamma[j] as number) * (dg[i] as number);
     }
     if (out.every((v) => Number.isFinite(v) && v > 0)) return out;
+    this.reset();
+    return gx;
+  }
+
+  reset(): void {
     this.images.length = 0;
     this.residuals.length = 0;
-    return gx;
   }
 }
 
-/** The fixed point, or null when the minimum-torsion matrix is not defined (NaN, a constant model, a singular C). */
+/** The fixed point, or null when the minimum-torsion matrix is not defined (NaN, a constant model, a singular C, no convergence). */
 function solve(cov: ArrayLike<number>, k: number, name: string): TorsionParts | null {
   assertSquare(cov, k, name);
   if (k === 0 || hasNaN(cov)) return null;
@@ -233,27 +242,39 @@ function solve(cov: ArrayLike<number>, k: number, name: string): TorsionParts | 
   const done = (d: Float64Array, iterations: number): TorsionParts => ({ sigma, d, q: polarStep(corr, c, d, k), c, cInverse, iterations });
   let x: Float64Array = new Float64Array(k).fill(1);
   let best = { residual: Infinity, d: x, iteration: 0 };
+  let previousResidual = Infinity;
   for (let iteration = 1; iteration <= MINIMUM_TORSION_MAX_ITERATIONS; iteration++) {
     const gx = step(x);
     let residual = 0;
     for (let i = 0; i < k; i++) residual = Math.max(residual, Math.abs((gx[i] as number) - (x[i] as number)));
+    if (!Number.isFinite(residual)) return null;
     if (residual <= MINIMUM_TORSION_TOLERANCE) return done(gx, iteration);
     if (residual < best.residual) best = { residual, d: gx, iteration };
     // At a rounding floor above the tolerance (an ill-conditioned C) the residual only wanders:
     // take the best step seen once it has not improved for a while.
     if (iteration - best.iteration >= MINIMUM_TORSION_STALL && best.residual <= MINIMUM_TORSION_STALL_TOLERANCE) return done(best.d, iteration);
-    x = anderson.next(x, gx);
+    // Safeguard: a step that grows the residual means the mixing went astray (near-collinear
+    // history on an ill-conditioned C) — forget the history and take the plain step.
+    if (residual > previousResidual) {
+      anderson.reset();
+      x = gx;
+    } else {
+      x = anderson.next(x, gx);
+    }
+    previousResidual = residual;
   }
-  throw new Error(`${name} did not converge`);
+  // Not expected below the singularity cut; undefined rather than a throw, so one reply's
+  // ill-conditioned matrix costs its figure, not the whole reply.
+  return null;
 }
 
 /**
  * The minimum-torsion matrix t_MT = σ·D·q·C^{−1/2}·σ⁻¹ of a covariance matrix (definition at the
  * top of this file): t_MT·F are uncorrelated factors, each as close as possible to one model.
- * Row-major k×k; all NaN when undefined (a NaN entry, a model with zero variance, or a singular
- * correlation matrix: one model is a combination of the others).
+ * Row-major k×k; all NaN when undefined: a NaN entry, a model with zero variance, a singular
+ * correlation matrix (one model is a combination of the others; see MINIMUM_TORSION_SINGULAR),
+ * or no convergence within MINIMUM_TORSION_MAX_ITERATIONS (not expected — a bug report).
  * @throws "minimumTorsion requires a k×k matrix" (also "a symmetric matrix", from the eigensolver)
- * @throws "minimumTorsion did not converge" after MINIMUM_TORSION_MAX_ITERATIONS (not expected — a bug report)
  * @example minimumTorsion([4, 0, 0, 1], 2).t // => Float64Array [1, 0, 0, 1] (already uncorrelated)
  */
 export function minimumTorsion(cov: ArrayLike<number>, k: number): { readonly t: Float64Array; readonly iterations: number } {

@@ -88,6 +88,12 @@ describe("minimumTorsion", () => {
     expect(t.every(Number.isNaN)).toBe(true);
   });
 
+  it("treats a correlation matrix within 1e-10 of singular as singular, and one just outside as defined", () => {
+    // Eigenvalues of [[1, ρ], [ρ, 1]] are 1 ± ρ: ratio 5e-12 (NaN) and 5e-10 (defined; symmetric, so 2 bets).
+    expect(minimumTorsion([1, 1 - 1e-11, 1 - 1e-11, 1], 2).t.every(Number.isNaN)).toBe(true);
+    expectClose(minimumTorsionBets([1, 1 - 1e-9, 1 - 1e-9, 1], 2, [0.5, 0.5]).enb, 2, 1e-9);
+  });
+
   it("is all NaN for a model with zero variance", () => {
     expect(minimumTorsion([0, 0, 0, 1], 2).t.every(Number.isNaN)).toBe(true);
   });

@@ -31,7 +31,7 @@ export function effectiveBetsText(bets: CorrelationResult["bets"], modelCount: n
     : `Your ${plural(modelCount, "model")}: the effective number of bets is not defined here (not enough data, or a model with constant scores).`;
   const torsion = Number.isFinite(bets.minimumTorsion)
     ? `minimum-torsion bets **${fmt(bets.minimumTorsion, 1)}**`
-    : "minimum-torsion bets not defined (two models are exact copies, or fewer shared rounds than models)";
+    : "minimum-torsion bets not defined (a model is a copy of others to within rounding, or there are fewer shared rounds than models)";
   return (
     `${headline}\n` +
     `Other views: average-correlation bets **${fmt(bets.averageCorrelation, 1)}**; with your weights, ` +

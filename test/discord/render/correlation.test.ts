@@ -85,7 +85,7 @@ describe("effectiveBetsText", () => {
 
   it("says why minimum-torsion bets are missing when they are not defined", () => {
     expect(effectiveBetsText({ ...NAN_BETS, participationRatio: 1 }, 3)).toContain(
-      "minimum-torsion bets not defined (two models are exact copies, or fewer shared rounds than models)",
+      "minimum-torsion bets not defined (a model is a copy of others to within rounding, or there are fewer shared rounds than models)",
     );
   });
 });
