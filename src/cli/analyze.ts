@@ -10,9 +10,8 @@ import { renderPrune } from "../discord/render/prune.js";
 import { payloadToText } from "../shell/shell.js";
 import { UserFacingError } from "../errors.js";
 import { weightsUsedText } from "../discord/render/weights.js";
-import type { AnalysisOptions, Selection, WeightUsed } from "../services/portfolio.js";
+import type { AnalysisOptions, PortfolioService, Selection } from "../services/portfolio.js";
 import { parseWeightList, type WeightEntry } from "../services/registrations.js";
-import type { RoundsUsed } from "../services/series.js";
 
 export const ANALYSES = ["correlation", "bets", "contribution", "hedge", "allocate", "prune", "performance"] as const;
 export type Analysis = (typeof ANALYSES)[number];
@@ -148,23 +147,22 @@ export function analysisText(analysis: string, result: unknown, outDir: string):
       payload = renderPerformance(p);
       break;
     case "bets": {
-      const b = result as { names: string[]; participationRatio: number; averageCorrelation: number; meucci: number; commonRounds: number; weightSource: string; weights: WeightUsed[]; rounds: RoundsUsed };
+      const b = result as ReturnType<PortfolioService["bets"]>;
       return [
         roundsText(b.rounds),
-        `Weights used (Meucci's bets): ${weightsUsedText(b.weights)}`,
+        `Weights used (entropy and minimum-torsion bets): ${weightsUsedText(b.weights)}`,
         `${b.names.length} models over ${b.commonRounds} common rounds behave like:`,
         `  participation ratio      ${f(b.participationRatio, 2)} independent bets`,
         `  average-correlation bets ${f(b.averageCorrelation, 2)}`,
         `  Meucci (weights: ${b.weightSource}) ${f(b.meucci, 2)}`,
+        `  minimum-torsion (weights: ${b.weightSource}) ${f(b.minimumTorsion, 2)}`,
+        b.weightedDisagree
+          ? `  Meucci and minimum-torsion differ by more than ${b.disagreementThreshold}: trust minimum-torsion for how your weights spread risk, the participation ratio for how many bets.`
+          : `  (trust the participation ratio for how many bets, minimum-torsion for how your weights spread risk)`,
       ].join("\n");
     }
     case "hedge": {
-      const h = result as {
-        rows: Array<{ name: string; meanWhenRestDown: number; meanWhenRestUp: number; amplifiedPayout: number; mean: number; countDown: number }>;
-        commonRounds: number;
-        weights: WeightUsed[];
-        rounds: RoundsUsed;
-      };
+      const h = result as ReturnType<PortfolioService["hedge"]>;
       const width = Math.max(5, ...h.rows.map((r) => r.name.length));
       return [
         roundsText(h.rounds),

@@ -8,6 +8,7 @@ import { prune as pruneModels } from "../analytics/prune.js";
 import { WALK_FORWARD, walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
 import { pairwiseCorrelation } from "../analytics/correlation.js";
 import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from "../analytics/effective-bets.js";
+import { minimumTorsionBets } from "../analytics/torsion.js";
 import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
 import { correlationFromCovariance } from "../analytics/moments.js";
 import {
@@ -136,6 +137,11 @@ export const DEFAULT_MIN_OVERLAP = 20;
 export const DEFAULT_PRUNE_THRESHOLD = 0.005;
 export const DEFAULT_MIN_ROUNDS = 20;
 export const NEAR_DUPLICATE_RHO = 0.9;
+/**
+ * The two weighted bets figures (Meucci's entropy and minimum-torsion) "disagree" when they differ
+ * by more than this many bets; the reply then says to trust minimum-torsion (README, effective bets).
+ */
+export const BETS_DISAGREEMENT = 1;
 export const MAX_ANALYSIS_MODELS = 200;
 
 export interface ListwiseData {
@@ -281,10 +287,15 @@ export function createPortfolioService(deps: PortfolioDeps) {
 
   function effectiveBets(d: ListwiseData) {
     const corr = correlationFromCovariance(d.cov, d.k);
+    const meucci = meucciEffectiveBets(d.cov, d.k, d.weights.values);
+    const minimumTorsion = minimumTorsionBets(d.cov, d.k, d.weights.values).enb;
     return {
       participationRatio: participationRatio(corr, d.k),
       averageCorrelation: averageCorrelationBets(corr, d.k),
-      meucci: meucciEffectiveBets(d.cov, d.k, d.weights.values),
+      meucci,
+      minimumTorsion,
+      weightedDisagree: Math.abs(meucci - minimumTorsion) > BETS_DISAGREEMENT,
+      disagreementThreshold: BETS_DISAGREEMENT,
       models: d.k,
       commonRounds: d.aligned.rounds.length,
       weights: weightsUsed(d.names, d.weights),

@@ -161,6 +161,20 @@ describe("runCli", () => {
     expect(typeof res.matrix.values[1]).toBe("number");
   });
 
+  it("prints minimum-torsion bets beside the others and which to trust (committed fixture, numpy/scipy reference)", async () => {
+    // Reference: test/fixtures/torsion/torsion.json, case "…canon_corr, equal weights" (make_torsion.py).
+    expect(await runCli(["import", "test/fixtures/vladthestaker/daily_data_corr_abs.csv", "--score", "canon_corr"], env, io)).toBe(0);
+    out = [];
+    const models = "v5_lgbm_ct_blend,v5_lgbm_cyrusd,integration_test,nb_example_model,nb_hello_numerai,fearindex";
+    expect(await runCli(["analyze", "bets", "--models", models, "--score", "canon_corr"], env, io)).toBe(0);
+    const text = out.join("\n");
+    expect(text).toContain("6 models over 354 common rounds behave like:");
+    expect(text).toContain("participation ratio      1.53 independent bets");
+    expect(text).toContain("Meucci (weights: equal) 1.01");
+    expect(text).toContain("minimum-torsion (weights: equal) 5.98");
+    expect(text).toContain("Meucci and minimum-torsion differ by more than 1: trust minimum-torsion for how your weights spread risk, the participation ratio for how many bets.");
+  });
+
   describe("sync", () => {
     let numerai: FakeNumerai | undefined;
     afterEach(async () => {

@@ -74,6 +74,11 @@ describe("analysis commands", () => {
     expect((await callback(handle)).data?.flags).toBe(MessageFlags.Ephemeral);
     const text = await finalText(handle);
     expect(text).toMatch(/independent bets/);
+    // Minimum-torsion bets beside the others, as the service computed them, and the rule for which to trust.
+    const bets = h.ctx.services.portfolio.correlation({ userId: USER }, {}).bets;
+    if ("error" in bets) throw new Error(bets.error);
+    expect(text).toContain(`minimum-torsion bets **${bets.minimumTorsion.toFixed(1)}**`);
+    expect(text).toMatch(/Which to trust:?\*{0,2} the headline for how many independent bets you hold/);
     const edit = handle.calls.find((c) => c.kind === "edit-original");
     const png = edit?.call.files.find((f) => f.name.endsWith(".png"));
     expect(png?.bytes.subarray(1, 4).toString()).toBe("PNG");

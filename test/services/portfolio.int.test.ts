@@ -62,6 +62,22 @@ describe.skipIf(!existsSync(DATA))("portfolio service on the real vladthestaker 
     expect(c.weightSource).toBe("equal");
   });
 
+  it("adds minimum-torsion bets (numpy/scipy reference) and flags that the entropy bets disagree on near-duplicate blocks", () => {
+    // Reference: test/fixtures/torsion/make_torsion.py, the canon_corr case with equal weights.
+    const torsion = JSON.parse(readFileSync("test/fixtures/torsion/torsion.json", "utf8")) as {
+      cases: Array<{ score?: string; models?: string[]; rounds?: number; enb: number; meucci: number; participationRatio: number }>;
+    };
+    const c = torsion.cases.find((x) => x.score === "canon_corr");
+    if (!c?.models) throw new Error("torsion.json has no canon_corr case");
+    const bets = services.portfolio.bets({ modelNames: c.models.map((m) => m.toLowerCase()) }, { score: "canon_corr" });
+    expect(bets.weightSource).toBe("equal");
+    expect(bets.commonRounds).toBe(c.rounds);
+    close(bets.minimumTorsion, c.enb, 1e-10);
+    close(bets.meucci, c.meucci, 1e-10);
+    close(bets.participationRatio, c.participationRatio, 1e-10);
+    expect(bets.weightedDisagree).toBe(true);
+  });
+
   it("computes per-model statistics over each model's own rounds", () => {
     const p = services.portfolio.performance(sel, { model: "FEARINDEX" });
     expect(p.rows).toHaveLength(1);

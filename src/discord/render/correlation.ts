@@ -24,19 +24,35 @@ export type CorrelationResult = ReturnType<PortfolioService["correlation"]>;
 const TOP_PAIRS = 10;
 const BOTTOM_PAIRS = 5;
 
-/** The headline: participation ratio as "independent bets", the other two measures beside it. */
+/** The headline: participation ratio as "independent bets", the other three measures beside it, and which to trust. */
 export function effectiveBetsText(bets: CorrelationResult["bets"], modelCount: number): string {
   if ("error" in bets) return `**Effective number of bets:** not computed. ${bets.error}`;
   const pr = bets.participationRatio;
   const headline = Number.isFinite(pr)
     ? `Your ${plural(modelCount, "model")} behave like **${fmt(pr, 1)} independent bets** (participation ratio of the correlation matrix).`
     : `Your ${plural(modelCount, "model")}: the effective number of bets is not defined here (not enough data, or a model with constant scores).`;
+  const torsion = Number.isFinite(bets.minimumTorsion)
+    ? `minimum-torsion bets **${fmt(bets.minimumTorsion, 1)}**`
+    : "minimum-torsion bets not defined (a model is a copy of others to within rounding, or there are fewer shared rounds than models)";
   return (
     `${headline}\n` +
-    `Other views: average-correlation bets **${fmt(bets.averageCorrelation, 1)}**, ` +
-    `Meucci's entropy bets with your weights **${fmt(bets.meucci, 1)}** — ` +
-    `from the ${plural(bets.commonRounds, "round")} all ${int(bets.models)} models share.`
+    `Other views: average-correlation bets **${fmt(bets.averageCorrelation, 1)}**; with your weights, ` +
+    `Meucci's entropy bets **${fmt(bets.meucci, 1)}** and ${torsion} — ` +
+    `from the ${plural(bets.commonRounds, "round")} all ${int(bets.models)} models share.\n` +
+    trustText(bets)
   );
+}
+
+/** The one rule for which measure to trust when they disagree (README, "Effective number of independent bets"). */
+function trustText(bets: Exclude<CorrelationResult["bets"], { error: string }>): string {
+  const gap = fmt(bets.disagreementThreshold, 0);
+  const rule =
+    "the headline for how many independent bets you hold; minimum-torsion for how evenly your weights spread risk " +
+    "(it counts near-copies held equally as separate bets, so it is no count of independent bets)";
+  return bets.weightedDisagree
+    ? `**Which to trust:** ${rule}. The entropy bets differ from minimum-torsion by more than ${gap} here: set them aside — ` +
+        `they follow principal portfolios, which swing when eigenvalues are close.`
+    : `Which to trust: ${rule}; over the entropy bets whenever the two differ by more than ${gap}.`;
 }
 
 function pairsTable(pairs: CorrelationResult["pairs"], short: (name: string) => string, maxChars: number): string {
@@ -72,7 +88,7 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
           ),
   });
 
-  if (!("error" in r.bets)) fields.push({ name: "Weights used (Meucci's bets)", value: weightsUsedText(r.bets.weights) || "none" });
+  if (!("error" in r.bets)) fields.push({ name: "Weights used (entropy and minimum-torsion bets)", value: weightsUsedText(r.bets.weights) || "none" });
 
   const missing = r.matrix.values.some((v, i) => Math.floor(i / k) !== i % k && Number.isNaN(v));
   const description = [

@@ -62,7 +62,7 @@ export const HELP_DEFINITIONS = [
     .join("; ")}.`,
   "**Sharpe (SR)**: mean ÷ standard deviation of per-round scores, not annualised. Rounds overlap in time, so scores are autocorrelated and SR is noisy.",
   "**ρ**: correlation of two models' per-round scores (Pearson, or Spearman ranks).",
-  "**Effective bets**: participation ratio (Σλ)²/Σλ² of the correlation matrix's eigenvalues — 1 if all models move together, N if none do; also N/(1+(N−1)ρ̄) and Meucci's entropy measure.",
+  "**Effective bets**: participation ratio (Σλ)²/Σλ² of the correlation matrix's eigenvalues — 1 if all models move together, N if none do; also N/(1+(N−1)ρ̄), Meucci's entropy measure, and minimum-torsion bets (how evenly your weights spread risk; trusted over the entropy measure when they differ).",
   "**Leave-one-out ΔSR**: your Sharpe minus your Sharpe without the model. Positive = it helps.",
   "**Out of sample**: weights refitted on past rounds only, scored on the rounds after.",
   "Answers are private unless you set `public:true`.",

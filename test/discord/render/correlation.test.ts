@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { effectiveBetsText, renderCorrelation } from "../../../src/discord/render/correlation.js";
-import { HOSTILE_NAMES, allText, correlationResult, expectNamesInert, expectWellFormed, modelNames, snapshotOf } from "./render-fixtures.js";
+import { DISAGREEING_BETS, HOSTILE_NAMES, NAN_BETS, allText, correlationResult, expectNamesInert, expectWellFormed, modelNames, snapshotOf } from "./render-fixtures.js";
 
 describe("renderCorrelation", () => {
   it("renders a frozen five-model result (snapshot)", () => {
@@ -9,11 +9,11 @@ describe("renderCorrelation", () => {
     expect(snapshotOf(payload)).toMatchSnapshot();
   });
 
-  it("leads with the participation ratio as independent bets and shows all three measures", () => {
+  it("leads with the participation ratio as independent bets and shows all four measures", () => {
     const text = allText(renderCorrelation(correlationResult(modelNames(12))));
     expect(text).toContain("Your 12 models behave like **2.7 independent bets**");
     expect(text).toContain("average-correlation bets **3.1**");
-    expect(text).toContain("Meucci's entropy bets with your weights **2.5**");
+    expect(text).toContain("with your weights, Meucci's entropy bets **2.5** and minimum-torsion bets **3.9**");
   });
 
   it("lists near-duplicate clusters and the most correlated pair first", () => {
@@ -67,8 +67,25 @@ describe("renderCorrelation", () => {
 
 describe("effectiveBetsText", () => {
   it("uses one decimal for the headline", () => {
-    expect(effectiveBetsText({ participationRatio: 1.04999, averageCorrelation: 1, meucci: 1, models: 3, commonRounds: 40, weights: [] }, 3)).toContain(
-      "behave like **1.0 independent bets**",
+    expect(effectiveBetsText({ ...DISAGREEING_BETS, participationRatio: 1.04999 }, 3)).toContain("behave like **1.0 independent bets**");
+  });
+
+  it("says to set the entropy bets aside for minimum-torsion when they differ by more than the threshold", () => {
+    const text = effectiveBetsText(DISAGREEING_BETS, 3);
+    expect(text).toContain("**Which to trust:** the headline for how many independent bets you hold; minimum-torsion for how evenly your weights spread risk");
+    expect(text).toContain("The entropy bets differ from minimum-torsion by more than 1 here: set them aside");
+  });
+
+  it("states the rule without a verdict when the weighted figures agree", () => {
+    const text = effectiveBetsText({ ...DISAGREEING_BETS, minimumTorsion: 2.8, weightedDisagree: false }, 3);
+    expect(text).toContain("Which to trust: the headline for how many independent bets you hold;");
+    expect(text).toContain("over the entropy bets whenever the two differ by more than 1.");
+    expect(text).not.toContain("**Which to trust:**");
+  });
+
+  it("says why minimum-torsion bets are missing when they are not defined", () => {
+    expect(effectiveBetsText({ ...NAN_BETS, participationRatio: 1 }, 3)).toContain(
+      "minimum-torsion bets not defined (a model is a copy of others to within rounding, or there are fewer shared rounds than models)",
     );
   });
 });

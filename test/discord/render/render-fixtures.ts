@@ -69,6 +69,31 @@ export function hedge(seed: number, nan = false): HedgeValue {
   };
 }
 
+/** Effective bets with every figure undefined. */
+export const NAN_BETS = {
+  participationRatio: NaN,
+  averageCorrelation: Infinity,
+  meucci: NaN,
+  minimumTorsion: NaN,
+  weightedDisagree: false,
+  disagreementThreshold: 1,
+  models: 3,
+  commonRounds: 0,
+  weights: [],
+};
+/** Effective bets where Meucci's entropy figure (2.49) and minimum-torsion (3.9) disagree by more than 1. */
+export const DISAGREEING_BETS = {
+  participationRatio: 2.7,
+  averageCorrelation: 3.14,
+  meucci: 2.49,
+  minimumTorsion: 3.9,
+  weightedDisagree: true,
+  disagreementThreshold: 1,
+  models: 3,
+  commonRounds: 150,
+  weights: [],
+};
+
 export function correlationResult(names: readonly string[], opts: { nan?: boolean; seed?: number } = {}): CorrelationResult {
   const k = names.length;
   const r = seeded(opts.seed ?? 1);
@@ -101,8 +126,8 @@ export function correlationResult(names: readonly string[], opts: { nan?: boolea
     clusters,
     nearDuplicateRho: 0.9,
     bets: opts.nan
-      ? { participationRatio: NaN, averageCorrelation: Infinity, meucci: NaN, models: k, commonRounds: 0, weights: names.map((name) => ({ name, weight: 1 / k, origin: "equal" as const })) }
-      : { participationRatio: 2.7, averageCorrelation: 3.14, meucci: 2.49, models: k, commonRounds: 150, weights: names.map((name) => ({ name, weight: 1 / k, origin: "equal" as const })) },
+      ? { ...NAN_BETS, models: k, weights: names.map((name) => ({ name, weight: 1 / k, origin: "equal" as const })) }
+      : { ...DISAGREEING_BETS, models: k, weights: names.map((name) => ({ name, weight: 1 / k, origin: "equal" as const })) },
     scoreLabel: "canon_corr",
     notes: opts.nan ? ["3 model-rounds lacked a corr or mmc score and were left out."] : [],
     window: { fromRound: 800, toRound: 949 },
