@@ -44,13 +44,13 @@ import type { NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, 
 export type { LookupOptions, NumeraiClient, NumeraiClientOptions, RoundInfo, RoundPerformance, RoundRange, ScoreEntry } from "./types.js";
 
 /** For a question someone is waiting on (`/models add` looking a name up): about 4 s of retrying at most. */
-const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_MAX_ATTEMPTS = 5;
 /**
  * For background ingestion (backfill, sync, a new model's history): at 20% of answers failing,
  * one request in ~400,000 exhausts eight attempts, where five gave one in ~3,000, which a backfill
  * of a few hundred requests hit about one run in ten. A request gives up after about a minute at worst.
  */
-const DEFAULT_INGESTION_MAX_ATTEMPTS = 8;
+export const DEFAULT_INGESTION_MAX_ATTEMPTS = 8;
 const DEFAULT_BASE_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 30_000;
 

@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runScoreSync } from "../../src/jobs/sync-scores.js";
 import type { Logger } from "../../src/logger.js";
-import { createNumeraiClient } from "../../src/numerai/client.js";
+import { createNumeraiClient, DEFAULT_MAX_ATTEMPTS } from "../../src/numerai/client.js";
 import type { NumeraiClient } from "../../src/numerai/types.js";
 import { createServices, type Services } from "../../src/services/index.js";
 import { startFakeNumerai, type FakeNumerai, type FaultKind, type FaultPlan } from "../helpers/fake-numerai.js";
@@ -26,8 +26,11 @@ const ALL_FAULTS: FaultKind[] = ["500", "429", "timeout", "truncated", "malforme
  * one also hits every fault kind and every operation, which the test checks so the claim stays true.
  */
 const TWENTY_PERCENT: FaultPlan = { rate: 0.2, kinds: ALL_FAULTS, seed: 3, retryAfterSeconds: 0, holdMs: 600 };
-/** The client's shipped retry budget (src/numerai/client.ts DEFAULT_MAX_ATTEMPTS); only the delays are shortened. */
-const MAX_ATTEMPTS = 5;
+/**
+ * The client's default budget, the one a look-up someone waits on gets (background ingestion gets
+ * DEFAULT_INGESTION_MAX_ATTEMPTS; test/faults/wrong-answers.test.ts runs that one); only the delays are shortened.
+ */
+const MAX_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 const RETRY_MSG = "Numerai request failed; retrying";
 const NOW = new Date("2026-03-02T06:17:00Z");
 
