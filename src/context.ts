@@ -17,8 +17,9 @@ export interface AppContext {
 export function createAppContext(
   config: Config,
   logger: Logger,
-  overrides: { clock?: () => Date; backfillBatchRounds?: number } = {},
+  overrides: { clock?: () => Date; backfillBatchRounds?: number; numeraiRetryDelays?: { baseDelayMs: number; maxDelayMs: number } } = {},
 ): AppContext {
+  const { numeraiRetryDelays, ...serviceOverrides } = overrides;
   const store = openDatabase(config.databasePath);
   const numerai = createNumeraiClient({
     url: config.numeraiApiUrl,
@@ -29,11 +30,12 @@ export function createAppContext(
     secretKey: config.numeraiSecretKey,
     // The client binds { module: "numerai" } itself; binding it here too printed the key twice.
     logger,
+    ...numeraiRetryDelays,
   });
   const services = createServices(store, numerai, logger, {
     tournament: config.numeraiTournament,
     syncLookbackRounds: config.syncLookbackRounds,
-    ...overrides,
+    ...serviceOverrides,
   });
   // Bot and CLI alike: a run left "running" by a killed process is recorded as interrupted.
   services.ingestion.markInterruptedRuns();

@@ -38,7 +38,14 @@ export interface Harness {
 
 export async function startHarness(
   commands: readonly Command[],
-  opts: { env?: Record<string, string>; numeraiModels?: string[]; fromRound?: number; accounts?: Record<string, string> } = {},
+  opts: {
+    env?: Record<string, string>;
+    numeraiModels?: string[];
+    fromRound?: number;
+    accounts?: Record<string, string>;
+    /** Shorter waits between Numerai retries (the attempts stay as shipped), for tests that exhaust them. */
+    numeraiRetryDelays?: { baseDelayMs: number; maxDelayMs: number };
+  } = {},
 ): Promise<Harness> {
   const numerai = await startFakeNumerai({
     models: syntheticModels({ names: opts.numeraiModels ?? MODEL_NAMES, fromRound: opts.fromRound ?? 900, toRound: CURRENT_ROUND, seed: 11, currentRound: CURRENT_ROUND }).map((m) => {
@@ -84,7 +91,7 @@ export async function startHarness(
     },
   });
   const logger: Logger = createLogger("debug", sink);
-  const ctx = createAppContext(config, logger);
+  const ctx = createAppContext(config, logger, opts.numeraiRetryDelays ? { numeraiRetryDelays: opts.numeraiRetryDelays } : {});
   const bot = await startBot(ctx, commands, {
     clientOptions: fakeClientOptions(discord),
     attachmentHosts: new Set(["127.0.0.1"]),

@@ -106,7 +106,12 @@ describe("a run full of failures", () => {
   const settle = (handle: InteractionHandle) => handle.awaitEdit(1, 20_000).then(() => handle.original?.data.content ?? "");
 
   beforeAll(async () => {
-    h = await startHarness(commands, { env: { NUMERAI_PUBLIC_ID: "numerai-public-id", NUMERAI_TIMEOUT_MS: "300" } });
+    // Every request exhausts its retries here; with the shipped backoff (random, up to a minute per
+    // request) the sync alone could outlast the hook. The attempts and faults stay as shipped.
+    h = await startHarness(commands, {
+      env: { NUMERAI_PUBLIC_ID: "numerai-public-id", NUMERAI_TIMEOUT_MS: "300" },
+      numeraiRetryDelays: { baseDelayMs: 5, maxDelayMs: 50 },
+    });
     // Work that succeeds, so the logs hold normal traffic too.
     await settle(send({ name: "models", subcommand: "add", options: { name: "alpha_one" }, user: USER }));
     await h.bot.context.drain();
