@@ -10,6 +10,7 @@ import { pairwiseCorrelation } from "../analytics/correlation.js";
 import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from "../analytics/effective-bets.js";
 import { minimumTorsionBets } from "../analytics/torsion.js";
 import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
+import { clusterOrder } from "../analytics/hrp.js";
 import { correlationFromCovariance } from "../analytics/moments.js";
 import {
   leaveOneOutSharpe,
@@ -355,6 +356,8 @@ export function createPortfolioService(deps: PortfolioDeps) {
         method,
         minOverlap,
         matrix,
+        // The heatmap's row order: HRP's seriation, so near-duplicate blocks sit together.
+        order: clusterOrder(matrix.values, k),
         pairs,
         clusters,
         nearDuplicateRho: NEAR_DUPLICATE_RHO,

@@ -94,7 +94,7 @@ export const DISAGREEING_BETS = {
   weights: [],
 };
 
-export function correlationResult(names: readonly string[], opts: { nan?: boolean; seed?: number } = {}): CorrelationResult {
+export function correlationResult(names: readonly string[], opts: { nan?: boolean; seed?: number; order?: number[] } = {}): CorrelationResult {
   const k = names.length;
   const r = seeded(opts.seed ?? 1);
   const values = new Float64Array(k * k);
@@ -122,6 +122,7 @@ export function correlationResult(names: readonly string[], opts: { nan?: boolea
     method: "pearson",
     minOverlap: 20,
     matrix: { k, values, overlap },
+    order: opts.order ?? names.map((_, i) => i),
     pairs,
     clusters,
     nearDuplicateRho: 0.9,
