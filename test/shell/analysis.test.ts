@@ -26,6 +26,7 @@ interface Spec {
   readonly owner: string;
   readonly idea: number;
   readonly firstRound?: number;
+  readonly lastRound?: number;
 }
 
 /** Scores from a small factor model (shared market, the model's idea, noise); rounds after LAST_RESOLVED unresolved. */
@@ -45,7 +46,7 @@ function seed(dbPath: string, specs: readonly Spec[]): void {
       models.upsertVerified(id, m.name);
       regs.add(m.owner, id);
       const records: RoundRecord[] = [];
-      for (let round = m.firstRound ?? FIRST; round <= LAST; round++) {
+      for (let round = m.firstRound ?? FIRST; round <= (m.lastRound ?? LAST); round++) {
         const t = round - FIRST;
         const resolved = round <= LAST_RESOLVED;
         const corr = 0.003 + 0.01 * (0.4 * (market[t] as number) + 0.8 * (ideas[m.idea]?.[t] as number) + 0.4 * normal());
@@ -150,10 +151,43 @@ describe("analysis commands in the shell", () => {
       const [refused, zero] = await shell(db, out, ["/contribution rounds:30", "/contribution rounds:30 missing:zero"]);
       expect(refused).toContain(
         "Only 6 of the last 30 resolved rounds (1036–1065) are shared by all 4 models; at least 20 are needed. " +
-          "late_model has only 6 of them; the other 3 models share 30. With missing:zero a round a model lacks counts as 0, giving 30 rounds.",
+          "Without late_model (it has only 6 of them), the other 3 models share 30. `/models remove` stops tracking a model. With missing:zero a round a model lacks counts as 0, giving 30 rounds.",
       );
       expect(zero).toMatch(/Portfolio Sharpe/);
       expect(zero).toContain("Rounds: the last 30 resolved rounds (1036–1065); a round a model lacks counts as 0.");
+    });
+
+    it("names the model whose removal actually gives enough rounds when two models never overlap, not the one with the fewest", async () => {
+      // early_model (900–960) and late_model (1001–1065) never overlap; short_model (1040–1065) has the fewest rounds,
+      // but without it the others still share none: only leaving out early_model leaves 26 shared rounds.
+      seed(db, [
+        { name: "alpha_one", owner: SHELL_USER_ID, idea: 0 },
+        { name: "early_model", owner: SHELL_USER_ID, idea: 1, lastRound: 960 },
+        { name: "late_model", owner: SHELL_USER_ID, idea: 2, firstRound: 1001 },
+        { name: "short_model", owner: SHELL_USER_ID, idea: 3, firstRound: 1040 },
+      ]);
+      const [reply] = await shell(db, out, ["/contribution"]);
+      expect(reply).toContain(
+        `Only 0 of the ${LAST_RESOLVED - FIRST + 1} stored resolved rounds (${FIRST}–${LAST_RESOLVED}) are shared by all 4 models; at least 20 are needed. ` +
+          "Without early_model (it has only 61 of them), the other 3 models share 26. `/models remove` stops tracking a model. " +
+          `With missing:zero a round a model lacks counts as 0, giving ${LAST_RESOLVED - FIRST + 1} rounds.`,
+      );
+      expect(reply).not.toMatch(/Without (short_model|late_model|alpha_one)/);
+    });
+
+    it("names every smallest removal that works, and more than one model when one is not enough", async () => {
+      seed(db, [
+        { name: "alpha_one", owner: SHELL_USER_ID, idea: 0 },
+        { name: "alpha_two", owner: SHELL_USER_ID, idea: 0 },
+        { name: "early_a", owner: SHELL_USER_ID, idea: 1, lastRound: 960 },
+        { name: "early_b", owner: SHELL_USER_ID, idea: 2, lastRound: 950 },
+        { name: "late_model", owner: SHELL_USER_ID, idea: 3, firstRound: 1001 },
+      ]);
+      const [both, one] = await shell(db, out, ["/contribution", "/contribution rounds:100"]);
+      // All rounds: leaving out late_model alone gives 51 shared (900–950); leaving out both early ones gives 65.
+      expect(both).toContain("Without late_model (it has only 65 of them), the other 4 models share 51.");
+      // The last 100 resolved rounds (966–1065): the early models have none, so both must go.
+      expect(one).toContain("Without early_a and early_b, the other 3 models share 65.");
     });
 
     it("names no model when every model has the same rounds, and offers a rounds: that would give enough", async () => {
@@ -176,7 +210,7 @@ describe("analysis commands in the shell", () => {
       const err: string[] = [];
       const code = await runCli(["analyze", "contribution", "--user", SHELL_USER_ID, "--rounds", "30"], { DATABASE_PATH: db, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" }, { out: () => {}, err: (l) => err.push(l) });
       expect(code).toBe(1);
-      expect(err.join("\n")).toMatch(/late_model has only 6 of them; the other 3 models share 30\. With --missing-zero a round a model lacks counts as 0, giving 30 rounds\./);
+      expect(err.join("\n")).toContain("Without late_model (it has only 6 of them), the other 3 models share 30. `modelfolio models remove NAME…` stops tracking a model. With --missing-zero a round a model lacks counts as 0, giving 30 rounds.");
       expect(err.join("\n")).not.toMatch(/missing:zero|rounds:\d/);
     });
 
