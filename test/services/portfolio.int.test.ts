@@ -94,7 +94,7 @@ describe.skipIf(!existsSync(DATA))("portfolio service on the real vladthestaker 
 
   it("names the model that limits the common rounds when there are too few, and offers only what would help", () => {
     const refusal = () => services.portfolio.bets(sel, { lastRounds: 300, minRounds: 250 });
-    expect(refusal).toThrow(/v52_lgbm_ender20 has only 64 of them; the other 4 models share 300\. With missing:zero/);
+    expect(refusal).toThrow(/Without v52_lgbm_ender20 \(it has only 64 of them\), the other 4 models share 300\. Leave them out of the models you name\. With missing:zero/);
     // v52_lgbm_ender20 has 64 rounds in all, so more rounds would not help: not offered.
     expect(refusal).not.toThrow(/rounds:\d/);
   });
