@@ -486,10 +486,17 @@ export function createPortfolioService(deps: PortfolioDeps) {
       });
       const notes = [...d.built.notes];
       let wf: ReturnType<typeof walkForward> | null = null;
+      // Each round final at its resolve time when the API gave it, else by the calendar lag.
+      const times = n > 0 ? deps.reads.roundTimes(d.aligned.rounds[0] as number, d.aligned.rounds[n - 1] as number) : new Map<number, { openTime: number | null; resolveTime: number | null }>();
+      const finalAt = Float64Array.from(d.aligned.rounds, (r) => times.get(r)?.resolveTime ?? NaN);
+      const openAt = Float64Array.from(d.aligned.rounds, (r) => times.get(r)?.openTime ?? NaN);
+      const timedRounds = finalAt.filter(Number.isFinite).length;
       if (n >= WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + 1) {
         wf = walkForward({
           rounds: d.aligned.rounds,
           columns: d.aligned.columns,
+          finalAt,
+          openAt,
           methods,
           minFit: WALK_FORWARD.minFit,
           rebalanceEvery: WALK_FORWARD.rebalanceEvery,
@@ -509,7 +516,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         current: { weights: d.weights.values, source: d.weights.source, used: weightsUsed(d.names, d.weights), inSampleSharpe: portfolioSharpe(d.mu, d.cov, d.k, d.weights.values) },
         suggestions: suggestions.map((s2) => ({ ...s2, oos: oosOf(byName(ALLOCATION_METHOD_NAMES[s2.method] as string)) })),
         baselines: { equal: oosOf(byName("equal")), current: oosOf(byName("current")) },
-        walkForward: { ...WALK_FORWARD, oosRounds: wf?.oosRounds.length ?? 0, firstOosRound: wf?.oosRounds[0] ?? null },
+        walkForward: { ...WALK_FORWARD, oosRounds: wf?.oosRounds.length ?? 0, firstOosRound: wf?.oosRounds[0] ?? null, timedRounds, rounds: n },
         cap,
         floor,
         commonRounds: n,

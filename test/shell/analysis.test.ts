@@ -30,7 +30,10 @@ interface Spec {
 }
 
 /** Scores from a small factor model (shared market, the model's idea, noise); rounds after LAST_RESOLVED unresolved. */
-function seed(dbPath: string, specs: readonly Spec[]): void {
+/** A round's open and resolve times as the API gives them (default: none, as in imported history). */
+type RoundTimes = (round: number) => { openTime: Date; resolveTime: Date } | null;
+
+function seed(dbPath: string, specs: readonly Spec[], times: RoundTimes = () => null): void {
   const store = openDatabase(dbPath);
   const models = createModelRepository(store.db, 8);
   const regs = createRegistrationRepository(store.db, 8);
@@ -53,8 +56,8 @@ function seed(dbPath: string, specs: readonly Spec[]): void {
         const mmc = 0.001 + 0.005 * ((ideas[m.idea]?.[t] as number) + normal());
         records.push({
           roundNumber: round,
-          openTime: null,
-          resolveTime: null,
+          openTime: times(round)?.openTime ?? null,
+          resolveTime: times(round)?.resolveTime ?? null,
           resolved,
           atRisk: null,
           corrMultiplier: 0.5,
@@ -283,6 +286,28 @@ describe("analysis commands in the shell", () => {
       expect(equal).not.toMatch(/did best/);
       expect(equal).toMatch(/Out of sample, \*\*equal\*\* had Sharpe -?[\d.]+ per round, against -?[\d.]+ for your current weights\./);
       expect(all).toMatch(/did best of 5 methods/);
+    });
+
+    it("counts a round final at the resolve time Numerai gave, else by the calendar, and says which", async () => {
+      const DAY = 86_400_000;
+      // One round a day, each resolved 7 days after it opened: final 7 rounds later, not 24.
+      const fast: RoundTimes = (round) => ({ openTime: new Date((round - FIRST) * DAY), resolveTime: new Date((round - FIRST + 7) * DAY) });
+      seed(db, three, fast);
+      const [timed] = await shell(db, out, ["/allocate"]);
+      // First refit: the first round whose opening has 60 final rounds before it, round FIRST + 66.
+      expect(timed).toContain(`out of sample (${LAST_RESOLVED - FIRST - 66 + 1} rounds from round ${FIRST + 66})`);
+      expect(timed).toContain(
+        `each used only once its score was final: by its resolve time from Numerai, against the opening of the round the weights are for (all ${LAST_RESOLVED - FIRST + 1} rounds).`,
+      );
+    });
+
+    it("without resolve times uses Numerai's calendar, 24 rounds, and says so", async () => {
+      seed(db, three);
+      const [reply] = await shell(db, out, ["/allocate"]);
+      expect(reply).toContain(`out of sample (${LAST_RESOLVED - FIRST - 83 + 1} rounds from round ${FIRST + 83})`);
+      expect(reply).toContain(
+        "each used only once its score was final: by Numerai's calendar, 24 rounds after it opened (a round resolves 31–33 days after opening; Numerai gave no resolve times for these rounds).",
+      );
     });
   });
 });
