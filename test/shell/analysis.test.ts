@@ -3,7 +3,7 @@
  * SQLite file: which rounds `rounds:N` uses, what a refusal advises, names that stay apart when
  * cut, and what /server diversity and /allocate say (issue 11 items 2, 5, 6).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -143,6 +143,23 @@ describe("analysis commands in the shell", () => {
       const [reply] = await shell(db, out, ["/correlation rounds:5"]);
       expect(reply).toMatch(/No two of your 3 models share 20 or more of the last 5 resolved rounds \(\d+–\d+\), so no correlation is defined\. Leave out rounds: to use all 166 stored resolved rounds\./);
       expect(pngs(reply ?? "")).toHaveLength(0);
+    });
+  });
+
+  describe("/correlation's heatmap", () => {
+    it("lists the models in cluster order, so each family of near-duplicates is one block", async () => {
+      // 16 models (over 15, so the matrix also goes along as correlation.csv), four ideas interleaved.
+      const specs: Spec[] = Array.from({ length: 16 }, (_, i) => ({ name: `m${String(i).padStart(2, "0")}_idea${i % 4}`, owner: SHELL_USER_ID, idea: i % 4 }));
+      seed(db, specs);
+      const [reply] = await shell(db, out, ["/correlation"]);
+      const csvPath = /\[file written: (.+correlation\.csv)\]/.exec(reply ?? "")?.[1];
+      expect(csvPath).toBeDefined();
+      const header = readFileSync(csvPath as string, "utf8").split(/\r?\n/)[0]?.split(",").slice(1) ?? [];
+      expect([...header].sort()).toEqual(specs.map((m) => m.name).sort());
+      const ideas = header.map((n) => n.slice(-1));
+      // Contiguous blocks: the idea changes exactly three times along the order.
+      expect(ideas.filter((v, i) => i > 0 && v !== ideas[i - 1])).toHaveLength(3);
+      expect(reply).toContain("models in cluster order (the single linkage HRP uses), so near-duplicates sit together");
     });
   });
 
