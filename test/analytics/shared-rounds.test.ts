@@ -71,6 +71,26 @@ describe("leaveOutForSharedRounds", () => {
     expect(leaveOutForSharedRounds(s, 20, { budget: 1 })).toEqual({ options: [{ removed: [0], shared: 26 }], exact: false });
   });
 
+  it("greedy on a portfolio too large to search: leaves out the ten short models that break the overlap", () => {
+    // 50 models over rounds 1–300 and 10 that each have a different 10-round stretch: all ten must go.
+    const s = series(...Array.from({ length: 60 }, (_, i) => (i % 6 === 5 ? span(1 + 30 * Math.floor(i / 6), 10 + 30 * Math.floor(i / 6)) : span(1, 300))));
+    const got = leaveOutForSharedRounds(s, 20);
+    expect(got.exact).toBe(false);
+    expect(got.options).toEqual([{ removed: Array.from({ length: 10 }, (_, j) => 6 * j + 5), shared: 300 }]);
+  });
+
+  it.each([11, 12, 13, 14])("greedy gives a removal that works, never smaller than the exact one (seed %i)", (seed) => {
+    const rand = mulberry32(seed);
+    const s = series(...Array.from({ length: 7 }, () => { const from = 1 + Math.floor(rand() * 60); return span(from, from + 20 + Math.floor(rand() * 60)); }));
+    const exact = bruteForce(s, 20);
+    const greedy = leaveOutForSharedRounds(s, 20, { budget: 1 }).options[0];
+    if (greedy === undefined) return expect(exact).toEqual([]);
+    const kept = s.filter((_, i) => !greedy.removed.includes(i)).map((x) => new Set(x.rounds));
+    expect([...(kept[0] as Set<number>)].filter((r) => kept.every((x) => x.has(r))).length).toBe(greedy.shared);
+    expect(greedy.shared).toBeGreaterThanOrEqual(20);
+    expect(greedy.removed.length).toBeGreaterThanOrEqual(exact[0]?.removed.length ?? Infinity);
+  });
+
   it("rejects a non-positive minimum", () => {
     expect(() => leaveOutForSharedRounds(series([1]), 0)).toThrow("leaveOutForSharedRounds requires minRounds ≥ 1 and minModels ≥ 1");
   });
