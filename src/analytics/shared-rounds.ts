@@ -24,7 +24,7 @@ export interface LeaveOutOptions {
   readonly minModels?: number;
   /** Most options returned (default 3). */
   readonly maxOptions?: number;
-  /** Word operations the exact search may spend before it falls back to greedy (default 2e7, ~20 ms). */
+  /** Word operations the exact search may spend before it falls back to greedy (default 2e7: 200 models × 5,000 rounds answer in under 0.1 s). */
   readonly budget?: number;
 }
 
