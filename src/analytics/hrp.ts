@@ -135,6 +135,28 @@ export function quasiDiagonalOrder(linkage: ArrayLike<number>, k: number): numbe
 }
 
 /**
+ * HRP's seriation: the models' leaf order after single linkage on dᵢⱼ = √(clip((1 − ρᵢⱼ)/2, 0, 1))
+ * (steps 1–3 above), so that models in one cluster sit next to each other — what hrpWeights
+ * bisects, and the heatmap's row order. Only the strict upper triangle of `corr` is read. A pair
+ * without a correlation (NaN: too few shared rounds) counts as uncorrelated (ρ = 0, d = √½), so
+ * it neither joins nor splits clusters by itself.
+ * @throws "clusterOrder requires a k×k matrix"
+ * @example clusterOrder([1, 0, 0.9, 0, 1, 0, 0.9, 0, 1], 3) // => [1, 0, 2]
+ */
+export function clusterOrder(corr: ArrayLike<number>, k: number): number[] {
+  assertSquare(corr, k, "clusterOrder");
+  if (k === 1) return [0];
+  const distance = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      const rho = corr[i * k + j] as number;
+      distance[i * k + j] = Math.sqrt(Math.min(1, Math.max(0, (1 - (Number.isNaN(rho) ? 0 : rho)) / 2)));
+    }
+  }
+  return quasiDiagonalOrder(primLinkage(distance, k), k);
+}
+
+/**
  * Variance of the cluster items[lo…hi) held at its inverse-variance weights (PyPortfolioOpt
  * `_get_cluster_var`).
  */
@@ -170,17 +192,12 @@ export function hrpWeights(cov: ArrayLike<number>, k: number): Float64Array {
   for (let i = 0; i < k * k; i++) if (!Number.isFinite(cov[i])) return new Float64Array(k).fill(NaN);
   for (let i = 0; i < k; i++) if (!((cov[i * k + i] as number) > 0)) return new Float64Array(k).fill(NaN);
   if (k === 1) return Float64Array.of(1);
-  // The distance's strict upper triangle — all that the linkage reads — straight from Σ:
-  // dᵢⱼ = √(clip((1 − ρᵢⱼ)/2, 0, 1)) with ρᵢⱼ = Σᵢⱼ/√(ΣᵢᵢΣⱼⱼ), as hrpDistance of the correlation.
-  const distance = new Float64Array(k * k);
+  const corr = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     const vi = cov[i * k + i] as number;
-    for (let j = i + 1; j < k; j++) {
-      const rho = (cov[i * k + j] as number) / Math.sqrt(vi * (cov[j * k + j] as number));
-      distance[i * k + j] = Math.sqrt(Math.min(1, Math.max(0, (1 - rho) / 2)));
-    }
+    for (let j = i + 1; j < k; j++) corr[i * k + j] = (cov[i * k + j] as number) / Math.sqrt(vi * (cov[j * k + j] as number));
   }
-  const order = Int32Array.from(quasiDiagonalOrder(primLinkage(distance, k), k));
+  const order = Int32Array.from(clusterOrder(corr, k));
   const w = new Float64Array(k).fill(1);
   const scratch = new Float64Array(k);
   // Bisection of the ordered list into halves, breadth-first as PyPortfolioOpt. Clusters are

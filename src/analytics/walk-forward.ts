@@ -3,9 +3,10 @@
  * rounds on data that was already resolved at that time, hold the weights until the next
  * rebalance, and score the portfolio on the rounds it was actually held for.
  *
- * No look-ahead: a round's score is final only ~20 scoring days after it opens, so the weights
- * that take effect at round R are fitted on rounds r ≤ R − resolutionLag (round numbers, not row
- * positions). Window length and rebalance spacing count rows of the aligned series.
+ * No look-ahead: the weights that take effect when round R opens are fitted only on rounds whose
+ * scores were final by then — by the rounds' own resolve and open times when they are given
+ * (`finalAt`, `openAt`), else by Numerai's calendar: r ≤ R − resolutionLag (round numbers, not
+ * row positions). Window length and rebalance spacing count rows of the aligned series.
  *
  * Speed: the fit window only moves forward, so the sums behind the mean, covariance and
  * Ledoit–Wolf estimate are updated row by row (O(k²) per row, four rows per sweep) instead of
@@ -27,10 +28,14 @@ import { cvar } from "./tail.js";
 
 /**
  * The walk-forward settings /allocate and the digest's suggestion both use: rows fitted before the
- * first out-of-sample rebalance, rows between rebalances (about a month of rounds), rounds until a
- * score is final. `rebalanceEvery` and `resolutionLag` are also {@link walkForward}'s defaults.
+ * first out-of-sample rebalance, rows between rebalances (about a month of rounds), and rounds
+ * until a score is final by Numerai's calendar, for rounds without a resolve time: five rounds
+ * open a week (Tuesday to Saturday) and each resolves 31–33 days after it opens, on the day round
+ * r + 23 opens but after it (shared/numerai-api.md, "Round cadence"; src/demo/calendar.ts, checked
+ * in the tests), so round r is first usable by round r + 24. `rebalanceEvery` and `resolutionLag`
+ * are also {@link walkForward}'s defaults.
  */
-export const WALK_FORWARD = { minFit: 60, rebalanceEvery: 20, resolutionLag: 20 } as const;
+export const WALK_FORWARD = { minFit: 60, rebalanceEvery: 20, resolutionLag: 24 } as const;
 
 /** Options of {@link walkForward}. */
 export interface WalkForwardOptions {
@@ -44,8 +49,15 @@ export interface WalkForwardOptions {
   readonly fitWindow?: number;
   /** Rows between rebalances (default 20). */
   readonly rebalanceEvery?: number;
-  /** Rounds until a round's score is final (default 20): fit only on rounds ≤ R − lag. At least 1. */
+  /** Rounds until a round's score is final by the calendar (default 24): fit only on rounds ≤ R − lag. At least 1. */
   readonly resolutionLag?: number;
+  /**
+   * Per row, when its score became final (its resolve time, ms since the epoch; NaN when not
+   * known). Where both this and the deciding row's `openAt` are known they decide, not the lag.
+   */
+  readonly finalAt?: ArrayLike<number>;
+  /** Per row, when the round opened (ms; NaN when not known): the weights held for it are fixed then. */
+  readonly openAt?: ArrayLike<number>;
   /** Resolved rows needed before the first rebalance (a service-level choice; at least 2). */
   readonly minFit: number;
   readonly cap?: number;
@@ -258,8 +270,8 @@ function summarise(
  * Walk-forward out-of-sample evaluation of each allocation method (plus equal weights and, when
  * given, the user's current weights held fixed).
  *
- * Schedule: the first rebalance is the first row t whose resolved rows (rounds ≤ rounds[t] − lag)
- * number at least `minFit`; then every `rebalanceEvery` rows. At each rebalance every method is
+ * Schedule: the first rebalance is the first row t whose leading rows final when it opens (see
+ * the file comment) number at least `minFit`; then every `rebalanceEvery` rows. At each rebalance every method is
  * fitted with `allocate` (sample μ and Σ; Ledoit–Wolf Σ̂ for maximumSharpe; the same cap and
  * floor) on the last `fitWindow` resolved rows, and held until the next one. Out-of-sample rounds
  * are the rows from the first rebalance on; all portfolios share them. A method undefined on a
@@ -267,6 +279,7 @@ function summarise(
  * With no out-of-sample rows every portfolio is empty and its figures NaN.
  * @throws "walkForward requires at least one column"
  * @throws "walkForward requires rounds and columns of equal length" / "strictly ascending rounds" / "finite values"
+ * @throws "walkForward requires one finalAt and openAt per row"
  * @throws "walkForward requires minFit to be a whole number of at least 2" (likewise rebalanceEvery ≥ 1,
  *   resolutionLag ≥ 1, fitWindow ≥ minFit)
  * @throws "walkForward requires one current weight per model" (also "finite, non-negative current weights", "a positive current weight")
@@ -308,10 +321,23 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
   // Validates cap and floor up front (throws "cap × models must be at least 1").
   allocate("equal", { mu: new Float64Array(k), cov: new Float64Array(k * k), k }, bounds);
 
-  // resolvedEnd[t]: number of leading rows with round ≤ rounds[t] − lag (monotone in t).
+  const finalAt = options.finalAt;
+  const openAt = options.openAt;
+  if ((finalAt !== undefined && finalAt.length !== n) || (openAt !== undefined && openAt.length !== n)) {
+    throw new Error("walkForward requires one finalAt and openAt per row");
+  }
+  // Row r is final when row t opens: by the times when both are known, else by the calendar lag.
+  const finalBy = (r: number, t: number): boolean => {
+    const done = finalAt?.[r] ?? NaN;
+    const open = openAt?.[t] ?? NaN;
+    if (Number.isFinite(done) && Number.isFinite(open)) return done <= open;
+    return (rounds[r] as number) <= (rounds[t] as number) - lag;
+  };
+  // resolvedEnd[t]: the leading rows final when row t opens. Kept monotone in t: what was final
+  // at an earlier round's opening is still final later, whichever rule said so.
   const resolvedEnd = new Int32Array(n);
   for (let t = 0, end = 0; t < n; t++) {
-    while (end < n && (rounds[end] as number) <= (rounds[t] as number) - lag) end++;
+    while (end < t && finalBy(end, t)) end++;
     resolvedEnd[t] = end;
   }
   let first = 0;

@@ -8,8 +8,10 @@ import { prune as pruneModels } from "../analytics/prune.js";
 import { WALK_FORWARD, walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
 import { pairwiseCorrelation } from "../analytics/correlation.js";
 import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from "../analytics/effective-bets.js";
+import { leaveOutForSharedRounds } from "../analytics/shared-rounds.js";
 import { minimumTorsionBets } from "../analytics/torsion.js";
 import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
+import { clusterOrder } from "../analytics/hrp.js";
 import { correlationFromCovariance } from "../analytics/moments.js";
 import {
   leaveOneOutSharpe,
@@ -70,6 +72,17 @@ export type MissingRounds = keyof typeof MISSING_ROUNDS;
 export function optionHint(syntax: OptionSyntax | undefined, option: { missing: Extract<MissingRounds, "zero"> } | { rounds: number }): string {
   if ("missing" in option) return syntax === "cli" ? "--missing-zero" : `missing:${option.missing}`;
   return syntax === "cli" ? `--rounds ${option.rounds}` : `rounds:${option.rounds}`;
+}
+
+/** How to leave models out where the user is: their registrations, or the names they passed. */
+function removeHint(sel: Selection, syntax: OptionSyntax | undefined): string {
+  if (!("userId" in sel)) return syntax === "cli" ? "Leave them out of --models." : "Leave them out of the models you name.";
+  return syntax === "cli" ? "`modelfolio models remove NAME…` stops tracking a model." : "`/models remove` stops tracking a model.";
+}
+
+/** "a", "a and b", "a, b and c". */
+function nameList(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1] as string}`;
 }
 
 /** Where a view's weights came from as a whole: "mixed" when models got them from different places (see `origins`). */
@@ -227,30 +240,30 @@ export function createPortfolioService(deps: PortfolioDeps) {
   }
 
   /**
-   * Why too few rounds are shared, and only advice the user can act on where they are: the model
-   * that limits it is named only when it alone has fewer rounds than the others and leaving it
-   * out would give enough; counting missing rounds as 0 and widening `rounds` are offered only
+   * Why too few rounds are shared, and only advice the user can act on where they are: the
+   * fewest models whose removal would give enough shared rounds (an exact search, so two models
+   * that never overlap are not "fixed" by dropping the shorter when others remain disjoint), and
+   * how to leave them out; counting missing rounds as 0 and widening `rounds` are offered only
    * when they would give enough rounds.
    */
   function tooFewShared(sel: Selection, built: BuiltSeries, shared: number, minRounds: number, opts: AnalysisOptions): string {
     const names = built.models.map((m) => m.name);
     const k = names.length;
-    const counts = built.series.map((s) => s.rounds.length);
+    const counts = built.series.map((s) => s.values.filter(Number.isFinite).length);
     const parts = [
       shared === built.rounds.window.count
         ? `${windowPhrase(built).replace(/^t/, "T")} are too few: at least ${minRounds} shared rounds are needed.`
         : `Only ${shared} of ${windowPhrase(built)} are shared by all ${k} models; at least ${minRounds} are needed.`,
     ];
-    const fewest = Math.min(...counts);
-    const limiting = counts.indexOf(fewest);
-    if (counts.filter((c) => c === fewest).length === 1) {
-      const others = built.series.filter((_, i) => i !== limiting);
-      const othersShared = alignByRound(others).rounds.length;
-      if (othersShared >= minRounds) {
-        parts.push(
-          `${names[limiting]} has only ${fewest} of them; the other ${k - 1 === 1 ? "model has" : `${k - 1} models share`} ${othersShared}.`,
-        );
-      }
+    // The removals that would actually give enough shared rounds (not merely the shortest model).
+    const leaveOut = leaveOutForSharedRounds(built.series, minRounds).options;
+    if (leaveOut.length > 0) {
+      const without = (o: (typeof leaveOut)[number]) => nameList(o.removed.map((i) => names[i] as string));
+      const [first, ...more] = leaveOut as [(typeof leaveOut)[number], ...typeof leaveOut];
+      const rest = k - first.removed.length;
+      const only = first.removed.length === 1 ? ` (it has only ${counts[first.removed[0] as number]} of them)` : "";
+      const alternatives = more.map((o) => `; or without ${without(o)}, ${o.shared}`).join("");
+      parts.push(`Without ${without(first)}${only}, the other ${rest === 1 ? "model has" : `${rest} models share`} ${first.shared}${alternatives}. ${removeHint(sel, opts.optionSyntax)}`);
     }
     const advice: string[] = [];
     if (!opts.missingAsZero && built.rounds.window.count >= minRounds) {
@@ -355,6 +368,8 @@ export function createPortfolioService(deps: PortfolioDeps) {
         method,
         minOverlap,
         matrix,
+        // The heatmap's row order: HRP's seriation, so near-duplicate blocks sit together.
+        order: clusterOrder(matrix.values, k),
         pairs,
         clusters,
         nearDuplicateRho: NEAR_DUPLICATE_RHO,
@@ -471,10 +486,17 @@ export function createPortfolioService(deps: PortfolioDeps) {
       });
       const notes = [...d.built.notes];
       let wf: ReturnType<typeof walkForward> | null = null;
+      // Each round final at its resolve time when the API gave it, else by the calendar lag.
+      const times = n > 0 ? deps.reads.roundTimes(d.aligned.rounds[0] as number, d.aligned.rounds[n - 1] as number) : new Map<number, { openTime: number | null; resolveTime: number | null }>();
+      const finalAt = Float64Array.from(d.aligned.rounds, (r) => times.get(r)?.resolveTime ?? NaN);
+      const openAt = Float64Array.from(d.aligned.rounds, (r) => times.get(r)?.openTime ?? NaN);
+      const timedRounds = finalAt.filter(Number.isFinite).length;
       if (n >= WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + 1) {
         wf = walkForward({
           rounds: d.aligned.rounds,
           columns: d.aligned.columns,
+          finalAt,
+          openAt,
           methods,
           minFit: WALK_FORWARD.minFit,
           rebalanceEvery: WALK_FORWARD.rebalanceEvery,
@@ -494,7 +516,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         current: { weights: d.weights.values, source: d.weights.source, used: weightsUsed(d.names, d.weights), inSampleSharpe: portfolioSharpe(d.mu, d.cov, d.k, d.weights.values) },
         suggestions: suggestions.map((s2) => ({ ...s2, oos: oosOf(byName(ALLOCATION_METHOD_NAMES[s2.method] as string)) })),
         baselines: { equal: oosOf(byName("equal")), current: oosOf(byName("current")) },
-        walkForward: { ...WALK_FORWARD, oosRounds: wf?.oosRounds.length ?? 0, firstOosRound: wf?.oosRounds[0] ?? null },
+        walkForward: { ...WALK_FORWARD, oosRounds: wf?.oosRounds.length ?? 0, firstOosRound: wf?.oosRounds[0] ?? null, timedRounds, rounds: n },
         cap,
         floor,
         commonRounds: n,

@@ -3,7 +3,7 @@
 // test/fixtures/allocation/reference.py; produced by make_allocation.py → allocation.json.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { hrpDistance, hrpWeights, quasiDiagonalOrder, singleLinkage } from "../../src/analytics/hrp.js";
+import { clusterOrder, hrpDistance, hrpWeights, quasiDiagonalOrder, singleLinkage } from "../../src/analytics/hrp.js";
 import { allocationInput } from "../../src/analytics/allocation.js";
 import { correlationFromCovariance } from "../../src/analytics/moments.js";
 import { loadVlad, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
@@ -73,6 +73,26 @@ describe("quasiDiagonalOrder", () => {
 
   it("rejects a linkage matrix of the wrong size", () => {
     expect(() => quasiDiagonalOrder([0, 1, 1], 2)).toThrow("quasiDiagonalOrder requires a (k − 1)×4 linkage matrix");
+  });
+});
+
+describe("clusterOrder", () => {
+  it.each(synthetic.map((c) => [c.name, c] as const))("is scipy's to_tree(linkage(d, 'single')).pre_order() on the correlations of %s", (_name, c) => {
+    expect(clusterOrder(correlationFromCovariance(Float64Array.from(c.cov), c.k), c.k)).toEqual(c.order);
+  });
+
+  it("puts interleaved near-duplicates side by side and counts a pair without a correlation as ρ = 0", () => {
+    // Models 0, 2, 4 one family (ρ 0.8–0.9), 1 and 3 another (0.85); ρ(3, 4) not defined (NaN).
+    // Reference (scipy 1.17.1): c = this matrix with NaN → 0; d = sqrt(clip((1 − c)/2, 0, 1));
+    // to_tree(linkage(squareform(d, checks=False), "single")).pre_order() == [4, 0, 2, 1, 3].
+    const n = NaN;
+    const corr = [1, 0.1, 0.9, 0.0, 0.8, 0.1, 1, 0.2, 0.85, 0.1, 0.9, 0.2, 1, 0.1, 0.85, 0.0, 0.85, 0.1, 1, n, 0.8, 0.1, 0.85, n, 1];
+    expect(clusterOrder(corr, 5)).toEqual([4, 0, 2, 1, 3]);
+  });
+
+  it("orders one model trivially and rejects a non-square matrix", () => {
+    expect(clusterOrder([1], 1)).toEqual([0]);
+    expect(() => clusterOrder([1, 0, 0], 2)).toThrow("clusterOrder requires a k×k matrix");
   });
 });
 

@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ALLOCATION_METHODS, allocate, allocationInput } from "../../src/analytics/allocation.js";
-import { walkForward, type WalkForwardOptions, type WalkForwardResult } from "../../src/analytics/walk-forward.js";
+import { WALK_FORWARD, walkForward, type WalkForwardOptions, type WalkForwardResult } from "../../src/analytics/walk-forward.js";
+import { roundOpenTime, roundResolveTime } from "../../src/demo/calendar.js";
 import { loadVlad, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
 import { parkMillerUniform } from "../../src/random.js";
 
@@ -40,6 +41,9 @@ const fixture = JSON.parse(readFileSync(new URL("../fixtures/allocation/walk-for
   cases: PyCase[];
 };
 
+/** make_walk_forward.py's default lag (the old 20-round rule), for cases that do not set one. */
+const PY_DEFAULT_LAG = 20;
+
 function toOptions(rounds: readonly number[], columns: readonly Float64Array[], c: PyCase): WalkForwardOptions {
   const o = c.options;
   return {
@@ -47,7 +51,7 @@ function toOptions(rounds: readonly number[], columns: readonly Float64Array[], 
     columns,
     minFit: o.min_fit,
     ...(o.every === undefined ? {} : { rebalanceEvery: o.every }),
-    ...(o.lag === undefined ? {} : { resolutionLag: o.lag }),
+    resolutionLag: o.lag ?? PY_DEFAULT_LAG,
     ...(o.fit_window === undefined ? {} : { fitWindow: o.fit_window }),
     ...(o.cap === undefined ? {} : { cap: o.cap }),
     ...(o.floor === undefined ? {} : { floor: o.floor }),
@@ -124,6 +128,59 @@ describe("walkForward", () => {
       if (p.name === "inverseVariance") expect(changed.portfolios[m]!.rebalances[4]!.weights).not.toEqual(p.rebalances[4]!.weights);
     });
     expect(rebalance.lastFitRound).toBeLessThanOrEqual(rebalance.round - 20);
+  });
+
+  it("fits on the rounds final by their own resolve times when given, whatever the calendar lag says", () => {
+    const c = synthetic[0] as PyCase;
+    const { rounds, columns } = syntheticData(c);
+    const n = rounds.length;
+    const DAY = 86_400_000;
+    // Rounds open a day apart; most resolve 9 days later, every 7th takes 45 days (late), so the
+    // rows final at a rebalance differ from "rounds ≤ R − lag" both ways.
+    const openAt = Float64Array.from(rounds, (_, t) => t * DAY);
+    const finalAt = Float64Array.from(rounds, (_, t) => (t + (t % 7 === 3 ? 45 : 9)) * DAY + 1);
+    const timed = walkForward({ ...toOptions(rounds, columns, c), resolutionLag: 20, finalAt, openAt });
+    // Independent of the code's prefix bookkeeping: the leading rows r with finalAt[r] ≤ openAt[t].
+    const leading = (t: number) => {
+      let e = 0;
+      while (e < n && (finalAt[e] as number) <= (openAt[t] as number)) e++;
+      return e;
+    };
+    const equal = timed.portfolios.find((p) => p.name === "inverseVariance")!;
+    expect(equal.rebalances.length).toBeGreaterThan(3);
+    for (const r of equal.rebalances) {
+      const t = rounds.indexOf(r.round);
+      expect(r.fitRows).toBe(leading(t));
+      expect(r.lastFitRound).toBe(rounds[leading(t) - 1]);
+      const fitted = allocate("inverseVariance", allocationInput(columns.map((col) => col.subarray(0, leading(t)))), { cap: c.options.cap ?? 0.35, floor: c.options.floor ?? 0.01 });
+      expectAllClose(r.weights, Array.from(fitted), 1e-12);
+    }
+    // The 20-round rule would have fitted other rows: the times were used.
+    const byLag = walkForward({ ...toOptions(rounds, columns, c), resolutionLag: 20 });
+    expect(equal.rebalances.map((r) => r.fitRows)).not.toEqual(byLag.portfolios.find((p) => p.name === "inverseVariance")!.rebalances.map((r) => r.fitRows));
+    // Rows without a resolve time fall back to the lag (80 here, so it binds).
+    const partly = Float64Array.from(finalAt, (v, t) => (t < 30 ? NaN : v));
+    const mixed = walkForward({ ...toOptions(rounds, columns, c), resolutionLag: 80, finalAt: partly, openAt });
+    const leadingMixed = (t: number) => {
+      let e = 0;
+      while (e < n && (e < 30 ? (rounds[e] as number) <= (rounds[t] as number) - 80 : (finalAt[e] as number) <= (openAt[t] as number))) e++;
+      return e;
+    };
+    const mixedRebalances = mixed.portfolios[0]!.rebalances;
+    expect(mixedRebalances[0]!.round).toBeGreaterThanOrEqual(rounds[29]! + 80);
+    for (const r of mixedRebalances) expect(r.fitRows).toBe(leadingMixed(rounds.indexOf(r.round)));
+  });
+
+  it("takes the calendar lag from Numerai's calendar: every round is final by the opening of the round 24 later, not 23", () => {
+    for (let r = 1200; r < 1300; r++) {
+      const firstAfter = (() => {
+        let R = r + 1;
+        while (roundOpenTime(R).getTime() < roundResolveTime(r).getTime()) R++;
+        return R;
+      })();
+      expect(firstAfter - r).toBeLessThanOrEqual(WALK_FORWARD.resolutionLag);
+      expect(roundOpenTime(r + WALK_FORWARD.resolutionLag - 1).getTime()).toBeLessThan(roundResolveTime(r).getTime());
+    }
   });
 
   it.each([

@@ -45,6 +45,13 @@ describe.skipIf(!existsSync(DATA))("portfolio service on the real vladthestaker 
     ref.canon_corr_pearson.forEach((row, i) => row.forEach((v, j) => close(res.matrix.values[i * k + j] as number, v as number)));
   });
 
+  it("orders the heatmap by HRP's single linkage on that matrix, so the closest models sit together", () => {
+    const res = services.portfolio.correlation(sel, { score: "canon_corr", method: "pearson" });
+    // scipy 1.17.1 on pandas' matrix (canon_corr_pearson above): d = sqrt(clip((1 − ρ)/2, 0, 1)),
+    // to_tree(linkage(squareform(d, checks=False), "single")).pre_order() == [1, 0, 3, 2, 4].
+    expect(res.order.map((i) => res.names[i])).toEqual(["fearindex", "numerai_swmm", "v52_lgbm_ender20", "integration_test", "v5_lgbm_cyrusd"]);
+  });
+
   it("builds score = corr×mult + mmc×mult with the period's official multipliers and says so", () => {
     const res = services.portfolio.correlation(sel, { method: "spearman" });
     const k = MODELS.length;
@@ -87,7 +94,7 @@ describe.skipIf(!existsSync(DATA))("portfolio service on the real vladthestaker 
 
   it("names the model that limits the common rounds when there are too few, and offers only what would help", () => {
     const refusal = () => services.portfolio.bets(sel, { lastRounds: 300, minRounds: 250 });
-    expect(refusal).toThrow(/v52_lgbm_ender20 has only 64 of them; the other 4 models share 300\. With missing:zero/);
+    expect(refusal).toThrow(/Without v52_lgbm_ender20 \(it has only 64 of them\), the other 4 models share 300\. Leave them out of the models you name\. With missing:zero/);
     // v52_lgbm_ender20 has 64 rounds in all, so more rounds would not help: not offered.
     expect(refusal).not.toThrow(/rounds:\d/);
   });

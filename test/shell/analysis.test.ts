@@ -3,7 +3,7 @@
  * SQLite file: which rounds `rounds:N` uses, what a refusal advises, names that stay apart when
  * cut, and what /server diversity and /allocate say (issue 11 items 2, 5, 6).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -26,10 +26,14 @@ interface Spec {
   readonly owner: string;
   readonly idea: number;
   readonly firstRound?: number;
+  readonly lastRound?: number;
 }
 
 /** Scores from a small factor model (shared market, the model's idea, noise); rounds after LAST_RESOLVED unresolved. */
-function seed(dbPath: string, specs: readonly Spec[]): void {
+/** A round's open and resolve times as the API gives them (default: none, as in imported history). */
+type RoundTimes = (round: number) => { openTime: Date; resolveTime: Date } | null;
+
+function seed(dbPath: string, specs: readonly Spec[], times: RoundTimes = () => null): void {
   const store = openDatabase(dbPath);
   const models = createModelRepository(store.db, 8);
   const regs = createRegistrationRepository(store.db, 8);
@@ -45,15 +49,15 @@ function seed(dbPath: string, specs: readonly Spec[]): void {
       models.upsertVerified(id, m.name);
       regs.add(m.owner, id);
       const records: RoundRecord[] = [];
-      for (let round = m.firstRound ?? FIRST; round <= LAST; round++) {
+      for (let round = m.firstRound ?? FIRST; round <= (m.lastRound ?? LAST); round++) {
         const t = round - FIRST;
         const resolved = round <= LAST_RESOLVED;
         const corr = 0.003 + 0.01 * (0.4 * (market[t] as number) + 0.8 * (ideas[m.idea]?.[t] as number) + 0.4 * normal());
         const mmc = 0.001 + 0.005 * ((ideas[m.idea]?.[t] as number) + normal());
         records.push({
           roundNumber: round,
-          openTime: null,
-          resolveTime: null,
+          openTime: times(round)?.openTime ?? null,
+          resolveTime: times(round)?.resolveTime ?? null,
           resolved,
           atRisk: null,
           corrMultiplier: 0.5,
@@ -142,6 +146,23 @@ describe("analysis commands in the shell", () => {
     });
   });
 
+  describe("/correlation's heatmap", () => {
+    it("lists the models in cluster order, so each family of near-duplicates is one block", async () => {
+      // 16 models (over 15, so the matrix also goes along as correlation.csv), four ideas interleaved.
+      const specs: Spec[] = Array.from({ length: 16 }, (_, i) => ({ name: `m${String(i).padStart(2, "0")}_idea${i % 4}`, owner: SHELL_USER_ID, idea: i % 4 }));
+      seed(db, specs);
+      const [reply] = await shell(db, out, ["/correlation"]);
+      const csvPath = /\[file written: (.+correlation\.csv)\]/.exec(reply ?? "")?.[1];
+      expect(csvPath).toBeDefined();
+      const header = readFileSync(csvPath as string, "utf8").split(/\r?\n/)[0]?.split(",").slice(1) ?? [];
+      expect([...header].sort()).toEqual(specs.map((m) => m.name).sort());
+      const ideas = header.map((n) => n.slice(-1));
+      // Contiguous blocks: the idea changes exactly three times along the order.
+      expect(ideas.filter((v, i) => i > 0 && v !== ideas[i - 1])).toHaveLength(3);
+      expect(reply).toContain("models in cluster order (the single linkage HRP uses), so near-duplicates sit together");
+    });
+  });
+
   describe("a refusal for too few shared rounds", () => {
     const withLate: Spec[] = [...three, { name: "late_model", owner: SHELL_USER_ID, idea: 2, firstRound: LAST_RESOLVED - 5 }];
 
@@ -150,10 +171,43 @@ describe("analysis commands in the shell", () => {
       const [refused, zero] = await shell(db, out, ["/contribution rounds:30", "/contribution rounds:30 missing:zero"]);
       expect(refused).toContain(
         "Only 6 of the last 30 resolved rounds (1036–1065) are shared by all 4 models; at least 20 are needed. " +
-          "late_model has only 6 of them; the other 3 models share 30. With missing:zero a round a model lacks counts as 0, giving 30 rounds.",
+          "Without late_model (it has only 6 of them), the other 3 models share 30. `/models remove` stops tracking a model. With missing:zero a round a model lacks counts as 0, giving 30 rounds.",
       );
       expect(zero).toMatch(/Portfolio Sharpe/);
       expect(zero).toContain("Rounds: the last 30 resolved rounds (1036–1065); a round a model lacks counts as 0.");
+    });
+
+    it("names the model whose removal actually gives enough rounds when two models never overlap, not the one with the fewest", async () => {
+      // early_model (900–960) and late_model (1001–1065) never overlap; short_model (1040–1065) has the fewest rounds,
+      // but without it the others still share none: only leaving out early_model leaves 26 shared rounds.
+      seed(db, [
+        { name: "alpha_one", owner: SHELL_USER_ID, idea: 0 },
+        { name: "early_model", owner: SHELL_USER_ID, idea: 1, lastRound: 960 },
+        { name: "late_model", owner: SHELL_USER_ID, idea: 2, firstRound: 1001 },
+        { name: "short_model", owner: SHELL_USER_ID, idea: 3, firstRound: 1040 },
+      ]);
+      const [reply] = await shell(db, out, ["/contribution"]);
+      expect(reply).toContain(
+        `Only 0 of the ${LAST_RESOLVED - FIRST + 1} stored resolved rounds (${FIRST}–${LAST_RESOLVED}) are shared by all 4 models; at least 20 are needed. ` +
+          "Without early_model (it has only 61 of them), the other 3 models share 26. `/models remove` stops tracking a model. " +
+          `With missing:zero a round a model lacks counts as 0, giving ${LAST_RESOLVED - FIRST + 1} rounds.`,
+      );
+      expect(reply).not.toMatch(/Without (short_model|late_model|alpha_one)/);
+    });
+
+    it("names every smallest removal that works, and more than one model when one is not enough", async () => {
+      seed(db, [
+        { name: "alpha_one", owner: SHELL_USER_ID, idea: 0 },
+        { name: "alpha_two", owner: SHELL_USER_ID, idea: 0 },
+        { name: "early_a", owner: SHELL_USER_ID, idea: 1, lastRound: 960 },
+        { name: "early_b", owner: SHELL_USER_ID, idea: 2, lastRound: 950 },
+        { name: "late_model", owner: SHELL_USER_ID, idea: 3, firstRound: 1001 },
+      ]);
+      const [both, one] = await shell(db, out, ["/contribution", "/contribution rounds:100"]);
+      // All rounds: leaving out late_model alone gives 51 shared (900–950); leaving out both early ones gives 65.
+      expect(both).toContain("Without late_model (it has only 65 of them), the other 4 models share 51.");
+      // The last 100 resolved rounds (966–1065): the early models have none, so both must go.
+      expect(one).toContain("Without early_a and early_b, the other 3 models share 65.");
     });
 
     it("names no model when every model has the same rounds, and offers a rounds: that would give enough", async () => {
@@ -176,7 +230,7 @@ describe("analysis commands in the shell", () => {
       const err: string[] = [];
       const code = await runCli(["analyze", "contribution", "--user", SHELL_USER_ID, "--rounds", "30"], { DATABASE_PATH: db, NUMERAI_API_URL: "http://127.0.0.1:9", LOG_LEVEL: "silent" }, { out: () => {}, err: (l) => err.push(l) });
       expect(code).toBe(1);
-      expect(err.join("\n")).toMatch(/late_model has only 6 of them; the other 3 models share 30\. With --missing-zero a round a model lacks counts as 0, giving 30 rounds\./);
+      expect(err.join("\n")).toContain("Without late_model (it has only 6 of them), the other 3 models share 30. `modelfolio models remove NAME…` stops tracking a model. With --missing-zero a round a model lacks counts as 0, giving 30 rounds.");
       expect(err.join("\n")).not.toMatch(/missing:zero|rounds:\d/);
     });
 
@@ -249,6 +303,28 @@ describe("analysis commands in the shell", () => {
       expect(equal).not.toMatch(/did best/);
       expect(equal).toMatch(/Out of sample, \*\*equal\*\* had Sharpe -?[\d.]+ per round, against -?[\d.]+ for your current weights\./);
       expect(all).toMatch(/did best of 5 methods/);
+    });
+
+    it("counts a round final at the resolve time Numerai gave, else by the calendar, and says which", async () => {
+      const DAY = 86_400_000;
+      // One round a day, each resolved 7 days after it opened: final 7 rounds later, not 24.
+      const fast: RoundTimes = (round) => ({ openTime: new Date((round - FIRST) * DAY), resolveTime: new Date((round - FIRST + 7) * DAY) });
+      seed(db, three, fast);
+      const [timed] = await shell(db, out, ["/allocate"]);
+      // First refit: the first round whose opening has 60 final rounds before it, round FIRST + 66.
+      expect(timed).toContain(`out of sample (${LAST_RESOLVED - FIRST - 66 + 1} rounds from round ${FIRST + 66})`);
+      expect(timed).toContain(
+        `each used only once its score was final: by its resolve time from Numerai, against the opening of the round the weights are for (all ${LAST_RESOLVED - FIRST + 1} rounds).`,
+      );
+    });
+
+    it("without resolve times uses Numerai's calendar, 24 rounds, and says so", async () => {
+      seed(db, three);
+      const [reply] = await shell(db, out, ["/allocate"]);
+      expect(reply).toContain(`out of sample (${LAST_RESOLVED - FIRST - 83 + 1} rounds from round ${FIRST + 83})`);
+      expect(reply).toContain(
+        "each used only once its score was final: by Numerai's calendar, 24 rounds after it opened (a round resolves 31–33 days after opening; Numerai gave no resolve times for these rounds).",
+      );
     });
   });
 });

@@ -239,6 +239,20 @@ export function createScoreReadRepository(db: Db, tournament: number) {
       return { first: row?.first ?? null, last: row?.last ?? null };
     },
 
+    /** Open and resolve times (ms) of the tournament's rounds first…last that the API gave; rounds without either are left out. */
+    roundTimes(first: number, last: number): Map<number, { openTime: number | null; resolveTime: number | null }> {
+      const rows = db
+        .select({ n: rounds.number, open: rounds.openTime, resolve: rounds.resolveTime })
+        .from(rounds)
+        .where(and(eq(rounds.tournament, tournament), gte(rounds.number, first), lte(rounds.number, last)))
+        .all();
+      const out = new Map<number, { openTime: number | null; resolveTime: number | null }>();
+      for (const r of rows) {
+        if (r.open !== null || r.resolve !== null) out.set(r.n, { openTime: r.open?.getTime() ?? null, resolveTime: r.resolve?.getTime() ?? null });
+      }
+      return out;
+    },
+
     /** The newest round the store knows for the tournament (from the API), if any. */
     latestKnownRound(): number | null {
       const row = db

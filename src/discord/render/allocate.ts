@@ -40,6 +40,14 @@ function oosCells(o: Oos): string[] {
   return o ? [fmt(o.mean, 4), fmt(o.sharpe, 2), fmt(o.maxDrawdown, 3), fmt(o.cvar5, 4), fmt(o.turnover, 2)] : [NA, NA, NA, NA, NA];
 }
 
+/** When the walk-forward counts a round's score as final: its own resolve time, else the calendar. */
+function finalRule(wf: AllocateResult["walkForward"]): string {
+  const calendar = `by Numerai's calendar, ${wf.resolutionLag} rounds after it opened (a round resolves 31–33 days after opening`;
+  if (wf.timedRounds === 0) return `${calendar}; Numerai gave no resolve times for these rounds)`;
+  const own = "by its resolve time from Numerai, against the opening of the round the weights are for";
+  return wf.timedRounds >= wf.rounds ? `${own} (all ${wf.rounds} rounds)` : `${own} (${wf.timedRounds} of ${wf.rounds} rounds), else ${calendar})`;
+}
+
 export function renderAllocate(r: AllocateResult): MessagePayload {
   const k = r.names.length;
   const order = r.names.map((_, i) => i).sort((a, b) => (r.current.weights[b] ?? 0) - (r.current.weights[a] ?? 0));
@@ -118,7 +126,7 @@ export function renderAllocate(r: AllocateResult): MessagePayload {
     },
   ];
   const footer = notesFooter(r.notes, [
-    `Walk-forward: refit every ${wf.rebalanceEvery} rounds on at least ${wf.minFit} past rounds, each used only once its score was final (${wf.resolutionLag} rounds later).`,
+    `Walk-forward: refit every ${wf.rebalanceEvery} rounds on at least ${wf.minFit} past rounds, each used only once its score was final: ${finalRule(wf)}.`,
     "SR in = in-sample Sharpe; SR out, mean, max DD, CVaR5 = out of sample, per round; turn = mean one-way turnover per rebalance, ½Σ|Δw|.",
   ]);
   const embed: APIEmbed = {

@@ -96,13 +96,16 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
     roundsText(r.rounds),
     "",
     `ρ is the ${r.method === "spearman" ? "Spearman rank" : "Pearson"} correlation of per-round scores over the rounds each pair shares` +
-      ` (at least ${r.minOverlap}).${missing ? " Grey hatched cells: not enough shared rounds." : ""}`,
+      ` (at least ${r.minOverlap}); models in cluster order (the single linkage HRP uses), so near-duplicates sit together.` +
+      `${missing ? " Grey hatched cells: not enough shared rounds." : ""}`,
   ].join("\n");
 
   const files: FileAttachment[] = [];
+  const labels = r.order.map((i) => r.names[i] as string);
+  const values = Float64Array.from({ length: k * k }, (_, c) => r.matrix.values[(r.order[Math.floor(c / k)] as number) * k + (r.order[c % k] as number)] as number);
   const chart = renderCorrelationHeatmap({
-    labels: r.names,
-    values: r.matrix.values,
+    labels,
+    values,
     title: `Correlation of ${plural(k, "model")} (${r.method})`,
     subtitle: `${r.scoreLabel} · ${roundsShort(r.rounds)}`,
   });
@@ -112,8 +115,8 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
     files.push(
       csvFile(
         "correlation.csv",
-        ["model", ...r.names],
-        r.names.map((n, i) => [n, ...Array.from(r.matrix.values.subarray(i * k, (i + 1) * k))]),
+        ["model", ...labels],
+        labels.map((n, i) => [n, ...Array.from(values.subarray(i * k, (i + 1) * k))]),
         "Correlation matrix (empty cell: not enough shared rounds)",
       ),
     );

@@ -3,6 +3,15 @@ import { renderAllocate } from "../../../src/discord/render/allocate.js";
 import { HOSTILE_NAMES, allText, allocateResult, expectNamesInert, expectWellFormed, modelNames, snapshotOf } from "./render-fixtures.js";
 
 describe("renderAllocate", () => {
+  it("says when a round counted as final: its resolve time from Numerai where given, else the calendar", () => {
+    const base = allocateResult(modelNames(3));
+    const mixed = allText(renderAllocate({ ...base, walkForward: { ...base.walkForward, timedRounds: 120, rounds: 150 } }));
+    expect(mixed).toContain(
+      "each used only once its score was final: by its resolve time from Numerai, against the opening of the round the weights are for (120 of 150 rounds), " +
+        "else by Numerai's calendar, 24 rounds after it opened (a round resolves 31–33 days after opening).",
+    );
+  });
+
   it("renders a frozen four-model result (snapshot)", () => {
     const payload = renderAllocate(allocateResult(modelNames(4)));
     expectWellFormed(payload);

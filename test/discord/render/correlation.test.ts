@@ -40,6 +40,18 @@ describe("renderCorrelation", () => {
     expect(csv?.data.toString("utf8").split("\n")).toHaveLength(202); // header, 200 rows, final newline
   });
 
+  it("lays the heatmap's matrix out in the service's cluster order and says so", () => {
+    const names = modelNames(16);
+    const order = names.map((_, i) => (i * 5) % 16); // 5 is coprime to 16: a permutation
+    const r = correlationResult(names, { order });
+    const payload = renderCorrelation(r);
+    const rows = (payload.files?.find((f) => f.name === "correlation.csv")?.data.toString("utf8") ?? "").trim().split("\n");
+    expect(rows[0]).toBe(["model", ...order.map((i) => names[i])].join(","));
+    const [a, b] = [order[1] as number, order[2] as number];
+    expect(Number(rows[2]?.split(",")[3])).toBe(r.matrix.values[a * 16 + b]);
+    expect(payload.embeds?.[0]?.description).toContain("models in cluster order (the single linkage HRP uses), so near-duplicates sit together");
+  });
+
   it("keeps hostile model names inert and the tables intact", () => {
     const payload = renderCorrelation(correlationResult(HOSTILE_NAMES));
     expectWellFormed(payload);

@@ -94,7 +94,7 @@ export const DISAGREEING_BETS = {
   weights: [],
 };
 
-export function correlationResult(names: readonly string[], opts: { nan?: boolean; seed?: number } = {}): CorrelationResult {
+export function correlationResult(names: readonly string[], opts: { nan?: boolean; seed?: number; order?: number[] } = {}): CorrelationResult {
   const k = names.length;
   const r = seeded(opts.seed ?? 1);
   const values = new Float64Array(k * k);
@@ -122,6 +122,7 @@ export function correlationResult(names: readonly string[], opts: { nan?: boolea
     method: "pearson",
     minOverlap: 20,
     matrix: { k, values, overlap },
+    order: opts.order ?? names.map((_, i) => i),
     pairs,
     clusters,
     nearDuplicateRho: 0.9,
@@ -205,14 +206,14 @@ export function allocateResult(names: readonly string[], opts: { nan?: boolean; 
       };
     }),
     baselines: { equal: opts.noOos ? null : oos(20, opts.nan), current: opts.noOos ? null : oos(30, opts.nan) },
-    walkForward: { minFit: 60, rebalanceEvery: 20, resolutionLag: 20, oosRounds: opts.noOos ? 0 : 70, firstOosRound: opts.noOos ? null : 880 },
+    walkForward: { minFit: 60, rebalanceEvery: 20, resolutionLag: 24, oosRounds: opts.noOos ? 0 : 70, firstOosRound: opts.noOos ? null : 880, timedRounds: 0, rounds: 150 },
     cap: 0.35,
     floor: 0.01,
     commonRounds: 150,
     rounds: SHARED_ROUNDS,
     caveat: "These weights are fitted on past rounds. Trust the out-of-sample rows.",
     scoreLabel: "canon_corr",
-    notes: opts.noOos ? ["Not enough common rounds for an out-of-sample check (50; it needs 81)."] : [],
+    notes: opts.noOos ? ["Not enough common rounds for an out-of-sample check (50; it needs 85)."] : [],
   };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { walkForward } from "../../../src/analytics/walk-forward.js";
+import { WALK_FORWARD, walkForward } from "../../../src/analytics/walk-forward.js";
 import { parkMillerUniform } from "../../../src/random.js";
 import { DAY_MS } from "../../../src/services/digest/schedule.js";
 import { buildWeeklyDigest, type DigestInput } from "../../../src/services/digest/weekly.js";
@@ -180,7 +180,7 @@ describe("buildWeeklyDigest suggestion", () => {
       floor: 0.01,
       minFit: 60,
       rebalanceEvery: 20,
-      resolutionLag: 20,
+      resolutionLag: WALK_FORWARD.resolutionLag, // the digest uses the one calendar lag
     });
     const method = wf.portfolios.find((p) => p.name === s.method)!;
     expect(s.oosSharpe).toBeCloseTo(method.sharpe, 12);
