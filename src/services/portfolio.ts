@@ -19,6 +19,9 @@ import {
   sampleMoments,
   sharpeGradient,
 } from "../analytics/portfolio.js";
+import { rollingParticipationRatio } from "../analytics/rolling-bets.js";
+import { rollingCorrelationWithRest } from "../analytics/rolling-correlation.js";
+import { rollingSharpe } from "../analytics/rolling-sharpe.js";
 import { histogram, operatorPairCorrelations } from "../analytics/server-view.js";
 import { summarize, type ModelStats } from "../analytics/summary.js";
 import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights.js";
@@ -143,6 +146,11 @@ export const NEAR_DUPLICATE_RHO = 0.9;
  */
 export const BETS_DISAGREEMENT = 1;
 export const MAX_ANALYSIS_MODELS = 200;
+/**
+ * /history's rolling window in shared rounds: 60 daily rounds are about twelve weeks, long enough
+ * for a correlation to mean something, short enough to show a change within a year.
+ */
+export const HISTORY_WINDOW = { default: 60, min: 10, max: 500 } as const;
 
 export interface ListwiseData {
   readonly built: BuiltSeries;
@@ -540,6 +548,57 @@ export function createPortfolioService(deps: PortfolioDeps) {
         weightSource: d.weights.source,
         weights: weightsUsed(d.names, d.weights),
         commonRounds: d.aligned.rounds.length,
+        rounds: d.rounds,
+        scoreLabel: d.built.scoreLabel,
+        notes: d.built.notes,
+      };
+    },
+
+    /**
+     * Through time, on the rounds all models share: each model's correlation with the rest of the
+     * portfolio (the user's weights), the participation ratio and the portfolio's Sharpe, each over
+     * the trailing `window` rounds. A value at round t uses only rounds up to t.
+     */
+    history(sel: Selection, opts: AnalysisOptions & { window?: number | undefined }) {
+      const window = opts.window ?? HISTORY_WINDOW.default;
+      if (!Number.isInteger(window) || window < HISTORY_WINDOW.min || window > HISTORY_WINDOW.max) {
+        throw new UserFacingError(`The window must be a whole number of rounds from ${HISTORY_WINDOW.min} to ${HISTORY_WINDOW.max}.`);
+      }
+      // A history needs two full windows: one point is no line.
+      let d: ListwiseData;
+      try {
+        d = listwise(sel, { ...opts, minRounds: Math.max(window + 1, opts.minRounds ?? DEFAULT_MIN_ROUNDS) });
+      } catch (err) {
+        if (!(err instanceof UserFacingError) || window <= HISTORY_WINDOW.min) throw err;
+        throw new UserFacingError(`${err.message} A ${window}-round window needs ${window + 1}; a shorter one (${opts.optionSyntax === "cli" ? `--window ${HISTORY_WINDOW.min}` : `window:${HISTORY_WINDOW.min}`} or more) needs fewer.`);
+      }
+      const w = d.weights.values;
+      const correlations = rollingCorrelationWithRest(d.aligned.columns, w, window);
+      const bets = rollingParticipationRatio(d.aligned.columns, window);
+      const sharpe = rollingSharpe(portfolioReturns(d.aligned.columns, w), window);
+      const rounds = d.aligned.rounds;
+      // Each series' first and last defined value (a window where a model is flat has none).
+      const firstDefined = (xs: Float64Array) => {
+        const t = xs.findIndex(Number.isFinite);
+        return t < 0 ? null : { round: rounds[t] as number, value: xs[t] as number };
+      };
+      const lastDefined = (xs: Float64Array) => {
+        const t = xs.findLastIndex(Number.isFinite);
+        return t < 0 ? null : { round: rounds[t] as number, value: xs[t] as number };
+      };
+      return {
+        window,
+        roundNumbers: rounds,
+        models: d.names.map((name, i) => ({ name, weight: w[i] as number, correlation: correlations[i] as Float64Array, latest: lastDefined(correlations[i] as Float64Array) })),
+        bets,
+        sharpe,
+        betsFirst: firstDefined(bets),
+        betsLatest: lastDefined(bets),
+        sharpeFirst: firstDefined(sharpe),
+        sharpeLatest: lastDefined(sharpe),
+        weightSource: d.weights.source,
+        weights: weightsUsed(d.names, d.weights),
+        commonRounds: rounds.length,
         rounds: d.rounds,
         scoreLabel: d.built.scoreLabel,
         notes: d.built.notes,
