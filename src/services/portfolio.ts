@@ -26,7 +26,7 @@ import { histogram, operatorPairCorrelations } from "../analytics/server-view.js
 import { summarize, type ModelStats } from "../analytics/summary.js";
 import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights.js";
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
-import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
+import type { RoundFactRow, ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
 import { buildSeries, createSeriesCache, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow, type SeriesCache } from "./series.js";
 import { quoteInput } from "./quote-input.js";
@@ -161,6 +161,44 @@ export interface ListwiseData {
   readonly cov: Float64Array;
   readonly k: number;
   readonly rounds: RoundsUsed;
+}
+
+/** What Numerai paid a model in NMR over the rounds of an answer, from the amounts it reported. */
+export interface NmrPayouts {
+  /** Rounds with a stake at risk (> 0) and a reported payout. */
+  readonly stakedRounds: number;
+  /** Σ payout over those rounds (settled, else pending), NMR. */
+  readonly paid: number;
+  /** Mean stake at risk over those rounds, NMR. */
+  readonly meanAtRisk: number;
+  /** paid ÷ Σ at risk: the per-unit return Numerai actually paid. */
+  readonly perUnit: number;
+  readonly latestAtRisk: number;
+  readonly latestRound: number;
+}
+
+/**
+ * NMR figures of one model over `rounds`, from its stored round facts; null when Numerai reported
+ * no stake in any of them (unstaked, or imported scores). Amounts are the API's decimal strings.
+ */
+function nmrPayouts(facts: readonly RoundFactRow[], rounds: readonly number[]): NmrPayouts | null {
+  const wanted = new Set(rounds);
+  let paid = 0;
+  let atRisk = 0;
+  let count = 0;
+  let latest: { round: number; atRisk: number } | null = null;
+  for (const f of facts) {
+    if (!wanted.has(f.roundNumber)) continue;
+    const stake = f.atRisk === null ? NaN : Number(f.atRisk);
+    const payout = Number(f.payoutSettled ?? f.payoutPending ?? NaN);
+    if (!(stake > 0) || !Number.isFinite(payout)) continue;
+    paid += payout;
+    atRisk += stake;
+    count++;
+    if (latest === null || f.roundNumber > latest.round) latest = { round: f.roundNumber, atRisk: stake };
+  }
+  if (latest === null) return null;
+  return { stakedRounds: count, paid, meanAtRisk: atRisk / count, perUnit: paid / atRisk, latestAtRisk: latest.atRisk, latestRound: latest.round };
 }
 
 export function createPortfolioService(deps: PortfolioDeps) {
@@ -605,7 +643,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       };
     },
 
-    /** Each model over its own observed rounds, with its cumulative score for a chart. */
+    /** Each model over its own observed rounds, with its cumulative score for a chart and its NMR payouts where Numerai reported a stake. */
     performance(sel: Selection, opts: AnalysisOptions & { model?: string | undefined; periodsPerYear?: number }) {
       const wanted = opts.model?.trim().toLowerCase();
       // Checked before any series is read, so a wrong name is refused cheaply.
@@ -615,6 +653,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const built = read(sel, opts, 1);
       const idx = wanted ? built.models.findIndex((m) => m.name === wanted) : -1;
       const picked = idx >= 0 ? [idx] : built.models.map((_, i) => i);
+      const facts = deps.reads.roundFacts(picked.map((i) => (built.models[i] as ModelRow).id));
       const rows = picked.map((i) => {
         const s = built.series[i] as { rounds: readonly number[]; values: readonly number[] };
         let cum = 0;
@@ -625,6 +664,10 @@ export function createPortfolioService(deps: PortfolioDeps) {
           lastRound: s.rounds[s.rounds.length - 1] ?? null,
           stats,
           cumulative: s.rounds.map((r, t) => ({ round: r, value: (cum += s.values[t] as number) })),
+          nmr: nmrPayouts(
+            facts.filter((f) => f.modelId === (built.models[i] as ModelRow).id),
+            s.rounds,
+          ),
         };
       });
       if (rows.every((r) => r.stats === null)) {

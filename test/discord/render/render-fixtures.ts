@@ -227,6 +227,8 @@ export function performanceResult(names: readonly string[], opts: { nan?: boolea
         lastRound: 839,
         stats: opts.nan && i === 0 ? null : stats(300 + i, opts.nan),
         cumulative: Array.from({ length: 40 }, (_, t) => ({ round: 800 + t, value: (cum += opts.nan && t === 5 ? NaN : r() * 0.04 - 0.015) })),
+        // Every other model staked, as on Numerai, where many models are not.
+        nmr: i % 2 === 0 ? { stakedRounds: 40, paid: 3.25 - i, meanAtRisk: 120.5, perUnit: (3.25 - i) / (40 * 120.5), latestAtRisk: 130, latestRound: 839 } : null,
       };
     }),
     scoreLabel: "canon_corr",
