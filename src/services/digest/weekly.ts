@@ -6,6 +6,7 @@
  */
 import { DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../../analytics/allocation.js";
 import { participationRatio } from "../../analytics/effective-bets.js";
+import { rollingParticipationRatio } from "../../analytics/rolling-bets.js";
 import { hedgeValues, type HedgeValue } from "../../analytics/hedge.js";
 import { leaveOneOutSharpe, normalizeWeights, sampleMoments } from "../../analytics/portfolio.js";
 import { sharpe } from "../../analytics/sharpe.js";
@@ -69,6 +70,20 @@ export interface DiversificationSnapshot {
   readonly lastRound: number;
 }
 
+export interface BetsThroughTime {
+  readonly models: number;
+  /** First day (UTC) of the month looked back to. */
+  readonly month: Date;
+  /** Mean of the rolling participation ratio over the shared rounds that resolved in that month. */
+  readonly then: number;
+  /** The rolling participation ratio over the last `window` shared rounds. */
+  readonly now: number;
+  readonly window: number;
+}
+
+/** How many calendar months back the digest's "bets then" looks: long enough for a drift to show. */
+export const BETS_LOOKBACK_MONTHS = 3;
+
 export interface Suggestion {
   readonly method: AllocationMethod;
   readonly weights: ReadonlyArray<{ readonly name: string; readonly current: number; readonly suggested: number }>;
@@ -102,6 +117,8 @@ export interface WeeklyDigest {
     readonly weeksAgo4: DiversificationSnapshot | null;
     readonly weeksAgo12: DiversificationSnapshot | null;
   };
+  /** /history's effective-bets series, a quarter ago against now ("were 4.1 bets in June, 3.3 now"). */
+  readonly betsThroughTime: BetsThroughTime | null;
   /** Pairs at or above the threshold now that were not a week ago. */
   readonly newNearDuplicates: ReadonlyArray<{ readonly a: string; readonly b: string; readonly rho: number }>;
   readonly nearDuplicateRho: number;
@@ -352,6 +369,37 @@ function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o:
   };
 }
 
+/**
+ * The rolling participation ratio (the series /history draws) over the shared rounds resolved by
+ * `end`: its mean over the rounds resolved in the calendar month BETS_LOOKBACK_MONTHS before
+ * `end`'s, and its latest value. Null when either is undefined (too few rounds, no resolve times).
+ */
+function betsThroughTimeOf(axis: RoundAxis, rows: readonly number[], end: number, o: Settings): BetsThroughTime | null {
+  const k = axis.columns.length;
+  const known = rows.filter((t) => (axis.resolvedAt[t] as number) <= end);
+  if (k < 2 || known.length < o.windowRounds) return null;
+  const series = rollingParticipationRatio(
+    axis.columns.map((c) => Float64Array.from(known, (t) => c[t] as number)),
+    o.windowRounds,
+  );
+  const now = series[series.length - 1] as number;
+  const endDate = new Date(end);
+  const from = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS, 1);
+  const to = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS + 1, 1);
+  let sum = 0;
+  let count = 0;
+  known.forEach((t, p) => {
+    const at = axis.resolvedAt[t] as number;
+    const v = series[p] as number;
+    if (at >= from && at < to && Number.isFinite(v)) {
+      sum += v;
+      count++;
+    }
+  });
+  if (count === 0 || !Number.isFinite(now)) return null;
+  return { models: k, month: new Date(from), then: sum / count, now, window: o.windowRounds };
+}
+
 /** Pairs at or above the threshold now that were not a week ago, closest first. */
 function newNearDuplicatesOf(now: Snapshot | null, weekAgo: Snapshot | null, names: readonly string[], rho: number): WeeklyDigest["newNearDuplicates"] {
   if (!now) return [];
@@ -448,6 +496,7 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
       weeksAgo4: snapshotAt(axis, rows, end - 4 * WEEK_MS, o)?.snap ?? null,
       weeksAgo12: snapshotAt(axis, rows, end - 12 * WEEK_MS, o)?.snap ?? null,
     },
+    betsThroughTime: betsThroughTimeOf(axis, rows, end, o),
     newNearDuplicates: newNearDuplicatesOf(now, weekAgo, names, o.nearDuplicateRho),
     nearDuplicateRho: o.nearDuplicateRho,
     contribution: cols ? contributionOf(cols, weights, names) : null,
