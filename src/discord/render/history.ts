@@ -31,7 +31,7 @@ export function renderHistory(r: HistoryResult): MessagePayload {
     xLabel: "round",
     panels: [
       { label: "ρ with the rest of your portfolio", yRange: [-1, 1], series: drawn.map((m) => ({ name: m.name, points: line(m.correlation) })) },
-      { label: "effective bets (participation ratio)", yRange: [1, Math.max(2, r.models.length)], series: [{ name: "effective bets", points: line(r.bets) }] },
+      { label: "effective bets (participation ratio)", yRange: [1, 1], series: [{ name: "effective bets", points: line(r.bets) }] },
       { label: "portfolio Sharpe per round", series: [{ name: "portfolio Sharpe", points: line(r.sharpe) }] },
     ],
   });

@@ -9,7 +9,7 @@ export interface LinePanel {
   /** Said above the plot and beside its y axis. */
   label: string;
   series: readonly LineSeries[];
-  /** Fixed y extent (e.g. [−1, 1] for correlations); default: nice extents of the data. */
+  /** y values the axis always includes (e.g. [−1, 1] for correlations), beside the data; default: the data alone. */
   yRange?: readonly [number, number] | undefined;
 }
 
