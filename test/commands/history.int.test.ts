@@ -7,14 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
 import { HISTORY_FILE_NAME } from "../../src/discord/render/history.js";
 import { readPngHeader } from "../discord/render/charts/decode-png.js";
-import { GUILD, OTHER, USER, startHarness, type Harness } from "../helpers/bot-harness.js";
+import { GUILD, OTHER, USER, startHarnessWithModels, type Harness } from "../helpers/bot-harness.js";
 import type { InteractionHandle } from "../helpers/fake-discord/index.js";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness(commands);
-  const add = h.discord.sendInteraction(h.discord.chatInput({ guildId: GUILD, name: "models", subcommand: "add", options: { name: "alpha_one alpha_two beta_main" }, user: USER }));
-  await add.awaitCall((c) => c.kind === "edit-original" && /History fetched: 3\/3/.test(JSON.stringify(c.call.json)), 30_000);
+  h = await startHarnessWithModels(commands, USER, ["alpha_one", "alpha_two", "beta_main"]);
 }, 60_000);
 afterAll(async () => {
   await h?.close();

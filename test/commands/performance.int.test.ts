@@ -5,15 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.js";
-import { CURRENT_ROUND, GUILD, MODEL_NAMES, USER, startHarness, type Harness } from "../helpers/bot-harness.js";
+import { CURRENT_ROUND, GUILD, MODEL_NAMES, USER, startHarnessWithModels, type Harness } from "../helpers/bot-harness.js";
 import type { InteractionHandle } from "../helpers/fake-discord/index.js";
 import { syntheticModels } from "../helpers/synthetic-scores.js";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness(commands);
-  const add = h.discord.sendInteraction(h.discord.chatInput({ guildId: GUILD, name: "models", subcommand: "add", options: { name: "alpha_one beta_main" }, user: USER }));
-  await add.awaitCall((c) => c.kind === "edit-original" && /History fetched: 2\/2/.test(JSON.stringify(c.call.json)), 30_000);
+  h = await startHarnessWithModels(commands, USER, ["alpha_one", "beta_main"]);
 }, 60_000);
 afterAll(async () => {
   await h?.close();
