@@ -6,7 +6,6 @@
  */
 import { DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../../analytics/allocation.js";
 import { participationRatio } from "../../analytics/effective-bets.js";
-import { rollingParticipationRatio } from "../../analytics/rolling-bets.js";
 import { hedgeValues, type HedgeValue } from "../../analytics/hedge.js";
 import { leaveOneOutSharpe, normalizeWeights, sampleMoments } from "../../analytics/portfolio.js";
 import { sharpe } from "../../analytics/sharpe.js";
@@ -74,9 +73,10 @@ export interface BetsThroughTime {
   readonly models: number;
   /** First day (UTC) of the month looked back to. */
   readonly month: Date;
-  /** Mean of the rolling participation ratio over the shared rounds that resolved in that month. */
+  /** The participation ratio over the `window` shared rounds up to the last one resolved in that month. */
   readonly then: number;
-  /** The rolling participation ratio over the last `window` shared rounds. */
+  readonly thenRound: number;
+  /** The participation ratio over the last `window` shared rounds. */
   readonly now: number;
   readonly window: number;
 }
@@ -370,34 +370,21 @@ function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o:
 }
 
 /**
- * The rolling participation ratio (the series /history draws) over the shared rounds resolved by
- * `end`: its mean over the rounds resolved in the calendar month BETS_LOOKBACK_MONTHS before
- * `end`'s, and its latest value. Null when either is undefined (too few rounds, no resolve times).
+ * Two points of the rolling participation ratio (the series /history draws): the full window
+ * ending at the last shared round resolved in the calendar month BETS_LOOKBACK_MONTHS before
+ * `end`'s, and the latest one (`now`, the snapshot the digest already has). One snapshot more, so
+ * the digest costs what it did. Null unless both windows are full and that month has a round.
  */
-function betsThroughTimeOf(axis: RoundAxis, rows: readonly number[], end: number, o: Settings): BetsThroughTime | null {
-  const k = axis.columns.length;
-  const known = rows.filter((t) => (axis.resolvedAt[t] as number) <= end);
-  if (k < 2 || known.length < o.windowRounds) return null;
-  const series = rollingParticipationRatio(
-    axis.columns.map((c) => Float64Array.from(known, (t) => c[t] as number)),
-    o.windowRounds,
-  );
-  const now = series[series.length - 1] as number;
+function betsThroughTimeOf(axis: RoundAxis, rows: readonly number[], now: Snapshot | null, end: number, o: Settings): BetsThroughTime | null {
+  if (!now || now.snap.rounds < o.windowRounds) return null;
   const endDate = new Date(end);
   const from = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS, 1);
   const to = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS + 1, 1);
-  let sum = 0;
-  let count = 0;
-  known.forEach((t, p) => {
-    const at = axis.resolvedAt[t] as number;
-    const v = series[p] as number;
-    if (at >= from && at < to && Number.isFinite(v)) {
-      sum += v;
-      count++;
-    }
-  });
-  if (count === 0 || !Number.isFinite(now)) return null;
-  return { models: k, month: new Date(from), then: sum / count, now, window: o.windowRounds };
+  const then = snapshotAt(axis, rows, to - 1, o);
+  if (!then || then.snap.rounds < o.windowRounds) return null;
+  const lastAt = axis.resolvedAt[axis.rounds.indexOf(then.snap.lastRound)] as number;
+  if (!(lastAt >= from) || !Number.isFinite(then.snap.effectiveBets) || !Number.isFinite(now.snap.effectiveBets)) return null;
+  return { models: axis.columns.length, month: new Date(from), then: then.snap.effectiveBets, thenRound: then.snap.lastRound, now: now.snap.effectiveBets, window: o.windowRounds };
 }
 
 /** Pairs at or above the threshold now that were not a week ago, closest first. */
@@ -496,7 +483,7 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
       weeksAgo4: snapshotAt(axis, rows, end - 4 * WEEK_MS, o)?.snap ?? null,
       weeksAgo12: snapshotAt(axis, rows, end - 12 * WEEK_MS, o)?.snap ?? null,
     },
-    betsThroughTime: betsThroughTimeOf(axis, rows, end, o),
+    betsThroughTime: betsThroughTimeOf(axis, rows, now, end, o),
     newNearDuplicates: newNearDuplicatesOf(now, weekAgo, names, o.nearDuplicateRho),
     nearDuplicateRho: o.nearDuplicateRho,
     contribution: cols ? contributionOf(cols, weights, names) : null,

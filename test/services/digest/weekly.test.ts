@@ -214,14 +214,15 @@ describe("buildWeeklyDigest bets through time", () => {
     options: { windowRounds: 60, minRounds: 20 },
   });
 
-  it("compares /history's rolling effective bets three months ago (that month's mean) with now", () => {
+  it("compares /history's rolling effective bets at the end of the month three months ago with now", () => {
     const end = new Date(resolveAt(FIRST + N - 1) + 3_600_000); // 2026-10-27, so the month looked back to is July
     const b = buildWeeklyDigest(input(end)).betsThroughTime;
     expect(b?.month.toISOString()).toBe("2026-07-01T00:00:00.000Z");
+    // The same series /history draws (rollingParticipationRatio, checked against numpy), at two points.
     const series = rollingParticipationRatio(values, 60);
-    const july = rounds.map((r, t) => ({ at: resolveAt(r), v: series[t] as number })).filter((x) => x.at >= Date.UTC(2026, 6, 1) && x.at < Date.UTC(2026, 7, 1));
-    expect(july).toHaveLength(31);
-    expect(b?.then).toBeCloseTo(july.reduce((s, x) => s + x.v, 0) / july.length, 12);
+    const lastOfJuly = rounds.findLastIndex((r) => resolveAt(r) < Date.UTC(2026, 7, 1));
+    expect(b?.thenRound).toBe(rounds[lastOfJuly]);
+    expect(b?.then).toBeCloseTo(series[lastOfJuly] as number, 12);
     expect(b?.now).toBeCloseTo(series[N - 1] as number, 12);
     expect(b?.models).toBe(3);
     // Independent in July (about 3 bets, less rounding noise), one common bet now.
@@ -231,6 +232,11 @@ describe("buildWeeklyDigest bets through time", () => {
 
   it("is null when no shared round resolved in that month", () => {
     const end = new Date(resolveAt(FIRST + 80)); // March 2026: the month looked back to is December 2025, before any round
+    expect(buildWeeklyDigest(input(end)).betsThroughTime).toBeNull();
+  });
+
+  it("is null when the window ending in that month is not full", () => {
+    const end = new Date(resolveAt(FIRST + 130)); // May 2026: February's last round is the 59th, short of a 60-round window
     expect(buildWeeklyDigest(input(end)).betsThroughTime).toBeNull();
   });
 });
