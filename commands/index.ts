@@ -11,9 +11,10 @@ import { command as correlation } from "./correlation.js";
 import { command as digest } from "./digest.js";
 import { command as exportCommand } from "./export.js";
 import { command as help } from "./help.js";
+import { command as history } from "./history.js";
 import { command as models } from "./models.js";
 import { command as performance } from "./performance.js";
 import { command as prune } from "./prune.js";
 import { command as server } from "./server.js";
 
-export const commands = [models, correlation, contribution, allocate, prune, performance, exportCommand, server, digest, help, admin] satisfies Command[];
+export const commands = [models, correlation, contribution, allocate, prune, performance, history, exportCommand, server, digest, help, admin] satisfies Command[];

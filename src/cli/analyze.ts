@@ -4,6 +4,7 @@ import { renderAllocate } from "../discord/render/allocate.js";
 import { renderContribution } from "../discord/render/contribution.js";
 import { renderCorrelation } from "../discord/render/correlation.js";
 import type { MessagePayload } from "../discord/render/payload.js";
+import { renderHistory } from "../discord/render/history.js";
 import { renderPerformance } from "../discord/render/performance.js";
 import { roundsText } from "../discord/render/format.js";
 import { renderPrune } from "../discord/render/prune.js";
@@ -13,7 +14,7 @@ import { weightsUsedText } from "../discord/render/weights.js";
 import type { AnalysisOptions, PortfolioService, Selection } from "../services/portfolio.js";
 import { parseWeightList, type WeightEntry } from "../services/registrations.js";
 
-export const ANALYSES = ["correlation", "bets", "contribution", "hedge", "allocate", "prune", "performance"] as const;
+export const ANALYSES = ["correlation", "bets", "contribution", "hedge", "allocate", "prune", "performance", "history"] as const;
 export type Analysis = (typeof ANALYSES)[number];
 
 export interface AnalyzeArgs {
@@ -29,6 +30,7 @@ export interface AnalyzeArgs {
   readonly cap?: string | undefined;
   readonly "missing-zero"?: boolean | undefined;
   readonly "min-overlap"?: string | undefined;
+  readonly window?: string | undefined;
 }
 
 const int = (raw: string | undefined, what: string): number | undefined => {
@@ -111,6 +113,8 @@ export function runAnalysis(ctx: AppContext, analysis: string | undefined, args:
       return p.hedge(sel, opts);
     case "performance":
       return p.performance(sel, { ...opts, model: args.model });
+    case "history":
+      return p.history(sel, { ...opts, window: int(args.window, "--window") });
     case "allocate":
     case "prune": {
       const cap = num(args.cap, "--cap");
@@ -145,6 +149,9 @@ export function analysisText(analysis: string, result: unknown, outDir: string):
       break;
     case "performance":
       payload = renderPerformance(p);
+      break;
+    case "history":
+      payload = renderHistory(p);
       break;
     case "bets": {
       const b = result as ReturnType<PortfolioService["bets"]>;

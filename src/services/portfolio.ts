@@ -21,11 +21,14 @@ import {
   sampleMoments,
   sharpeGradient,
 } from "../analytics/portfolio.js";
+import { rollingParticipationRatio } from "../analytics/rolling-bets.js";
+import { rollingCorrelationWithRest } from "../analytics/rolling-correlation.js";
+import { rollingSharpe } from "../analytics/rolling-sharpe.js";
 import { histogram, operatorPairCorrelations } from "../analytics/server-view.js";
 import { summarize, type ModelStats } from "../analytics/summary.js";
 import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights.js";
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
-import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
+import type { RoundFactRow, ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
 import { buildSeries, createSeriesCache, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow, type SeriesCache } from "./series.js";
 import { quoteInput } from "./quote-input.js";
@@ -156,6 +159,11 @@ export const NEAR_DUPLICATE_RHO = 0.9;
  */
 export const BETS_DISAGREEMENT = 1;
 export const MAX_ANALYSIS_MODELS = 200;
+/**
+ * /history's rolling window in shared rounds: 60 daily rounds are about twelve weeks, long enough
+ * for a correlation to mean something, short enough to show a change within a year.
+ */
+export const HISTORY_WINDOW = { default: 60, min: 10, max: 500 } as const;
 
 export interface ListwiseData {
   readonly built: BuiltSeries;
@@ -166,6 +174,44 @@ export interface ListwiseData {
   readonly cov: Float64Array;
   readonly k: number;
   readonly rounds: RoundsUsed;
+}
+
+/** What Numerai paid a model in NMR over the rounds of an answer, from the amounts it reported. */
+export interface NmrPayouts {
+  /** Rounds with a stake at risk (> 0) and a reported payout. */
+  readonly stakedRounds: number;
+  /** Σ payout over those rounds (settled, else pending), NMR. */
+  readonly paid: number;
+  /** Mean stake at risk over those rounds, NMR. */
+  readonly meanAtRisk: number;
+  /** paid ÷ Σ at risk: the per-unit return Numerai actually paid. */
+  readonly perUnit: number;
+  readonly latestAtRisk: number;
+  readonly latestRound: number;
+}
+
+/**
+ * NMR figures of one model over `rounds`, from its stored round facts; null when Numerai reported
+ * no stake in any of them (unstaked, or imported scores). Amounts are the API's decimal strings.
+ */
+function nmrPayouts(facts: readonly RoundFactRow[], rounds: readonly number[]): NmrPayouts | null {
+  const wanted = new Set(rounds);
+  let paid = 0;
+  let atRisk = 0;
+  let count = 0;
+  let latest: { round: number; atRisk: number } | null = null;
+  for (const f of facts) {
+    if (!wanted.has(f.roundNumber)) continue;
+    const stake = f.atRisk === null ? NaN : Number(f.atRisk);
+    const payout = Number(f.payoutSettled ?? f.payoutPending ?? NaN);
+    if (!(stake > 0) || !Number.isFinite(payout)) continue;
+    paid += payout;
+    atRisk += stake;
+    count++;
+    if (latest === null || f.roundNumber > latest.round) latest = { round: f.roundNumber, atRisk: stake };
+  }
+  if (latest === null) return null;
+  return { stakedRounds: count, paid, meanAtRisk: atRisk / count, perUnit: paid / atRisk, latestAtRisk: latest.atRisk, latestRound: latest.round };
 }
 
 export function createPortfolioService(deps: PortfolioDeps) {
@@ -568,7 +614,58 @@ export function createPortfolioService(deps: PortfolioDeps) {
       };
     },
 
-    /** Each model over its own observed rounds, with its cumulative score for a chart. */
+    /**
+     * Through time, on the rounds all models share: each model's correlation with the rest of the
+     * portfolio (the user's weights), the participation ratio and the portfolio's Sharpe, each over
+     * the trailing `window` rounds. A value at round t uses only rounds up to t.
+     */
+    history(sel: Selection, opts: AnalysisOptions & { window?: number | undefined }) {
+      const window = opts.window ?? HISTORY_WINDOW.default;
+      if (!Number.isInteger(window) || window < HISTORY_WINDOW.min || window > HISTORY_WINDOW.max) {
+        throw new UserFacingError(`The window must be a whole number of rounds from ${HISTORY_WINDOW.min} to ${HISTORY_WINDOW.max}.`);
+      }
+      // A history needs two full windows: one point is no line.
+      let d: ListwiseData;
+      try {
+        d = listwise(sel, { ...opts, minRounds: Math.max(window + 1, opts.minRounds ?? DEFAULT_MIN_ROUNDS) });
+      } catch (err) {
+        if (!(err instanceof UserFacingError) || window <= HISTORY_WINDOW.min) throw err;
+        throw new UserFacingError(`${err.message} A ${window}-round window needs ${window + 1}; a shorter one (${opts.optionSyntax === "cli" ? `--window ${HISTORY_WINDOW.min}` : `window:${HISTORY_WINDOW.min}`} or more) needs fewer.`);
+      }
+      const w = d.weights.values;
+      const correlations = rollingCorrelationWithRest(d.aligned.columns, w, window);
+      const bets = rollingParticipationRatio(d.aligned.columns, window);
+      const sharpe = rollingSharpe(portfolioReturns(d.aligned.columns, w), window);
+      const rounds = d.aligned.rounds;
+      // Each series' first and last defined value (a window where a model is flat has none).
+      const firstDefined = (xs: Float64Array) => {
+        const t = xs.findIndex(Number.isFinite);
+        return t < 0 ? null : { round: rounds[t] as number, value: xs[t] as number };
+      };
+      const lastDefined = (xs: Float64Array) => {
+        const t = xs.findLastIndex(Number.isFinite);
+        return t < 0 ? null : { round: rounds[t] as number, value: xs[t] as number };
+      };
+      return {
+        window,
+        roundNumbers: rounds,
+        models: d.names.map((name, i) => ({ name, weight: w[i] as number, correlation: correlations[i] as Float64Array, latest: lastDefined(correlations[i] as Float64Array) })),
+        bets,
+        sharpe,
+        betsFirst: firstDefined(bets),
+        betsLatest: lastDefined(bets),
+        sharpeFirst: firstDefined(sharpe),
+        sharpeLatest: lastDefined(sharpe),
+        weightSource: d.weights.source,
+        weights: weightsUsed(d.names, d.weights),
+        commonRounds: rounds.length,
+        rounds: d.rounds,
+        scoreLabel: d.built.scoreLabel,
+        notes: d.built.notes,
+      };
+    },
+
+    /** Each model over its own observed rounds, with its cumulative score for a chart and its NMR payouts where Numerai reported a stake. */
     performance(sel: Selection, opts: AnalysisOptions & { model?: string | undefined; periodsPerYear?: number }) {
       const wanted = opts.model?.trim().toLowerCase();
       // Checked before any series is read, so a wrong name is refused cheaply.
@@ -578,6 +675,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const built = read(sel, opts, 1);
       const idx = wanted ? built.models.findIndex((m) => m.name === wanted) : -1;
       const picked = idx >= 0 ? [idx] : built.models.map((_, i) => i);
+      const facts = deps.reads.roundFacts(picked.map((i) => (built.models[i] as ModelRow).id));
       const rows = picked.map((i) => {
         const s = built.series[i] as { rounds: readonly number[]; values: readonly number[] };
         let cum = 0;
@@ -588,6 +686,10 @@ export function createPortfolioService(deps: PortfolioDeps) {
           lastRound: s.rounds[s.rounds.length - 1] ?? null,
           stats,
           cumulative: s.rounds.map((r, t) => ({ round: r, value: (cum += s.values[t] as number) })),
+          nmr: nmrPayouts(
+            facts.filter((f) => f.modelId === (built.models[i] as ModelRow).id),
+            s.rounds,
+          ),
         };
       });
       if (rows.every((r) => r.stats === null)) {

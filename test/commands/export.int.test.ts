@@ -8,15 +8,13 @@ import { commands } from "../../commands/index.js";
 import { EXPORT_FILE_NAME } from "../../src/discord/render/export.js";
 import { parseCsv } from "../../src/services/csv.js";
 import { EXPORT_HEADER } from "../../src/services/export.js";
-import { GUILD, OTHER, USER, startHarness, type Harness } from "../helpers/bot-harness.js";
+import { GUILD, OTHER, USER, startHarnessWithModels, type Harness } from "../helpers/bot-harness.js";
 import type { InteractionHandle } from "../helpers/fake-discord/index.js";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness(commands);
   // Two models with their Numerai history, added the way a user adds them.
-  const add = h.discord.sendInteraction(h.discord.chatInput({ guildId: GUILD, name: "models", subcommand: "add", options: { name: "alpha_one beta_main" }, user: USER }));
-  await add.awaitCall((c) => c.kind === "edit-original" && /History fetched: 2\/2/.test(JSON.stringify(c.call.json)), 30_000);
+  h = await startHarnessWithModels(commands, USER, ["alpha_one", "beta_main"]);
 }, 60_000);
 afterAll(async () => {
   await h?.close();

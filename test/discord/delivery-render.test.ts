@@ -44,6 +44,14 @@ describe("renderWeeklyDigest", () => {
     expect(embed.fields!.map((f) => f.name)).toEqual(expect.arrayContaining(["Diversification", expect.stringMatching(/^Contribution/)]));
   });
 
+  it("says how many bets the models were three months ago and now, in the Diversification field", () => {
+    const d = bigDigest(40);
+    const b = d.betsThroughTime!;
+    expect(b.month.toISOString()).toBe("1970-07-01T00:00:00.000Z");
+    const field = renderWeeklyDigest(d, { week: "2026-06-01", ref: null, chart: false }).embeds![0]!.fields!.find((f) => f.name === "Diversification")!;
+    expect(field.value).toContain(`Your 40 models were ${b.then.toFixed(1)} bets in July, ${b.now.toFixed(1)} now (15-round windows; \`/history\` draws it).`);
+  });
+
   it("words undefined statistics instead of printing NaN", () => {
     const one = buildWeeklyDigest({
       models: [{ name: "solo", series: { rounds: [1, 2, 3], values: [0.01, 0.02, -0.01] } }],

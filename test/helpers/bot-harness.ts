@@ -114,3 +114,11 @@ export async function startHarness(
     },
   };
 }
+
+/** A bot with `names` added for `user` the way a user adds them (/models add), their whole history fetched. */
+export async function startHarnessWithModels(commands: readonly Command[], user: string, names: readonly string[]): Promise<Harness> {
+  const h = await startHarness(commands);
+  const add = h.discord.sendInteraction(h.discord.chatInput({ guildId: GUILD, name: "models", subcommand: "add", options: { name: names.join(" ") }, user }));
+  await add.awaitCall((c) => c.kind === "edit-original" && new RegExp(`History fetched: ${names.length}/${names.length}`).test(JSON.stringify(c.call.json)), 30_000);
+  return h;
+}

@@ -327,4 +327,22 @@ describe("analysis commands in the shell", () => {
       );
     });
   });
+  describe("/history", () => {
+    it("draws the rolling series over the last 60 resolved rounds with a 20-round window, saying both", async () => {
+      seed(db, three);
+      const [reply] = await shell(db, out, ["/history rounds:60 window:20"]);
+      expect(reply).toContain(`Rounds: the last 60 resolved rounds (${LAST_RESOLVED - 59}–${LAST_RESOLVED}), all shared by every model.`);
+      expect(reply).toContain("3 models on score (corr×mult + mmc×mult), over a rolling window of 20 of the 60 rounds they share.");
+      // The first full window ends at the 20th shared round.
+      expect(reply).toMatch(new RegExp(`\\*\\*Effective bets\\*\\*: \\d\\.\\d \\(round ${LAST_RESOLVED - 40}\\) → \\*\\*\\d\\.\\d \\(round ${LAST_RESOLVED}\\)\\*\\*`));
+      expect(pngs(reply ?? "")).toHaveLength(1);
+    });
+
+    it("refuses a window the shared rounds cannot fill through the one error path, advising a shorter one", async () => {
+      seed(db, three);
+      const [reply] = await shell(db, out, ["/history rounds:30 window:40"]);
+      expect(reply).toContain("A 40-round window needs 41; a shorter one (window:10 or more) needs fewer.");
+      expect(pngs(reply ?? "")).toHaveLength(0);
+    });
+  });
 });

@@ -21,6 +21,8 @@ export interface RoundFactRow {
   readonly corrMultiplier: number | null;
   readonly mmcMultiplier: number | null;
   readonly payoutFactor: string | null;
+  readonly payoutPending: string | null;
+  readonly payoutSettled: string | null;
   readonly resolved: boolean;
 }
 
@@ -178,6 +180,8 @@ export function createScoreReadRepository(db: Db, tournament: number) {
           corrMultiplier: modelRounds.corrMultiplier,
           mmcMultiplier: modelRounds.mmcMultiplier,
           payoutFactor: modelRounds.payoutFactor,
+          payoutPending: modelRounds.payoutPending,
+          payoutSettled: modelRounds.payoutSettled,
           resolved: modelRounds.resolved,
         })
         .from(modelRounds)

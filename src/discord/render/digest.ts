@@ -67,6 +67,14 @@ export function weekLines(d: WeeklyDigest): string[] {
   return lines;
 }
 
+/** "Your 11 models were 4.1 bets in June, 3.3 now (60-round windows; /history draws it)." */
+export function betsThroughTimeLine(d: WeeklyDigest): string | null {
+  const b = d.betsThroughTime;
+  if (!b) return null;
+  const month = b.month.toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
+  return `Your ${plural(b.models, "model")} were ${fmt(b.then, 1)} bets in ${month}, ${fmt(b.now, 1)} now (${b.window}-round windows; \`/history\` draws it).`;
+}
+
 function diversificationField(d: WeeklyDigest): { name: string; value: string } {
   const snaps = [d.diversification.now, d.diversification.weeksAgo4, d.diversification.weeksAgo12];
   let value: string;
@@ -83,6 +91,8 @@ function diversificationField(d: WeeklyDigest): { name: string; value: string } 
       },
       400,
     ).text;
+    const line = betsThroughTimeLine(d);
+    if (line) value += `\n${line}`;
     const dup = d.newNearDuplicates;
     const pairName = safeNames(
       dup.flatMap((p) => [p.a, p.b]),

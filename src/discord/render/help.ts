@@ -32,6 +32,10 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
   { name: "prune", usage: ["`/prune [score] [rounds] [missing]` — which models to drop, and why."] },
   { name: "performance", usage: ["`/performance [model] [score] [rounds]` — statistics and a cumulative chart."] },
   {
+    name: "history",
+    usage: ["`/history [score] [window] [rounds] [missing]` — through time: each model's correlation with the rest, effective bets and your portfolio's Sharpe, over a rolling window."],
+  },
+  {
     name: "export",
     usage: ["`/export` — every stored round of your models (each score, multipliers, payouts, resolved, Numerai or imported) as a CSV file; re-imports with `modelfolio import`."],
   },

@@ -2,7 +2,7 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { renderLineChart } from "./charts/index.js";
-import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, int, notesFooter, pct, plural, roundsText, safeName } from "./format.js";
+import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, fmtSigned, int, notesFooter, pct, plural, roundsText, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 
 export type PerformanceResult = ReturnType<PortfolioService["performance"]>;
@@ -21,6 +21,11 @@ function modelRoundsText(r: Row): string {
   return r.firstRound === null || r.lastRound === null ? "no rounds" : `rounds ${r.firstRound}–${r.lastRound}`;
 }
 
+/** "+3.2500 NMR over 40 staked rounds (0.067% per unit staked, mean at risk 120.50); at risk 130.00 in round 839". */
+export function nmrText(n: NonNullable<Row["nmr"]>): string {
+  return `${fmtSigned(n.paid, 4)} NMR over ${plural(n.stakedRounds, "staked round")} (${pct(n.perUnit, 3)} per unit staked, mean at risk ${fmt(n.meanAtRisk, 2)}); at risk ${fmt(n.latestAtRisk, 2)} in round ${n.latestRound}`;
+}
+
 function singleModelFields(r: Row, annualised: boolean): APIEmbedField[] {
   const s = r.stats;
   if (!s) return [{ name: "Statistics", value: "Not enough data: no scores in this window." }];
@@ -35,6 +40,7 @@ function singleModelFields(r: Row, annualised: boolean): APIEmbedField[] {
     { name: `Calmar${a}`, value: fmt(s.calmar, 3), inline: true },
     { name: "Hit rate", value: pct(s.hitRate, 1), inline: true },
     { name: "CVaR 5%", value: fmt(s.cvar5, 4), inline: true },
+    ...(r.nmr ? [{ name: "Paid in NMR (as Numerai reported)", value: nmrText(r.nmr) }] : []),
   ];
 }
 
@@ -63,13 +69,14 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
     fields.push(...singleModelFields(only, annualised));
   } else {
     const sorted = [...rows].sort((a, b) => sharpeOf(b) - sharpeOf(a));
+    const staked = rows.some((x) => x.nmr !== null);
     const short = codeNames(
       rows.map((x) => x.name),
       16,
     );
     const table = codeBlockTable(
       {
-        headers: ["model", "rounds", "mean", "SR", "max DD", "hit", "CVaR5"],
+        headers: ["model", "rounds", "mean", "SR", "max DD", "hit", "CVaR5", ...(staked ? ["NMR paid"] : [])],
         rows: sorted.map((x) => [
           short(x.name),
           x.stats ? int(x.stats.n) : "0",
@@ -78,17 +85,19 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
           fmt(x.stats?.maxDrawdown, 3),
           x.stats ? pct(x.stats.hitRate, 0) : NA,
           fmt(x.stats?.cvar5, 4),
+          ...(staked ? [x.nmr ? fmtSigned(x.nmr.paid, 2) : NA] : []),
         ]),
       },
       TABLE_CHARS,
     );
     description = `${plural(rows.length, "model")} on ${r.scoreLabel}, each over its own rounds, highest Sharpe first${annualised ? " (Sharpe annualised)" : ""}.\n${roundsText(r.rounds)}\n${table.text}`;
+    if (staked) description += "\n**NMR paid**: the payouts Numerai reported over the same rounds, where it reported a stake.";
     if (table.shown < rows.length) {
       description += `\nShowing ${table.shown} of ${rows.length}; every model is in performance.csv.`;
       files.push(
         csvFile(
           "performance.csv",
-          ["model", "first_round", "last_round", "rounds", "mean", "std", "sharpe", "sortino", "max_drawdown", "calmar", "hit_rate", "cvar5"],
+          ["model", "first_round", "last_round", "rounds", "mean", "std", "sharpe", "sortino", "max_drawdown", "calmar", "hit_rate", "cvar5", "nmr_paid", "nmr_staked_rounds", "nmr_mean_at_risk", "nmr_at_risk_latest"],
           sorted.map((x) => [
             x.name,
             x.firstRound,
@@ -102,6 +111,10 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
             x.stats?.calmar,
             x.stats?.hitRate,
             x.stats?.cvar5,
+            x.nmr?.paid,
+            x.nmr?.stakedRounds,
+            x.nmr?.meanAtRisk,
+            x.nmr?.latestAtRisk,
           ]),
         ),
       );

@@ -69,6 +69,21 @@ export interface DiversificationSnapshot {
   readonly lastRound: number;
 }
 
+export interface BetsThroughTime {
+  readonly models: number;
+  /** First day (UTC) of the month looked back to. */
+  readonly month: Date;
+  /** The participation ratio over the `window` shared rounds up to the last one resolved in that month. */
+  readonly then: number;
+  readonly thenRound: number;
+  /** The participation ratio over the last `window` shared rounds. */
+  readonly now: number;
+  readonly window: number;
+}
+
+/** How many calendar months back the digest's "bets then" looks: long enough for a drift to show. */
+export const BETS_LOOKBACK_MONTHS = 3;
+
 export interface Suggestion {
   readonly method: AllocationMethod;
   readonly weights: ReadonlyArray<{ readonly name: string; readonly current: number; readonly suggested: number }>;
@@ -102,6 +117,8 @@ export interface WeeklyDigest {
     readonly weeksAgo4: DiversificationSnapshot | null;
     readonly weeksAgo12: DiversificationSnapshot | null;
   };
+  /** /history's effective-bets series, a quarter ago against now ("were 4.1 bets in June, 3.3 now"). */
+  readonly betsThroughTime: BetsThroughTime | null;
   /** Pairs at or above the threshold now that were not a week ago. */
   readonly newNearDuplicates: ReadonlyArray<{ readonly a: string; readonly b: string; readonly rho: number }>;
   readonly nearDuplicateRho: number;
@@ -352,6 +369,24 @@ function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o:
   };
 }
 
+/**
+ * Two points of the rolling participation ratio (the series /history draws): the full window
+ * ending at the last shared round resolved in the calendar month BETS_LOOKBACK_MONTHS before
+ * `end`'s, and the latest one (`now`, the snapshot the digest already has). One snapshot more, so
+ * the digest costs what it did. Null unless both windows are full and that month has a round.
+ */
+function betsThroughTimeOf(axis: RoundAxis, rows: readonly number[], now: Snapshot | null, end: number, o: Settings): BetsThroughTime | null {
+  if (!now || now.snap.rounds < o.windowRounds) return null;
+  const endDate = new Date(end);
+  const from = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS, 1);
+  const to = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS + 1, 1);
+  const then = snapshotAt(axis, rows, to - 1, o);
+  if (!then || then.snap.rounds < o.windowRounds) return null;
+  const lastAt = axis.resolvedAt[axis.rounds.indexOf(then.snap.lastRound)] as number;
+  if (!(lastAt >= from) || !Number.isFinite(then.snap.effectiveBets) || !Number.isFinite(now.snap.effectiveBets)) return null;
+  return { models: axis.columns.length, month: new Date(from), then: then.snap.effectiveBets, thenRound: then.snap.lastRound, now: now.snap.effectiveBets, window: o.windowRounds };
+}
+
 /** Pairs at or above the threshold now that were not a week ago, closest first. */
 function newNearDuplicatesOf(now: Snapshot | null, weekAgo: Snapshot | null, names: readonly string[], rho: number): WeeklyDigest["newNearDuplicates"] {
   if (!now) return [];
@@ -448,6 +483,7 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
       weeksAgo4: snapshotAt(axis, rows, end - 4 * WEEK_MS, o)?.snap ?? null,
       weeksAgo12: snapshotAt(axis, rows, end - 12 * WEEK_MS, o)?.snap ?? null,
     },
+    betsThroughTime: betsThroughTimeOf(axis, rows, now, end, o),
     newNearDuplicates: newNearDuplicatesOf(now, weekAgo, names, o.nearDuplicateRho),
     nearDuplicateRho: o.nearDuplicateRho,
     contribution: cols ? contributionOf(cols, weights, names) : null,

@@ -23,8 +23,10 @@ describe("renderPerformance", () => {
       "Calmar",
       "Hit rate",
       "CVaR 5%",
+      "Paid in NMR (as Numerai reported)",
       "Definitions",
     ]);
+    expect(fields[9]?.value).toBe("+3.2500 NMR over 40 staked rounds (0.067% per unit staked, mean at risk 120.50); at risk 130.00 in round 839");
     expect(fields[0]?.value).toBe("120 (rounds 800–839)");
     expect(payload.embeds?.[0]?.image?.url).toBe("attachment://performance.png");
     expect(payload.files?.[0]?.name).toBe("performance.png");

@@ -14,6 +14,7 @@ import type { ContributionResult } from "../../../src/discord/render/contributio
 import type { AllocateResult } from "../../../src/discord/render/allocate.js";
 import type { PerformanceResult } from "../../../src/discord/render/performance.js";
 import type { ServerDiversityResult } from "../../../src/discord/render/server-diversity.js";
+import type { HistoryResult } from "../../../src/discord/render/history.js";
 
 /** Names that try to break markdown, ping everyone, or stretch a table. */
 export const HOSTILE_NAMES = [
@@ -228,12 +229,45 @@ export function performanceResult(names: readonly string[], opts: { nan?: boolea
         lastRound: 839,
         stats: opts.nan && i === 0 ? null : stats(300 + i, opts.nan),
         cumulative: Array.from({ length: 40 }, (_, t) => ({ round: 800 + t, value: (cum += opts.nan && t === 5 ? NaN : r() * 0.04 - 0.015) })),
+        // Every other model staked, as on Numerai, where many models are not.
+        nmr: i % 2 === 0 ? { stakedRounds: 40, paid: 3.25 - i, meanAtRisk: 120.5, perUnit: (3.25 - i) / (40 * 120.5), latestAtRisk: 130, latestRound: 839 } : null,
       };
     }),
     scoreLabel: "canon_corr",
     notes: [],
     periodsPerYear: null,
     rounds: { requested: null, window: { first: 800, last: 839, count: 40 } },
+  };
+}
+
+/** 80 shared rounds, a 20-round window: the first 19 points of every series undefined, as the service gives them. */
+export function historyResult(names: readonly string[], opts: { nan?: boolean } = {}): HistoryResult {
+  const r = seeded(41);
+  const n = 80;
+  const window = 20;
+  const series = (lo: number, hi: number) => Float64Array.from({ length: n }, (_, t) => (t < window - 1 || (opts.nan && t > 60) ? NaN : lo + (hi - lo) * r()));
+  const point = (xs: Float64Array, t: number) => (Number.isFinite(xs[t]) ? { round: 1001 + t, value: xs[t] as number } : null);
+  const bets = series(1, names.length);
+  const sharpe = series(-0.5, 1.5);
+  return {
+    window,
+    roundNumbers: Array.from({ length: n }, (_, t) => 1001 + t),
+    models: names.map((name) => {
+      const correlation = series(-0.3, 0.99);
+      return { name, weight: 1 / names.length, correlation, latest: point(correlation, n - 1) };
+    }),
+    bets,
+    sharpe,
+    betsFirst: point(bets, window - 1),
+    betsLatest: point(bets, n - 1),
+    sharpeFirst: point(sharpe, window - 1),
+    sharpeLatest: point(sharpe, n - 1),
+    weightSource: "equal",
+    weights: names.map((name) => ({ name, weight: 1 / names.length, origin: "equal" as const })),
+    commonRounds: n,
+    rounds: { requested: null, window: { first: 1001, last: 1080, count: n }, shared: { first: 1001, last: 1080, count: n }, missingAsZero: false },
+    scoreLabel: "canon_corr",
+    notes: [],
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { rollingParticipationRatio } from "../../../src/analytics/rolling-bets.js";
 import { WALK_FORWARD, walkForward } from "../../../src/analytics/walk-forward.js";
 import { parkMillerUniform } from "../../../src/random.js";
 import { DAY_MS } from "../../../src/services/digest/schedule.js";
@@ -191,5 +192,51 @@ describe("buildWeeklyDigest suggestion", () => {
 
   it("suggests nothing when the current weights hold up", () => {
     expect(buildWeeklyDigest(lopsided(0.01)).suggestion).toBeNull();
+  });
+});
+
+describe("buildWeeklyDigest bets through time", () => {
+  // 300 daily rounds; three models independent for the first 220 rounds (to August), then mostly one bet.
+  const FIRST = 1000;
+  const N = 300;
+  const rounds = Array.from({ length: N }, (_, t) => FIRST + t);
+  const resolveAt = (r: number) => Date.UTC(2026, 0, 1, 20) + (r - FIRST) * DAY_MS;
+  const u = parkMillerUniform(7);
+  const normal = () => Math.sqrt(-2 * Math.log(u() || 1e-12)) * Math.cos(2 * Math.PI * u());
+  const common = rounds.map(() => normal());
+  const values = [0, 1, 2].map(() => rounds.map((_, t) => 0.01 * ((t >= 220 ? 3 * (common[t] as number) : 0) + normal())));
+  const input = (periodEnd: Date): DigestInput => ({
+    models: ["a", "b", "c"].map((name, i) => ({ name, series: { rounds, values: values[i] as number[] } })),
+    weights: [1, 1, 1],
+    weightSource: "equal",
+    resolveTimes: new Map(rounds.map((r) => [r, resolveAt(r)])),
+    periodEnd,
+    options: { windowRounds: 60, minRounds: 20 },
+  });
+
+  it("compares /history's rolling effective bets at the end of the month three months ago with now", () => {
+    const end = new Date(resolveAt(FIRST + N - 1) + 3_600_000); // 2026-10-27, so the month looked back to is July
+    const b = buildWeeklyDigest(input(end)).betsThroughTime;
+    expect(b?.month.toISOString()).toBe("2026-07-01T00:00:00.000Z");
+    // The same series /history draws (rollingParticipationRatio, checked against numpy), at two points.
+    const series = rollingParticipationRatio(values, 60);
+    const lastOfJuly = rounds.findLastIndex((r) => resolveAt(r) < Date.UTC(2026, 7, 1));
+    expect(b?.thenRound).toBe(rounds[lastOfJuly]);
+    expect(b?.then).toBeCloseTo(series[lastOfJuly] as number, 12);
+    expect(b?.now).toBeCloseTo(series[N - 1] as number, 12);
+    expect(b?.models).toBe(3);
+    // Independent in July (about 3 bets, less rounding noise), one common bet now.
+    expect(b!.then).toBeGreaterThan(2.3);
+    expect(b!.now).toBeLessThan(1.5);
+  });
+
+  it("is null when no shared round resolved in that month", () => {
+    const end = new Date(resolveAt(FIRST + 80)); // March 2026: the month looked back to is December 2025, before any round
+    expect(buildWeeklyDigest(input(end)).betsThroughTime).toBeNull();
+  });
+
+  it("is null when the window ending in that month is not full", () => {
+    const end = new Date(resolveAt(FIRST + 130)); // May 2026: February's last round is the 59th, short of a 60-round window
+    expect(buildWeeklyDigest(input(end)).betsThroughTime).toBeNull();
   });
 });

@@ -4,3 +4,4 @@ export { binValues, renderHistograms, type BinnedPanel, type HistogramInput, typ
 export { renderLineChart, type LineChartInput, type LinePoint, type LineSeries } from "./line-chart.js";
 export { DEFAULT_SCALE, rasterizeSvg, type ChartImage, type ChartOptions } from "./render-png.js";
 export { THEMES, type Theme, type ThemeName } from "./theme.js";
+export { renderStackedLineChart, type LinePanel, type StackedLineChartInput } from "./stacked-line-chart.js";

@@ -155,13 +155,13 @@ export function renderLineChart(input: LineChartInput): ChartImage {
   return rasterizeSvg(renderDocument(theme, WIDTH, height, body), input.scale);
 }
 
-function integerTicks(lo: number, hi: number): Ticks {
+export function integerTicks(lo: number, hi: number): Ticks {
   const values: number[] = [];
   for (let v = Math.ceil(lo); v <= hi; v++) values.push(v);
   return { min: lo, max: hi, step: 1, decimals: 0, values };
 }
 
-function renderSeries(
+export function renderSeries(
   points: readonly LinePoint[],
   style: { color: string; dash: string | undefined },
   x: Scale,
@@ -194,7 +194,7 @@ function renderSeries(
   return el("g", {}, [...path, ...dots]);
 }
 
-function renderLegend(theme: Theme, series: readonly { name: string }[], top: number): { markup: string; bottom: number } {
+export function renderLegend(theme: Theme, series: readonly { name: string }[], top: number): { markup: string; bottom: number } {
   if (series.length === 0) return { markup: "", bottom: top - 12 };
   const rowHeight = 20;
   const items: string[] = [];
