@@ -1,11 +1,15 @@
 /** `npm run bench`: every benchmark in one run, printed as figures and ratios (never asserted). */
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { benchIngest } from "./ingest.js";
 import { benchStartup } from "./startup.js";
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-console.log(`modelfolio benchmarks — ${availableParallelism()} cores, Node ${process.version}\n`);
+/** The 1-, 5- and 15-minute load averages: figures are only comparable between runs at similar load. */
+const loadText = () => loadavg().map((x) => x.toFixed(2)).join(" / ");
+const startedAt = new Date();
+const loadAtStart = loadText();
+console.log(`modelfolio benchmarks — ${availableParallelism()} cores, Node ${process.version}, load ${loadAtStart} (1/5/15 min), ${startedAt.toISOString()}\n`);
 
 const startup = benchStartup();
 console.log(`Start-up (\`modelfolio --help\` wall time, median of 7${startup.built ? "; dist/ was built first" : ""})`);
@@ -48,11 +52,15 @@ console.log("");
 
 const { benchDigest } = await import("./digest.js");
 const digest = benchDigest();
+const digest100k = benchDigest({ subscribers: 100_000 });
 console.log(
   `Weekly digest compute (${digest.subscribers.toLocaleString("en-US")} subscribers × ${digest.modelsPerSubscriber} models, pool of ${digest.modelPool.toLocaleString("en-US")} models, ${digest.rounds} rounds)`,
 );
 console.log(`  wall ${digest.seconds.toFixed(2)} s (load ${digest.loadSeconds.toFixed(2)} s, compute ${digest.computeSeconds.toFixed(2)} s), CPU ${digest.cpuSeconds.toFixed(2)} s (target < 10 s)`);
-console.log(`  peak RSS ${digest.peakRssMb.toFixed(0)} MB (target < 300 MB)\n`);
+console.log(`  peak RSS ${digest.peakRssMb.toFixed(0)} MB (target < 300 MB)`);
+console.log(
+  `  100,000 subscribers: wall ${digest100k.seconds.toFixed(2)} s (load ${digest100k.loadSeconds.toFixed(2)} s, compute ${digest100k.computeSeconds.toFixed(2)} s), peak RSS ${digest100k.peakRssMb.toFixed(0)} MB (target ≤ 30 s)\n`,
+);
 
 const { benchCommandReads } = await import("./command-reads.js");
 const reads = await benchCommandReads();
@@ -99,3 +107,21 @@ console.log(`  discord.js REST handlers: ${soak.restHandlers.start} → ${soak.r
 console.log(
   `  ${soak.syncs} syncs (${soak.syncFailures} with failures), ${soak.digestsSent} digests sent, ${soak.failedCommands} commands failed, ${soak.botErrorLines} bot error log lines\n`,
 );
+
+// Issue 13's table, every row from this one run.
+const modelsList = burst.finalByCommand["models"];
+const analytics50 = benchAnalytics(50, 1000);
+const rows: Array<[string, string, string]> = [
+  ["burst of 200: final reply p99", ms(burst.finalMs.p99), "≤ 3,000 ms"],
+  ["burst of 200: /models list p99", modelsList ? ms(modelsList.p99) : "—", "≤ 300 ms"],
+  ["one /correlation with PNG (repeat / first)", `${reads.warm.totalMs.toFixed(1)} / ${reads.cold.totalMs.toFixed(1)} ms`, "≤ 40 ms"],
+  ["digests, 10k subscribers × 10 models", `${digest.seconds.toFixed(2)} s, ${digest.peakRssMb.toFixed(0)} MB`, "≤ 3 s, < 300 MB"],
+  ["digests, 100k subscribers × 10 models", `${digest100k.seconds.toFixed(2)} s, ${digest100k.peakRssMb.toFixed(0)} MB`, "≤ 30 s"],
+  ["analytics bundle 50×1000 (warm median)", `${analytics50.medianMs.toFixed(1)} ms`, "≤ 15 ms"],
+  ["ingest 1M rows vs bare prepared INSERT", ingest.ratio.toFixed(2), "≥ 0.70"],
+  [`import of ${fmt(imported.rows)} rows, peak RSS`, mb(imported.peakRssMb), "≤ 250 MB"],
+  ["`modelfolio --help` wall time", `${fmt(startup.compiledMs)} ms`, "≤ 500 ms"],
+];
+console.log(`Summary — ${availableParallelism()} cores, load ${loadAtStart} at the start, ${loadText()} at the end, ${((Date.now() - startedAt.getTime()) / 60_000).toFixed(1)} min`);
+const width = Math.max(...rows.map((r) => r[0].length));
+for (const [what, figure, target] of rows) console.log(`  ${what.padEnd(width)}  ${figure.padStart(22)}   target ${target}`);
