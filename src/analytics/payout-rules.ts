@@ -89,6 +89,15 @@ export interface RoundScore {
  * score names that `valueOf` has (a part with multiplier 0 is not needed).
  * @example roundScore(1196, { corr: 0.75, mmc: 2.25 }, (n) => ({ canon_corr: 0.01, canon_mmc: 0.002 })[n]).value // => 0.012
  */
+/** The value of the first of `names` that has one (a module function: roundScore runs once per stored round). */
+function firstStated(names: readonly string[], valueOf: (scoreName: string) => number | undefined): number | undefined {
+  for (const name of names) {
+    const v = valueOf(name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 export function roundScore(
   round: number,
   stated: { readonly corr: number | null; readonly mmc: number | null } | null,
@@ -102,15 +111,8 @@ export function roundScore(
     cm = rule.corrMultiplier;
     mm = rule.mmcMultiplier;
   }
-  const pick = (names: readonly string[]) => {
-    for (const name of names) {
-      const v = valueOf(name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  };
-  const corr = cm === 0 ? 0 : pick(rule.corrNames);
-  const mmc = mm === 0 ? 0 : pick(rule.mmcNames);
+  const corr = cm === 0 ? 0 : firstStated(rule.corrNames, valueOf);
+  const mmc = mm === 0 ? 0 : firstStated(rule.mmcNames, valueOf);
   const value = corr === undefined || mmc === undefined ? NaN : combinedScore(corr, mmc, cm, mm);
   return { rule, fallbackMultipliers, value };
 }
