@@ -44,6 +44,9 @@ export interface DigestFigures {
   readonly peakRssMb: number;
   readonly digests: number;
   readonly withSuggestion: number;
+  /** Walk-forward suggestions worked out, and reused for a subscriber with the same models and weights. */
+  readonly suggestionsComputed: number;
+  readonly suggestionsReused: number;
   readonly setupSeconds: number;
 }
 
@@ -135,6 +138,8 @@ function measure(path: string, subscribers: number, periodEnd: number): Omit<Dig
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     digests,
     withSuggestion,
+    suggestionsComputed: loader.suggestions.computed,
+    suggestionsReused: loader.suggestions.reused,
   };
 }
 

@@ -7,7 +7,7 @@ import { PAYOUT_RULES, roundScore } from "../../analytics/payout-rules.js";
 import { resolvePortfolioWeights } from "../../analytics/weights.js";
 import type { DigestRepository } from "../../db/repositories/digests.js";
 import { weightSourceOf, type WeightSource } from "../portfolio.js";
-import type { DigestModelInput } from "./weekly.js";
+import { createSuggestionMemo, type DigestModelInput } from "./weekly.js";
 
 /** Score names the combined score can draw on in any payout period. */
 const COMBINED_NAMES = [...new Set(PAYOUT_RULES.flatMap((r) => [...r.corrNames, ...r.mmcNames]))];
@@ -48,6 +48,8 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
   const loadedUsers = new Set<string>();
   let sources: ReturnType<DigestRepository["weightSourcesOf"]> = new Map();
   let resolveTimes: Map<number, number> | null = null;
+  /** This run's walk-forward suggestions, shared by subscribers with the same models and weights. */
+  const suggestions = createSuggestionMemo();
 
   /** Latest finite stake at risk (what the portfolio service's API weights use), NaN when none. */
   function latestStake(modelId: string): number {
@@ -125,6 +127,7 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
   }
 
   return {
+    suggestions,
     /** Loads everything these users' digests need (already loaded users and models are skipped). */
     prepare(userIds: readonly string[]): void {
       const fresh = [...new Set(userIds)].filter((u) => !loadedUsers.has(u));

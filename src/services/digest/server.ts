@@ -37,6 +37,7 @@ export function buildDigestFor(loader: DigestLoader, userId: string, periodEnd: 
     weightSource: data.weightSource,
     resolveTimes: loader.resolveTimes(),
     periodEnd,
+    suggestions: loader.suggestions,
     ...(options ? { options } : {}),
   });
 }

@@ -44,6 +44,26 @@ export interface DigestInput {
   /** The scheduled time of this digest; the week is the 7 days before it. */
   readonly periodEnd: Date;
   readonly options?: DigestOptions;
+  /**
+   * Suggestions already worked out in this run, by model set, weights and shared rounds: the
+   * walk-forward is the costliest part of a digest, and subscribers (or one subscriber's DM and
+   * server digests) who hold the same models with the same weights get the same one.
+   */
+  readonly suggestions?: SuggestionMemo;
+}
+
+/** A run's suggestions by input (see `DigestInput.suggestions`), with how often one was reused. */
+export interface SuggestionMemo {
+  readonly byKey: Map<string, Suggestion | null>;
+  computed: number;
+  reused: number;
+}
+
+/** Suggestions a run remembers at most (oldest dropped first; a few KB each). */
+export const SUGGESTION_MEMO_ENTRIES = 5_000;
+
+export function createSuggestionMemo(): SuggestionMemo {
+  return { byKey: new Map(), computed: 0, reused: 0 };
 }
 
 /** A week's mean against the same-sized blocks of earlier rounds. */
@@ -478,10 +498,26 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
   // Contribution and the suggestion use every shared round.
   const cols = k >= 2 && rows.length >= o.minRounds ? axis.columns.map((c) => gather(c, rows)) : null;
   const needed = WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + o.suggestionMinOosRounds;
-  const suggestion =
-    cols && rows.length >= needed && weights.every((w) => Number.isFinite(w))
-      ? suggest(cols, rows.map((t) => axis.rounds[t] as number), weights, names, o)
-      : null;
+  let suggestion: Suggestion | null = null;
+  if (cols && rows.length >= needed && weights.every((w) => Number.isFinite(w))) {
+    const sharedRounds = rows.map((t) => axis.rounds[t] as number);
+    // The same names, weights, shared rounds and options mean the same columns: scores are per model, not per subscriber.
+    const memo = input.suggestions;
+    const key = memo ? JSON.stringify([names, Array.from(weights), sharedRounds[0], sharedRounds.length, sharedRounds.at(-1), input.options ?? null]) : "";
+    const known = memo?.byKey.get(key);
+    if (memo && known !== undefined) {
+      memo.reused++;
+      suggestion = known;
+    } else {
+      suggestion = suggest(cols, sharedRounds, weights, names, o);
+      if (memo) {
+        memo.computed++;
+        memo.byKey.set(key, suggestion);
+        // Bounded: a run over 100k subscribers with distinct sets must not keep every one.
+        if (memo.byKey.size > SUGGESTION_MEMO_ENTRIES) memo.byKey.delete(memo.byKey.keys().next().value as string);
+      }
+    }
+  }
 
   return {
     periodStart: new Date(start),

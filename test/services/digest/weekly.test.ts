@@ -4,7 +4,7 @@ import { rollingParticipationRatio } from "../../../src/analytics/rolling-bets.j
 import { WALK_FORWARD, walkForward } from "../../../src/analytics/walk-forward.js";
 import { parkMillerUniform } from "../../../src/random.js";
 import { DAY_MS } from "../../../src/services/digest/schedule.js";
-import { buildWeeklyDigest, type DigestInput } from "../../../src/services/digest/weekly.js";
+import { buildWeeklyDigest, createSuggestionMemo, type DigestInput } from "../../../src/services/digest/weekly.js";
 
 /** Frozen inputs and numpy reference values: test/services/digest/weekly-reference.py (its docstring has the command). */
 const reference = JSON.parse(readFileSync(new URL("./weekly-reference.json", import.meta.url), "utf8")) as {
@@ -192,6 +192,21 @@ describe("buildWeeklyDigest suggestion", () => {
 
   it("suggests nothing when the current weights hold up", () => {
     expect(buildWeeklyDigest(lopsided(0.01)).suggestion).toBeNull();
+  });
+
+  it("works a suggestion out once per model set and weights in a run, and the reused one is the same", () => {
+    const memo = createSuggestionMemo();
+    const first = buildWeeklyDigest({ ...lopsided(0.9), suggestions: memo });
+    const again = buildWeeklyDigest({ ...lopsided(0.9), suggestions: memo });
+    expect(memo).toMatchObject({ computed: 1, reused: 1 });
+    expect(again.suggestion).toEqual(first.suggestion);
+    expect(again.suggestion).toEqual(buildWeeklyDigest(lopsided(0.9)).suggestion);
+    // Other weights: another walk-forward (here one that suggests nothing).
+    const other = buildWeeklyDigest({ ...lopsided(0.01), suggestions: memo });
+    expect(memo).toMatchObject({ computed: 2, reused: 1 });
+    expect(other.suggestion).toBeNull();
+    expect(buildWeeklyDigest({ ...lopsided(0.01), suggestions: memo }).suggestion).toBeNull();
+    expect(memo).toMatchObject({ computed: 2, reused: 2 });
   });
 });
 
