@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { WEIGHT_POLICIES } from "../analytics/weights.js";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -46,7 +47,7 @@ export const registrations = sqliteTable(
 /** Per-user preferences: which weights to use (null: declared, else API stakes, else equal). */
 export const userSettings = sqliteTable("user_settings", {
   discordUserId: text("discord_user_id").primaryKey(),
-  weightSource: text("weight_source", { enum: ["declared", "api", "equal"] }),
+  weightSource: text("weight_source", { enum: WEIGHT_POLICIES }),
   updatedAt: createdAt(),
 });
 

@@ -26,7 +26,7 @@ import { rollingCorrelationWithRest } from "../analytics/rolling-correlation.js"
 import { rollingSharpe } from "../analytics/rolling-sharpe.js";
 import { histogram, operatorPairCorrelations } from "../analytics/server-view.js";
 import { summarize, type ModelStats } from "../analytics/summary.js";
-import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights.js";
+import { resolvePortfolioWeights, type WeightOrigin, type WeightPolicy } from "../analytics/weights.js";
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
 import type { RoundFactRow, ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
@@ -89,7 +89,7 @@ function nameList(names: readonly string[]): string {
 }
 
 /** Where a view's weights came from as a whole: "mixed" when models got them from different places (see `origins`). */
-export type WeightSource = "explicit" | "declared" | "api" | "equal" | "mixed";
+export type WeightSource = "explicit" | WeightPolicy | "mixed";
 
 export interface Weights {
   readonly values: Float64Array;
