@@ -101,6 +101,9 @@ export const modelRounds = sqliteTable(
   (t) => [primaryKey({ columns: [t.modelId, t.roundNumber] }), index("model_rounds_round_idx").on(t.roundNumber)],
 );
 
+/** What a score name (scores.name) may be: the API's names (canon_corr, mmc60, …) and what /import and the score options accept. */
+export const SCORE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
 /** One score of one model in one round: every score name the API returns is kept. */
 export const scores = sqliteTable(
   "scores",

@@ -5,6 +5,7 @@
  * reads it twice (once to validate, once to write), so memory does not grow with its length.
  */
 import type { CsvRecord } from "./csv.js";
+import { SCORE_NAME } from "../db/schema.js";
 import { UserFacingError } from "../errors.js";
 import { quoteInput } from "./quote-input.js";
 import { modelNameProblem } from "./registrations.js";
@@ -33,7 +34,6 @@ export interface ImportReader {
  */
 export const LONG_CSV_COLUMNS = ["model", "round", "score", "value"] as const;
 
-const SCORE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const clip = (s: string) => quoteInput(s, 40);
 
 /**
