@@ -3,7 +3,7 @@
  * data. NaN in results means "not defined / not enough data"; renderers word it, never print it.
  */
 import { alignByRound, type AlignedSeries } from "../analytics/align.js";
-import { allocate as allocateWeights, allocationInput, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
+import { allocate as allocateWeights, ALLOCATION_METHODS, allocationInput, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
 import { prune as pruneModels } from "../analytics/prune.js";
 import { WALK_FORWARD, walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
 import { pairwiseCorrelation } from "../analytics/correlation.js";
@@ -117,21 +117,28 @@ export function weightsUsed(names: readonly string[], w: Weights): WeightUsed[] 
   return names.map((name, i) => ({ name, weight: w.values[i] as number, origin: w.origins[i] ?? "equal" }));
 }
 
-/** User-facing method names ↔ the core's. */
-export const ALLOCATION_METHOD_NAMES: Readonly<Record<string, AllocationMethod>> = {
-  equal: "equal",
-  "inverse-variance": "inverseVariance",
-  "min-variance": "minimumVariance",
-  hrp: "hrp",
-  "max-sharpe": "maximumSharpe",
+/**
+ * Each core method's user-facing name (the /allocate option value and the label in replies) and
+ * its title (the choice Discord shows). The one table: the name map, the labels and the command's
+ * choices derive from it, in ALLOCATION_METHODS' order.
+ */
+const METHOD_NAMING: Readonly<Record<AllocationMethod, { readonly label: string; readonly title: string }>> = {
+  equal: { label: "equal", title: "equal weights" },
+  inverseVariance: { label: "inverse-variance", title: "inverse variance" },
+  minimumVariance: { label: "min-variance", title: "minimum variance" },
+  hrp: { label: "hrp", title: "hierarchical risk parity" },
+  maximumSharpe: { label: "max-sharpe", title: "maximum Sharpe" },
 };
-const METHOD_LABEL: Readonly<Record<AllocationMethod, string>> = {
-  equal: "equal",
-  inverseVariance: "inverse-variance",
-  minimumVariance: "min-variance",
-  hrp: "hrp",
-  maximumSharpe: "max-sharpe",
-};
+const METHOD_LABEL = (m: AllocationMethod): string => METHOD_NAMING[m].label;
+/** User-facing method names → the core's. */
+export const ALLOCATION_METHOD_NAMES: Readonly<Record<string, AllocationMethod>> = Object.fromEntries(
+  ALLOCATION_METHODS.map((m) => [METHOD_LABEL(m), m]),
+);
+/** The choices of /allocate's `method` option: "all", then every method by its user-facing name. */
+export const ALLOCATION_METHOD_CHOICES: ReadonlyArray<{ readonly name: string; readonly value: string }> = [
+  { name: "all methods (default)", value: "all" },
+  ...ALLOCATION_METHODS.map((m) => ({ name: METHOD_NAMING[m].title, value: METHOD_LABEL(m) })),
+];
 export const OVERFITTING_CAVEAT =
   "These weights are fitted on past rounds, which overlap in time (each round is scored for ~20 days), so the history is shorter than it looks. " +
   "In-sample figures flatter every optimiser: trust the out-of-sample rows, and prefer a method only if it beats equal weights there by a clear margin.";
@@ -515,7 +522,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         const weights = allocateWeights(m, input, { cap, floor });
         const defined = weights.every((w) => Number.isFinite(w));
         return {
-          method: METHOD_LABEL[m],
+          method: METHOD_LABEL(m),
           weights,
           defined,
           ...(defined
