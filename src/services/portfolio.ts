@@ -24,7 +24,7 @@ import {
 import { rollingParticipationRatio } from "../analytics/rolling-bets.js";
 import { rollingCorrelationWithRest } from "../analytics/rolling-correlation.js";
 import { rollingSharpe } from "../analytics/rolling-sharpe.js";
-import { histogram, operatorPairCorrelations } from "../analytics/server-view.js";
+import { operatorPairCorrelations } from "../analytics/server-view.js";
 import { summarize, type ModelStats } from "../analytics/summary.js";
 import { resolvePortfolioWeights, type WeightOrigin, type WeightPolicy } from "../analytics/weights.js";
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
@@ -706,7 +706,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
     },
 
     /** Within- vs across-operator pair correlations for a set of opted-in users' models. */
-    serverDiversity(guildId: string, opts: AnalysisOptions & { method?: "pearson" | "spearman"; minOverlap?: number; bins?: number }) {
+    serverDiversity(guildId: string, opts: AnalysisOptions & { method?: "pearson" | "spearman"; minOverlap?: number }) {
       const optedIn = deps.settings.optedIn(guildId);
       const regs = deps.registrations.listForUsers(optedIn);
       // A model two members both registered counts once, for the first member.
@@ -725,7 +725,6 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const built = buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts, cache);
       const matrix = pairwiseCorrelation(built.series, { method: opts.method ?? "pearson", minOverlap: opts.minOverlap ?? DEFAULT_MIN_OVERLAP });
       const split = operatorPairCorrelations(matrix.values, models.length, operatorOf);
-      const bins = opts.bins ?? 20;
       const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
       if (![...split.within, ...split.across].some(Number.isFinite)) {
         throw new UserFacingError(`No two of the opted-in members' models share ${opts.minOverlap ?? DEFAULT_MIN_OVERLAP} or more of ${windowPhrase(built)}, so there is nothing to compare yet.`);
@@ -733,8 +732,8 @@ export function createPortfolioService(deps: PortfolioDeps) {
       return {
         members: new Set(operatorOf).size,
         models: models.length,
-        within: { values: split.within, mean: mean(split.within), histogram: histogram(split.within, bins, [-1, 1]) },
-        across: { values: split.across, mean: mean(split.across), histogram: histogram(split.across, bins, [-1, 1]) },
+        within: { values: split.within, mean: mean(split.within) },
+        across: { values: split.across, mean: mean(split.across) },
         nearDuplicateRho: NEAR_DUPLICATE_RHO,
         scoreLabel: built.scoreLabel,
         notes: built.notes,
