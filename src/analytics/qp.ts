@@ -496,22 +496,18 @@ interface QpWorkspace {
   readonly p: Float64Array;
 }
 
-let workspace: QpWorkspace | undefined;
-
+/** Scratch space of one solve, made per call: no module state, so concurrent or re-entrant solves cannot share it. */
 function workspaceFor(k: number): QpWorkspace {
-  if (workspace?.k !== k) {
-    workspace = {
-      k,
-      state: new Uint8Array(k),
-      g: new Float64Array(k),
-      support: new Int32Array(k),
-      free: new Int32Array(k),
-      face: new FaceFactor(k),
-      q: new Float64Array(k),
-      p: new Float64Array(k),
-    };
-  }
-  return workspace;
+  return {
+    k,
+    state: new Uint8Array(k),
+    g: new Float64Array(k),
+    support: new Int32Array(k),
+    free: new Int32Array(k),
+    face: new FaceFactor(k),
+    q: new Float64Array(k),
+    p: new Float64Array(k),
+  };
 }
 
 /**
