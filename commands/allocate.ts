@@ -2,22 +2,14 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
 import { renderAllocate } from "../src/discord/render/allocate.js";
+import { ALLOCATION_METHOD_CHOICES } from "../src/services/portfolio.js";
 import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
-/** Discord choice values are the service's method names. */
-const METHODS = [
-  { name: "all methods (default)", value: "all" },
-  { name: "equal weights", value: "equal" },
-  { name: "inverse variance", value: "inverse-variance" },
-  { name: "minimum variance", value: "min-variance" },
-  { name: "hierarchical risk parity", value: "hrp" },
-  { name: "maximum Sharpe", value: "max-sharpe" },
-] as const;
 
 const data = new SlashCommandBuilder()
   .setName("allocate")
   .setDescription("Suggested weights beside your current ones, with an out-of-sample check")
-  .addStringOption((o) => o.setName("method").setDescription("Allocation method (default: all)").addChoices(...METHODS))
+  .addStringOption((o) => o.setName("method").setDescription("Allocation method (default: all)").addChoices(...ALLOCATION_METHOD_CHOICES))
   .addNumberOption((o) => o.setName("cap").setDescription("Largest weight one model may get, 0.05–1 (default 0.35)").setMinValue(0.05).setMaxValue(1))
   .addIntegerOption(roundsOption)
   .addStringOption(scoreOption)

@@ -15,12 +15,13 @@ import {
   renderScoresReady,
   renderWeightsSet,
   renderWeightSource,
+  WEIGHT_POLICY_CHOICES,
 } from "../src/discord/render/models.js";
+import { WEIGHT_POLICIES } from "../src/analytics/weights.js";
 import { isUserFacing, UserFacingError } from "../src/errors.js";
 import { MAX_DECLARED_WEIGHT, parseModelNames, parseWeightList } from "../src/services/registrations.js";
 import { ownModelChoices } from "./options.js";
 
-const WEIGHT_SOURCES = ["declared", "api", "equal"] as const;
 /** Room for a few dozen names in one option. */
 const MAX_NAMES_CHARS = 2000;
 /** Progress edits of one reply: at most one per this interval (Discord rate-limits edits), plus the last. */
@@ -68,11 +69,7 @@ const data = new SlashCommandBuilder()
           .setName("source")
           .setDescription("declared (yours), api (Numerai stakes at risk) or equal")
           .setRequired(true)
-          .addChoices(
-            { name: "declared — the weights you set", value: "declared" },
-            { name: "api — stakes at risk from Numerai", value: "api" },
-            { name: "equal — the same for every model", value: "equal" },
-          ),
+          .addChoices(...WEIGHT_POLICY_CHOICES),
       ),
   );
 
@@ -157,8 +154,8 @@ export const command: Command = {
       }
       case "weight-source": {
         const raw = options.getString("source");
-        const source = WEIGHT_SOURCES.find((s) => s === raw);
-        if (!source) throw new UserFacingError("The weight source is one of: declared, api, equal.");
+        const source = WEIGHT_POLICIES.find((s) => s === raw);
+        if (!source) throw new UserFacingError(`The weight source is one of: ${WEIGHT_POLICIES.join(", ")}.`);
         await respond.defer({ ephemeral: true });
         registrations.setWeightSource(caller.userId, source);
         await respond.edit(renderWeightSource(source));

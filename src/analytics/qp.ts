@@ -88,8 +88,11 @@ export function projectOntoCappedSimplex(v: ArrayLike<number>, upper: ArrayLike<
   return x;
 }
 
-/** Puts the rounding residual of Σx − 1 on the variable with the most room to absorb it. */
-function fixSum(x: Float64Array, upper: ArrayLike<number>): void {
+/**
+ * Keeps Σx = 1 exact against rounding drift: puts the residual 1 − Σx on the variable with the
+ * most room to absorb it (only among the FREE ones when `state` is given).
+ */
+function fixSum(x: Float64Array, upper: ArrayLike<number>, state?: Uint8Array): void {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i] as number;
   const residual = 1 - s;
@@ -97,6 +100,7 @@ function fixSum(x: Float64Array, upper: ArrayLike<number>): void {
   let best = -1;
   let room = -1;
   for (let i = 0; i < x.length; i++) {
+    if (state !== undefined && state[i] !== FREE) continue;
     const xi = x[i] as number;
     const r = residual > 0 ? (upper[i] as number) - xi : xi;
     if (r > room) {
@@ -496,22 +500,18 @@ interface QpWorkspace {
   readonly p: Float64Array;
 }
 
-let workspace: QpWorkspace | undefined;
-
+/** Scratch space of one solve, made per call: no module state, so concurrent or re-entrant solves cannot share it. */
 function workspaceFor(k: number): QpWorkspace {
-  if (workspace?.k !== k) {
-    workspace = {
-      k,
-      state: new Uint8Array(k),
-      g: new Float64Array(k),
-      support: new Int32Array(k),
-      free: new Int32Array(k),
-      face: new FaceFactor(k),
-      q: new Float64Array(k),
-      p: new Float64Array(k),
-    };
-  }
-  return workspace;
+  return {
+    k,
+    state: new Uint8Array(k),
+    g: new Float64Array(k),
+    support: new Int32Array(k),
+    free: new Int32Array(k),
+    face: new FaceFactor(k),
+    q: new Float64Array(k),
+    p: new Float64Array(k),
+  };
 }
 
 /**
@@ -657,7 +657,7 @@ export function solveValidatedQp(
         } else if (regularised) {
           proximalSteps++;
         }
-        fixSumOnFree(x, state, upper);
+        fixSum(x, upper, state);
         if (blocking >= 0 || regularised) {
           // Within a face the gradient moves by H·Δx (Δx lives on the free variables only). Only
           // the free variables' entries are read before the face optimum, where g is recomputed
@@ -761,23 +761,4 @@ function startingPoint(start: ArrayLike<number> | undefined, upper: Float64Array
     }
   }
   return projectOntoCappedSimplex(start ?? new Float64Array(k), upper);
-}
-
-/** Keeps Σx = 1 exact against rounding drift, on the free variable with the most room for it. */
-function fixSumOnFree(x: Float64Array, state: Uint8Array, upper: Float64Array): void {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] as number;
-  const residual = 1 - s;
-  if (residual === 0) return;
-  let best = -1;
-  let room = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (state[i] !== FREE) continue;
-    const r = residual > 0 ? (upper[i] as number) - (x[i] as number) : (x[i] as number);
-    if (r > room) {
-      room = r;
-      best = i;
-    }
-  }
-  if (best >= 0 && room >= Math.abs(residual)) x[best] = (x[best] as number) + residual;
 }

@@ -236,7 +236,7 @@ class RunningMoments {
   }
 }
 
-function summarise(
+function outOfSampleRecord(
   name: AllocationMethod | "current",
   returns: Float64Array,
   rebalances: readonly WalkForwardRebalance[],
@@ -394,9 +394,9 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
   }
   const portfolios: WalkForwardPortfolio[] = [];
   for (let m = 0; m < methods.length; m++) {
-    portfolios.push(summarise(methods[m] as AllocationMethod, returns[m] as Float64Array, rebalances[m] as WalkForwardRebalance[]));
+    portfolios.push(outOfSampleRecord(methods[m] as AllocationMethod, returns[m] as Float64Array, rebalances[m] as WalkForwardRebalance[]));
   }
-  if (current !== undefined) portfolios.push(summarise("current", currentReturns, currentRebalances));
+  if (current !== undefined) portfolios.push(outOfSampleRecord("current", currentReturns, currentRebalances));
   return { oosRounds, portfolios };
 }
 

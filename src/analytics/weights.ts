@@ -6,8 +6,13 @@
 /** Where a model's weight came from. */
 export type WeightOrigin = "declared" | "stake" | "equal";
 
-/** What the user chose with `/models weight-source` (null: not chosen, the same as "declared"). */
-export type WeightPolicy = "declared" | "api" | "equal";
+/**
+ * What the user can choose with `/models weight-source` (null: not chosen, the same as "declared").
+ * The one list: the schema's enum, the command's choices and every type derive from it. It lives
+ * here, not in the schema, because this rule is what reads it and analytics imports nothing of the app.
+ */
+export const WEIGHT_POLICIES = ["declared", "api", "equal"] as const;
+export type WeightPolicy = (typeof WEIGHT_POLICIES)[number];
 
 export interface WeightInput {
   /** The user's declared share (0.3 = 30%; 0 = left out on purpose), or null when none is declared. */

@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { WEIGHT_POLICIES } from "../analytics/weights.js";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -46,7 +47,7 @@ export const registrations = sqliteTable(
 /** Per-user preferences: which weights to use (null: declared, else API stakes, else equal). */
 export const userSettings = sqliteTable("user_settings", {
   discordUserId: text("discord_user_id").primaryKey(),
-  weightSource: text("weight_source", { enum: ["declared", "api", "equal"] }),
+  weightSource: text("weight_source", { enum: WEIGHT_POLICIES }),
   updatedAt: createdAt(),
 });
 
@@ -99,6 +100,9 @@ export const modelRounds = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.modelId, t.roundNumber] }), index("model_rounds_round_idx").on(t.roundNumber)],
 );
+
+/** What a score name (scores.name) may be: the API's names (canon_corr, mmc60, …) and what /import and the score options accept. */
+export const SCORE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** One score of one model in one round: every score name the API returns is kept. */
 export const scores = sqliteTable(

@@ -10,7 +10,7 @@
  * and clip are each round's period's (src/analytics/payout-rules.ts), with 60-day scores for the
  * v3 rounds that pay on them.
  */
-import { payoutRuleFor } from "../analytics/payout-rules.js";
+import { clippedPayout, payoutRuleFor } from "../analytics/payout-rules.js";
 import type { Store } from "../db/open.js";
 import { createModelRepository, createRegistrationRepository, createUserSettingsRepository } from "../db/repositories/models.js";
 import { createScoreWriter, type RoundRecord } from "../db/repositories/scores.js";
@@ -121,7 +121,7 @@ export function seedDemo(
         // The score the round pays on, by its period's rule (60-day scores for v3 rounds).
         const paysOn60 = rule.corrNames.includes("canon_corr60");
         const score = (paysOn60 ? corr60 : corr) * rule.corrMultiplier + (paysOn60 ? mmc60 : mmc) * rule.mmcMultiplier;
-        const payout = m.stake * Math.max(-rule.clip, Math.min(rule.clip, pf * score));
+        const payout = m.stake * clippedPayout(score, pf, rule.clip);
         const entry = (name: string, value: number) => ({ name, value, percentile: null, day: c.day, date: c.date, resolved: c.resolved });
         records.push({
           roundNumber: c.round,

@@ -5,6 +5,7 @@
  * reads it twice (once to validate, once to write), so memory does not grow with its length.
  */
 import type { CsvRecord } from "./csv.js";
+import { SCORE_NAME } from "../db/schema.js";
 import { UserFacingError } from "../errors.js";
 import { quoteInput } from "./quote-input.js";
 import { modelNameProblem } from "./registrations.js";
@@ -33,8 +34,8 @@ export interface ImportReader {
  */
 export const LONG_CSV_COLUMNS = ["model", "round", "score", "value"] as const;
 
-const SCORE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
-const clip = (s: string) => quoteInput(s, 40);
+/** A cell of the file, quoted and cut to 40 characters for an error line. */
+const quoted = (s: string) => quoteInput(s, 40);
 
 /**
  * The reader for the file whose first record is `header`.
@@ -46,7 +47,7 @@ export function importReader(header: CsvRecord, options: { scoreName?: string | 
   const parseRound = (line: number, raw: string): number | null => {
     const t = raw.trim();
     if (!/^\d+$/.test(t) || Number(t) < 1) {
-      sink.error(line, `round "${clip(t)}" is not a round number`);
+      sink.error(line, `round "${quoted(t)}" is not a round number`);
       return null;
     }
     const n = Number(t);
@@ -61,7 +62,7 @@ export function importReader(header: CsvRecord, options: { scoreName?: string | 
     // Number("") is 0 and Number("0x1") is 1: only plain decimal notation is a score.
     const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : NaN;
     if (!Number.isFinite(n)) {
-      sink.error(line, `${what} "${clip(t)}" is not a finite number`);
+      sink.error(line, `${what} "${quoted(t)}" is not a finite number`);
       return null;
     }
     return n;
@@ -83,7 +84,7 @@ export function importReader(header: CsvRecord, options: { scoreName?: string | 
         const badName = model ? modelNameProblem(modelRaw) : "the model name is empty";
         if (badName !== null) sink.error(rec.line, badName);
         const goodScore = SCORE_NAME.test(name);
-        if (!goodScore) sink.error(rec.line, `score name "${clip(scoreRaw)}" is not a score name (letters, digits, _)`);
+        if (!goodScore) sink.error(rec.line, `score name "${quoted(scoreRaw)}" is not a score name (letters, digits, _)`);
         const round = parseRound(rec.line, roundRaw);
         const value = parseValue(rec.line, valueRaw, "value");
         if (badName !== null || round === null || value === null || !goodScore) return;
@@ -94,11 +95,11 @@ export function importReader(header: CsvRecord, options: { scoreName?: string | 
   if ((head[0] ?? "").replace(/^"|"$/g, "") === "roundNumber") {
     const name = (options.scoreName ?? "").trim().toLowerCase();
     if (!name) throw new UserFacingError("A wide CSV needs the score name of its values (e.g. --score canon_corr).");
-    if (!SCORE_NAME.test(name)) throw new UserFacingError(`"${clip(name)}" is not a score name (letters, digits, _).`);
+    if (!SCORE_NAME.test(name)) throw new UserFacingError(`"${quoted(name)}" is not a score name (letters, digits, _).`);
     const modelCols = head.slice(1).map((h) => h.toLowerCase());
     if (modelCols.length === 0) throw new UserFacingError("Import rejected: the header names no model columns.");
     const dupCol = modelCols.find((c, i) => modelCols.indexOf(c) !== i);
-    if (dupCol !== undefined) sink.error(header.line, `model column "${clip(dupCol)}" appears twice`);
+    if (dupCol !== undefined) sink.error(header.line, `model column "${quoted(dupCol)}" appears twice`);
     if (modelCols.some((c) => c === "")) sink.error(header.line, "a model column has no name");
     for (const c of modelCols) {
       const badName = c === "" ? null : modelNameProblem(c);

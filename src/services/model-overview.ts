@@ -5,7 +5,7 @@
 import type { RegistrationRepository } from "../db/repositories/models.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import type { UserSettingsRepository } from "../db/repositories/models.js";
-import type { WeightOrigin } from "../analytics/weights.js";
+import type { WeightOrigin, WeightPolicy } from "../analytics/weights.js";
 import type { PortfolioService, WeightSource } from "./portfolio.js";
 
 export interface ModelOverviewDeps {
@@ -38,7 +38,7 @@ export interface ModelOverview {
   /** Where the weights came from, after fallbacks (declared → API stakes → equal). */
   readonly weightSource: WeightSource;
   /** What the user chose with /models weight-source, if anything. */
-  readonly chosenSource: "declared" | "api" | "equal" | null;
+  readonly chosenSource: WeightPolicy | null;
 }
 
 /** How far back to look for a model's latest resolved round. */

@@ -3,7 +3,7 @@
  * data. NaN in results means "not defined / not enough data"; renderers word it, never print it.
  */
 import { alignByRound, type AlignedSeries } from "../analytics/align.js";
-import { allocate as allocateWeights, allocationInput, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
+import { allocate as allocateWeights, ALLOCATION_METHODS, allocationInput, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
 import { prune as pruneModels } from "../analytics/prune.js";
 import { WALK_FORWARD, walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
 import { pairwiseCorrelation } from "../analytics/correlation.js";
@@ -24,9 +24,9 @@ import {
 import { rollingParticipationRatio } from "../analytics/rolling-bets.js";
 import { rollingCorrelationWithRest } from "../analytics/rolling-correlation.js";
 import { rollingSharpe } from "../analytics/rolling-sharpe.js";
-import { histogram, operatorPairCorrelations } from "../analytics/server-view.js";
+import { operatorPairCorrelations } from "../analytics/server-view.js";
 import { summarize, type ModelStats } from "../analytics/summary.js";
-import { resolvePortfolioWeights, type WeightOrigin } from "../analytics/weights.js";
+import { resolvePortfolioWeights, type WeightOrigin, type WeightPolicy } from "../analytics/weights.js";
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
 import type { RoundFactRow, ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
@@ -89,7 +89,7 @@ function nameList(names: readonly string[]): string {
 }
 
 /** Where a view's weights came from as a whole: "mixed" when models got them from different places (see `origins`). */
-export type WeightSource = "explicit" | "declared" | "api" | "equal" | "mixed";
+export type WeightSource = "explicit" | WeightPolicy | "mixed";
 
 export interface Weights {
   readonly values: Float64Array;
@@ -117,21 +117,28 @@ export function weightsUsed(names: readonly string[], w: Weights): WeightUsed[] 
   return names.map((name, i) => ({ name, weight: w.values[i] as number, origin: w.origins[i] ?? "equal" }));
 }
 
-/** User-facing method names ↔ the core's. */
-export const ALLOCATION_METHOD_NAMES: Readonly<Record<string, AllocationMethod>> = {
-  equal: "equal",
-  "inverse-variance": "inverseVariance",
-  "min-variance": "minimumVariance",
-  hrp: "hrp",
-  "max-sharpe": "maximumSharpe",
+/**
+ * Each core method's user-facing name (the /allocate option value and the label in replies) and
+ * its title (the choice Discord shows). The one table: the name map, the labels and the command's
+ * choices derive from it, in ALLOCATION_METHODS' order.
+ */
+const METHOD_NAMING: Readonly<Record<AllocationMethod, { readonly label: string; readonly title: string }>> = {
+  equal: { label: "equal", title: "equal weights" },
+  inverseVariance: { label: "inverse-variance", title: "inverse variance" },
+  minimumVariance: { label: "min-variance", title: "minimum variance" },
+  hrp: { label: "hrp", title: "hierarchical risk parity" },
+  maximumSharpe: { label: "max-sharpe", title: "maximum Sharpe" },
 };
-const METHOD_LABEL: Readonly<Record<AllocationMethod, string>> = {
-  equal: "equal",
-  inverseVariance: "inverse-variance",
-  minimumVariance: "min-variance",
-  hrp: "hrp",
-  maximumSharpe: "max-sharpe",
-};
+const METHOD_LABEL = (m: AllocationMethod): string => METHOD_NAMING[m].label;
+/** User-facing method names → the core's. */
+export const ALLOCATION_METHOD_NAMES: Readonly<Record<string, AllocationMethod>> = Object.fromEntries(
+  ALLOCATION_METHODS.map((m) => [METHOD_LABEL(m), m]),
+);
+/** The choices of /allocate's `method` option: "all", then every method by its user-facing name. */
+export const ALLOCATION_METHOD_CHOICES: ReadonlyArray<{ readonly name: string; readonly value: string }> = [
+  { name: "all methods (default)", value: "all" },
+  ...ALLOCATION_METHODS.map((m) => ({ name: METHOD_NAMING[m].title, value: METHOD_LABEL(m) })),
+];
 export const OVERFITTING_CAVEAT =
   "These weights are fitted on past rounds, which overlap in time (each round is scored for ~20 days), so the history is shorter than it looks. " +
   "In-sample figures flatter every optimiser: trust the out-of-sample rows, and prefer a method only if it beats equal weights there by a clear margin.";
@@ -515,7 +522,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         const weights = allocateWeights(m, input, { cap, floor });
         const defined = weights.every((w) => Number.isFinite(w));
         return {
-          method: METHOD_LABEL[m],
+          method: METHOD_LABEL(m),
           weights,
           defined,
           ...(defined
@@ -699,7 +706,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
     },
 
     /** Within- vs across-operator pair correlations for a set of opted-in users' models. */
-    serverDiversity(guildId: string, opts: AnalysisOptions & { method?: "pearson" | "spearman"; minOverlap?: number; bins?: number }) {
+    serverDiversity(guildId: string, opts: AnalysisOptions & { method?: "pearson" | "spearman"; minOverlap?: number }) {
       const optedIn = deps.settings.optedIn(guildId);
       const regs = deps.registrations.listForUsers(optedIn);
       // A model two members both registered counts once, for the first member.
@@ -718,7 +725,6 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const built = buildSeries(deps.reads, models, parseScoreChoice(opts.score), opts, cache);
       const matrix = pairwiseCorrelation(built.series, { method: opts.method ?? "pearson", minOverlap: opts.minOverlap ?? DEFAULT_MIN_OVERLAP });
       const split = operatorPairCorrelations(matrix.values, models.length, operatorOf);
-      const bins = opts.bins ?? 20;
       const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
       if (![...split.within, ...split.across].some(Number.isFinite)) {
         throw new UserFacingError(`No two of the opted-in members' models share ${opts.minOverlap ?? DEFAULT_MIN_OVERLAP} or more of ${windowPhrase(built)}, so there is nothing to compare yet.`);
@@ -726,8 +732,8 @@ export function createPortfolioService(deps: PortfolioDeps) {
       return {
         members: new Set(operatorOf).size,
         models: models.length,
-        within: { values: split.within, mean: mean(split.within), histogram: histogram(split.within, bins, [-1, 1]) },
-        across: { values: split.across, mean: mean(split.across), histogram: histogram(split.across, bins, [-1, 1]) },
+        within: { values: split.within, mean: mean(split.within) },
+        across: { values: split.across, mean: mean(split.across) },
         nearDuplicateRho: NEAR_DUPLICATE_RHO,
         scoreLabel: built.scoreLabel,
         notes: built.notes,

@@ -1,3 +1,4 @@
+import type { WeightPolicy } from "../analytics/weights.js";
 import type { Logger } from "../logger.js";
 import type {
   ModelRepository,
@@ -268,7 +269,7 @@ export function createRegistrationService(deps: RegistrationDeps) {
       return entries.map((e, i) => ({ name: (regs[i] as RegistrationRow).name, weight: e.weight }));
     },
 
-    setWeightSource(userId: string, source: "declared" | "api" | "equal"): void {
+    setWeightSource(userId: string, source: WeightPolicy): void {
       deps.settings.setWeightSource(userId, source);
     },
 

@@ -2,6 +2,7 @@ import type { RoundSeries } from "../analytics/align.js";
 import { clippedPayout, PAYOUT_RULES, payoutRuleFor, roundScore } from "../analytics/payout-rules.js";
 import type { ModelRow } from "../db/repositories/models.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
+import { SCORE_NAME } from "../db/schema.js";
 import { UserFacingError } from "../errors.js";
 import { quoteInput } from "./quote-input.js";
 
@@ -68,7 +69,7 @@ export function parseScoreChoice(raw: string | undefined | null): ScoreChoice {
   const v = (raw ?? "").trim().toLowerCase();
   if (v === "" || v === "score") return { kind: "score" };
   if (v === "payout") return { kind: "payout" };
-  if (!/^[a-z][a-z0-9_]{0,63}$/.test(v)) throw new UserFacingError(`"${quoteInput(v)}" is not a score name.`);
+  if (!SCORE_NAME.test(v)) throw new UserFacingError(`"${quoteInput(v)}" is not a score name.`);
   return { kind: "stored", name: v };
 }
 

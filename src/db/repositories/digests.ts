@@ -11,6 +11,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
+import type { WeightPolicy } from "../../analytics/weights.js";
 import type { Store } from "../open.js";
 import { digestDeliveries, digestSubscriptions } from "../schema.js";
 
@@ -326,13 +327,13 @@ export function createDigestRepository(store: Store, tournament: number) {
     },
 
     /** Each user's chosen weight source (absent: none chosen). */
-    weightSourcesOf(userIds: readonly string[]): Map<string, "declared" | "api" | "equal"> {
-      const out = new Map<string, "declared" | "api" | "equal">();
+    weightSourcesOf(userIds: readonly string[]): Map<string, WeightPolicy> {
+      const out = new Map<string, WeightPolicy>();
       for (const ids of chunks([...new Set(userIds)])) {
         const rows = sqlite
           .prepare(`SELECT discord_user_id, weight_source FROM user_settings WHERE weight_source IS NOT NULL AND discord_user_id IN (${placeholders(ids.length)})`)
           .raw()
-          .all(...ids) as Array<[string, "declared" | "api" | "equal"]>;
+          .all(...ids) as Array<[string, WeightPolicy]>;
         for (const [id, source] of rows) out.set(id, source);
       }
       return out;

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { WeightPolicy } from "../../analytics/weights.js";
 import type { Db } from "../open.js";
 import { models, registrations, serverOptIns, userSettings } from "../schema.js";
 
@@ -197,11 +198,11 @@ export function createRegistrationRepository(db: Db, tournament: number) {
 
 export function createUserSettingsRepository(db: Db) {
   return {
-    get(discordUserId: string): { weightSource: "declared" | "api" | "equal" | null } {
+    get(discordUserId: string): { weightSource: WeightPolicy | null } {
       const row = db.select().from(userSettings).where(eq(userSettings.discordUserId, discordUserId)).get();
       return { weightSource: row?.weightSource ?? null };
     },
-    setWeightSource(discordUserId: string, weightSource: "declared" | "api" | "equal"): void {
+    setWeightSource(discordUserId: string, weightSource: WeightPolicy): void {
       db.insert(userSettings)
         .values({ discordUserId, weightSource })
         .onConflictDoUpdate({ target: userSettings.discordUserId, set: { weightSource, updatedAt: new Date() } })

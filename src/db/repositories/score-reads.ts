@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lte, max, min, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import type { Db } from "../open.js";
-import { models, modelRounds, rounds, scores } from "../schema.js";
+import { models, modelRounds, rounds, SCORE_NAME, scores } from "../schema.js";
 
 export interface RoundRange {
   readonly fromRound?: number | undefined;
@@ -86,7 +86,7 @@ export function createScoreReadRepository(db: Db, tournament: number) {
     let stmt = cellStatements.get(key);
     if (!stmt) {
       // Names are the code's own constants, written into the SQL (checked, so nothing is ever injected).
-      if (!names.every((n) => /^[a-z][a-z0-9_]*$/.test(n))) throw new Error("scoreCells requires plain score names");
+      if (!names.every((n) => SCORE_NAME.test(n))) throw new Error("scoreCells requires plain score names");
       const hit = (i: number) => `name = '${names[i] as string}' AND value IS NOT NULL`;
       const mask = names.map((_, i) => `max(CASE WHEN ${hit(i)} AND resolved THEN ${2 ** i} ELSE 0 END)`).join(" + ");
       const values = names.map((_, i) => `max(CASE WHEN ${hit(i)} THEN value END)`).join(", ");

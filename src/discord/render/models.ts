@@ -1,5 +1,6 @@
 /** /models: the caller's models with latest scores and weights, and short confirmations. */
 import type { APIEmbed } from "discord.js";
+import { WEIGHT_POLICIES, type WeightPolicy } from "../../analytics/weights.js";
 import type { ModelOverview } from "../../services/model-overview.js";
 import type { HistoryProgress } from "../../services/ingestion.js";
 import type { AddManyResult, WeightEntry } from "../../services/registrations.js";
@@ -146,13 +147,26 @@ export function renderModelRemoved(name: string): MessagePayload {
   return { content: `Removed **${safeName(name)}** from your models. Its stored scores stay for others who track it.` };
 }
 
-export function renderWeightSource(source: "declared" | "api" | "equal"): MessagePayload {
-  const what = {
-    declared: "your declared shares; models without one get their Numerai stake share, else an equal share of what is left",
-    api: "your stakes at risk from Numerai (models without a stake get an equal share)",
-    equal: "equal weights",
-  }[source];
-  return { content: `Portfolio views now use ${what}.` };
+const WEIGHT_POLICY_MEANING: Record<WeightPolicy, string> = {
+  declared: "your declared shares; models without one get their Numerai stake share, else an equal share of what is left",
+  api: "your stakes at risk from Numerai (models without a stake get an equal share)",
+  equal: "equal weights",
+};
+
+const WEIGHT_POLICY_CHOICE: Record<WeightPolicy, string> = {
+  declared: "the weights you set",
+  api: "stakes at risk from Numerai",
+  equal: "the same for every model",
+};
+
+/** The choices of `/models weight-source`: one per entry of WEIGHT_POLICIES, in its order. */
+export const WEIGHT_POLICY_CHOICES: ReadonlyArray<{ name: string; value: WeightPolicy }> = WEIGHT_POLICIES.map((value) => ({
+  name: `${value} — ${WEIGHT_POLICY_CHOICE[value]}`,
+  value,
+}));
+
+export function renderWeightSource(source: WeightPolicy): MessagePayload {
+  return { content: `Portfolio views now use ${WEIGHT_POLICY_MEANING[source]}.` };
 }
 
 export function renderServerOptIn(optIn: boolean, changed: boolean): MessagePayload {

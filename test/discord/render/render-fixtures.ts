@@ -276,12 +276,11 @@ export function serverDiversityResult(opts: { nan?: boolean } = {}): ServerDiver
   const within = Array.from({ length: 30 }, () => (opts.nan ? NaN : 0.5 + r() * 0.45));
   const across = Array.from({ length: 120 }, () => (opts.nan ? NaN : r() * 0.8 - 0.2));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const hist = { edges: new Float64Array(21), counts: new Int32Array(20) };
   return {
     members: 4,
     models: 17,
-    within: { values: within, mean: mean(within), histogram: hist },
-    across: { values: across, mean: mean(across), histogram: hist },
+    within: { values: within, mean: mean(within) },
+    across: { values: across, mean: mean(across) },
     nearDuplicateRho: 0.9,
     scoreLabel: "canon_corr",
     notes: [],
