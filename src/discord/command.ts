@@ -7,6 +7,7 @@
 import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import type { AppContext } from "../context.js";
 import type { MessagePayload } from "./render/payload.js";
+import type { ViewState } from "./view-state.js";
 
 export interface AttachmentInput {
   readonly name: string;
@@ -81,10 +82,36 @@ export interface BotContext extends AppContext {
    * from Discord's CDN are fetched; the shell reads local files.
    */
   readonly fetchAttachment: (attachment: AttachmentInput, maxBytes: number) => Promise<Buffer>;
+  /** The server's clock for component expiry (injectable so tests can move it); default: now. */
+  readonly clock?: () => Date;
+}
+
+/**
+ * A press on a component of an analysis reply (issue 14). The router has already decoded the
+ * custom_id and checked, on the server, that the presser owns the view and that it has not expired.
+ */
+export interface ComponentInput {
+  readonly commandName: string;
+  readonly state: ViewState;
+  /** What the press asks for, from the custom_id (e.g. `s1`, `n`, `p`). */
+  readonly action: string;
+  /** A select menu's chosen values; empty for a button. */
+  readonly values: readonly string[];
+  readonly caller: Caller;
+  readonly respond: ComponentResponder;
+}
+
+export interface ComponentResponder {
+  /** Replace the pressed message in place (interaction.update). */
+  update(payload: MessagePayload): Promise<void>;
+  /** Show an error only to the presser, leaving the message as it is. */
+  error(payload: MessagePayload): Promise<void>;
 }
 
 export interface Command {
   readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
   execute(input: CommandInput, ctx: BotContext): Promise<void>;
   autocomplete?(input: AutocompleteInput, ctx: BotContext): Promise<Choice[]> | Choice[];
+  /** Handles presses on the reply's explore components (glue only, like execute). */
+  components?(input: ComponentInput, ctx: BotContext): Promise<void>;
 }

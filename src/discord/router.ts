@@ -9,6 +9,8 @@ import {
   MessageFlags,
   PermissionFlagsBits,
   type AutocompleteInteraction,
+  type ButtonInteraction,
+  type StringSelectMenuInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
 } from "discord.js";
@@ -16,7 +18,8 @@ import { asStorageError } from "../db/errors.js";
 import { isUserFacing } from "../errors.js";
 import { NumeraiError } from "../numerai/errors.js";
 import type { Logger } from "../logger.js";
-import type { AttachmentInput, BotContext, Caller, Command, CommandInput, CommandOptions, Responder } from "./command.js";
+import type { AttachmentInput, BotContext, Caller, Command, CommandInput, CommandOptions, ComponentInput, Responder } from "./command.js";
+import { decodeView, refusalFor } from "./view-state.js";
 import { LIMITS, fitToLimits, truncate, type MessagePayload } from "./render/payload.js";
 
 export function apologyFor(errorId: string): string {
@@ -24,11 +27,17 @@ export function apologyFor(errorId: string): string {
 }
 
 /** Runs a command with the one error path. Shared by the Discord router and the shell. */
-export async function runCommand(command: Command, input: CommandInput, ctx: BotContext): Promise<void> {
+export async function runCommand(
+  command: Command,
+  input: Pick<CommandInput, "commandName" | "caller"> & { readonly respond: Pick<Responder, "error"> },
+  ctx: BotContext,
+  // A component press runs its handler through this same error path.
+  work: () => Promise<void> = () => command.execute(input as CommandInput, ctx),
+): Promise<void> {
   const log = ctx.logger.child({ command: input.commandName, userId: input.caller.userId, guildId: input.caller.guildId });
   const started = Date.now();
   try {
-    await command.execute(input, ctx);
+    await work();
     log.info({ ms: Date.now() - started }, "command done");
   } catch (err) {
     let message: string;
@@ -58,7 +67,7 @@ export async function runCommand(command: Command, input: CommandInput, ctx: Bot
   }
 }
 
-export function callerOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction, adminUserIds: readonly string[]): Caller {
+export function callerOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction | ButtonInteraction | StringSelectMenuInteraction, adminUserIds: readonly string[]): Caller {
   const isGlobalAdmin = adminUserIds.includes(interaction.user.id);
   const perms = interaction.inGuild() ? interaction.memberPermissions : null;
   return {
@@ -225,11 +234,48 @@ export function createRouter(commands: readonly Command[], ctx: BotContext) {
     }
   }
 
+  /** A press on an explore component: owner and expiry checked here on every press, then the command's handler. */
+  async function onComponent(interaction: ButtonInteraction | StringSelectMenuInteraction): Promise<void> {
+    const decoded = decodeView(interaction.customId);
+    const command = decoded ? byName.get(decoded.state.command) : undefined;
+    if (!decoded || !command?.components) {
+      log.warn({ customId: interaction.customId }, "unknown component");
+      await interaction.reply({ content: "This button no longer works here.", flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const refusal = refusalFor(decoded.state, interaction.user.id, ctx.clock?.() ?? new Date());
+    if (refusal) {
+      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
+      // Only the owner may edit the message; an expired token cannot, so removing components stops there.
+      return;
+    }
+    const input: ComponentInput = {
+      commandName: decoded.state.command,
+      state: decoded.state,
+      action: decoded.action,
+      values: interaction.isStringSelectMenu() ? interaction.values : [],
+      caller: callerOf(interaction, ctx.config.adminUserIds),
+      respond: {
+        async update(payload) {
+          await interaction.update(toDiscordMessage(payload));
+        },
+        async error(payload) {
+          const message = { ...toDiscordMessage(payload), flags: MessageFlags.Ephemeral } as const;
+          if (interaction.replied || interaction.deferred) await interaction.followUp(message);
+          else await interaction.reply(message);
+        },
+      },
+    };
+    const handler = command.components.bind(command);
+    await runCommand(command, input, ctx, () => handler(input, ctx));
+  }
+
   /** The interactionCreate listener. Never throws: every failure is logged here. */
   return async function route(interaction: Interaction): Promise<void> {
     try {
       if (interaction.isChatInputCommand()) await onChatInput(interaction);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+      else if (interaction.isButton() || interaction.isStringSelectMenu()) await onComponent(interaction);
     } catch (err) {
       log.error({ err }, "interaction handling failed");
     }
