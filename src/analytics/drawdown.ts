@@ -4,7 +4,7 @@
  * first round.
  */
 import { assertFinite } from "./guards.js";
-import { mean } from "./moments.js";
+import { mean, RunningSum } from "./moments.js";
 
 /**
  * Maximum drawdown of the cumulative sum Cₜ = r₁ + … + rₜ with C₀ = 0:
@@ -15,18 +15,12 @@ import { mean } from "./moments.js";
  */
 export function maxDrawdown(values: ArrayLike<number>): number {
   assertFinite(values, "maxDrawdown");
-  let total = 0;
-  let compensation = 0;
+  // A compensated running sum so long series do not accumulate rounding.
+  const cumulative = new RunningSum();
   let peak = 0;
   let worst = 0;
   for (let i = 0; i < values.length; i++) {
-    // Neumaier-compensated running sum so long series do not accumulate rounding.
-    const v = values[i] as number;
-    const t = total + v;
-    if (Math.abs(total) >= Math.abs(v)) compensation += total - t + v;
-    else compensation += v - t + total;
-    total = t;
-    const level = total + compensation;
+    const level = cumulative.add(values[i] as number);
     if (level > peak) peak = level;
     else if (peak - level > worst) worst = peak - level;
   }

@@ -8,20 +8,33 @@
 import { centreColumns, crossProducts } from "./dense.js";
 
 /**
+ * A running Kahan–Babuška (Neumaier) compensated sum, for loops that need every partial sum
+ * (a cumulative curve, a drawdown); `sum` is its total.
+ */
+export class RunningSum {
+  private total = 0;
+  private compensation = 0;
+  /** Adds `v` and returns the compensated sum so far. */
+  add(v: number): number {
+    const t = this.total + v;
+    if (Math.abs(this.total) >= Math.abs(v)) this.compensation += this.total - t + v;
+    else this.compensation += v - t + this.total;
+    this.total = t;
+    return this.total + this.compensation;
+  }
+  get value(): number {
+    return this.total + this.compensation;
+  }
+}
+
+/**
  * Kahan–Babuška (Neumaier) compensated sum.
  * @example sum([0.1, 0.2, 0.3]) // => 0.6 (exact to the last ulp, unlike naive summation)
  */
 export function sum(values: ArrayLike<number>): number {
-  let total = 0;
-  let compensation = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    const t = total + v;
-    if (Math.abs(total) >= Math.abs(v)) compensation += total - t + v;
-    else compensation += v - t + total;
-    total = t;
-  }
-  return total + compensation;
+  const running = new RunningSum();
+  for (let i = 0; i < values.length; i++) running.add(values[i] as number);
+  return running.value;
 }
 
 /**

@@ -340,6 +340,18 @@ export function createPortfolioService(deps: PortfolioDeps) {
   }
 
   /** Rounds every selected model shares (or the union, missing as 0); refuses when too few, saying what would help. */
+  /** What every listwise reply states about its inputs: the weights used, the common rounds, the score, the notes. */
+  function listwiseBasis(d: ReturnType<typeof listwise>) {
+    return {
+      weightSource: d.weights.source,
+      weights: weightsUsed(d.names, d.weights),
+      commonRounds: d.aligned.rounds.length,
+      rounds: d.rounds,
+      scoreLabel: d.built.scoreLabel,
+      notes: d.built.notes,
+    };
+  }
+
   function listwise(sel: Selection, opts: AnalysisOptions, minModels = 2, built: BuiltSeries = read(sel, opts, minModels)): ListwiseData {
     const minRounds = opts.minRounds ?? DEFAULT_MIN_ROUNDS;
     const aligned = alignByRound(built.series, { missing: opts.missingAsZero ? "zero" : "drop" });
@@ -465,12 +477,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         rows,
         portfolioSharpe: portfolioSharpe(d.mu, d.cov, d.k, w),
         portfolio: summarize(portfolioReturns(d.aligned.columns, w)),
-        weightSource: d.weights.source,
-        weights: weightsUsed(d.names, d.weights),
-        commonRounds: d.aligned.rounds.length,
-        rounds: d.rounds,
-        scoreLabel: d.built.scoreLabel,
-        notes: d.built.notes,
+        ...listwiseBasis(d),
       };
     },
 
@@ -482,12 +489,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
           name,
           ...(hedges[i] as HedgeValue),
         })),
-        weightSource: d.weights.source,
-        weights: weightsUsed(d.names, d.weights),
-        commonRounds: d.aligned.rounds.length,
-        rounds: d.rounds,
-        scoreLabel: d.built.scoreLabel,
-        notes: d.built.notes,
+        ...listwiseBasis(d),
       };
     },
 
@@ -612,12 +614,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         portfolioSharpeBefore: portfolioSharpe(d.mu, d.cov, d.k, d.weights.values),
         portfolioSharpeAfter: steps.length > 0 ? (steps[steps.length - 1] as { sharpeAfter: number }).sharpeAfter : portfolioSharpe(d.mu, d.cov, d.k, d.weights.values),
         threshold,
-        weightSource: d.weights.source,
-        weights: weightsUsed(d.names, d.weights),
-        commonRounds: d.aligned.rounds.length,
-        rounds: d.rounds,
-        scoreLabel: d.built.scoreLabel,
-        notes: d.built.notes,
+        ...listwiseBasis(d),
       };
     },
 
