@@ -5,6 +5,7 @@ import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { SCORE_NAME } from "../db/schema.js";
 import { UserFacingError } from "../errors.js";
 import { quoteInput } from "./quote-input.js";
+import { WeightedLru } from "./weighted-lru.js";
 
 /**
  * What to analyse, per model per round:
@@ -220,10 +221,7 @@ const decimal = (text: string | null) => (text === null ? NaN : Number(text));
  * needs with one small query). Answers equal `buildSeries`' reads of the store one by one.
  */
 export function createSeriesCache(reads: ScoreReadRepository, options: { maxCachedRounds?: number } = {}) {
-  // Least recently used first (Map keeps insertion order; a use re-inserts).
-  const cache = new Map<string, CachedModel>();
-  const maxCachedRounds = options.maxCachedRounds ?? DEFAULT_MAX_CACHED_ROUNDS;
-  let cachedRounds = 0;
+  const cache = new WeightedLru<CachedModel>(options.maxCachedRounds ?? DEFAULT_MAX_CACHED_ROUNDS, (m) => m.rounds.length);
   let loads = 0;
 
   function build(version: number, cells: ReadonlyArray<readonly unknown[]>, facts: ReadonlyArray<readonly unknown[]>): CachedModel {
@@ -263,21 +261,6 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
     };
   }
 
-  function remember(id: string, model: CachedModel): void {
-    const old = cache.get(id);
-    if (old) {
-      cache.delete(id);
-      cachedRounds -= old.rounds.length;
-    }
-    cache.set(id, model);
-    cachedRounds += model.rounds.length;
-    for (const [oldId, m] of cache) {
-      if (cachedRounds <= maxCachedRounds || oldId === id) break;
-      cache.delete(oldId);
-      cachedRounds -= m.rounds.length;
-    }
-  }
-
   /** The models, current as of the store now: one version query, then one read of the models that changed or were never read. */
   function modelsOf(ids: readonly string[]): CachedModel[] {
     const unique = [...new Set(ids)];
@@ -288,8 +271,6 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
     for (const id of unique) {
       const hit = cache.get(id);
       if (hit !== undefined && hit.version === (versions.get(id) ?? 0)) {
-        cache.delete(id);
-        cache.set(id, hit);
         current.set(id, hit);
       } else stale.push(id);
     }
@@ -301,7 +282,7 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
         const model = build(versions.get(id) ?? 0, cells.get(id) ?? [], facts.get(id) ?? []);
         // Answered from `current` even when more is asked at once than the cache keeps.
         current.set(id, model);
-        remember(id, model);
+        cache.set(id, model);
       }
     }
     return ids.map((id) => current.get(id) as CachedModel);

@@ -7,6 +7,7 @@ import { PAYOUT_RULES, roundScore } from "../../analytics/payout-rules.js";
 import { resolvePortfolioWeights } from "../../analytics/weights.js";
 import type { DigestRepository } from "../../db/repositories/digests.js";
 import { weightSourceOf, type WeightSource } from "../portfolio.js";
+import { WeightedLru } from "../weighted-lru.js";
 import { createSuggestionMemo, type DigestModelInput } from "./weekly.js";
 
 /** Score names the combined score can draw on in any payout period. */
@@ -40,10 +41,7 @@ export interface SubscriberData {
  * as its batched, cached reader.
  */
 export function createDigestLoader(repo: DigestRepository, options: { maxCachedValues?: number } = {}) {
-  // Least recently used first (Map keeps insertion order; a use re-inserts).
-  const cache = new Map<string, CachedModel>();
-  const maxCachedValues = options.maxCachedValues ?? DEFAULT_MAX_CACHED_VALUES;
-  let cachedValues = 0;
+  const cache = new WeightedLru<CachedModel>(options.maxCachedValues ?? DEFAULT_MAX_CACHED_VALUES, (m) => m.values.length);
   const registrations = new Map<string, Array<{ modelId: string; name: string; declaredWeight: number | null }>>();
   const loadedUsers = new Set<string>();
   let sources: ReturnType<DigestRepository["weightSourcesOf"]> = new Map();
@@ -101,28 +99,14 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
   }
 
   function loadModels(modelIds: readonly string[]): void {
-    for (const id of modelIds) if (!cache.has(id)) remember(id, loadModel(id));
-  }
-
-  function remember(id: string, model: CachedModel): void {
-    cache.set(id, model);
-    cachedValues += model.values.length;
-    for (const [oldId, old] of cache) {
-      if (cachedValues <= maxCachedValues || oldId === id) break;
-      cache.delete(oldId);
-      cachedValues -= old.values.length;
-    }
+    for (const id of modelIds) if (!cache.has(id)) cache.set(id, loadModel(id));
   }
 
   function modelOf(id: string): CachedModel {
     const hit = cache.get(id);
-    if (hit) {
-      cache.delete(id);
-      cache.set(id, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const loaded = loadModel(id);
-    remember(id, loaded);
+    cache.set(id, loaded);
     return loaded;
   }
 

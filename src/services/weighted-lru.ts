@@ -1,0 +1,49 @@
+/**
+ * A least-recently-used map bounded by the total weight of its values (series lengths, not entry
+ * counts: one model's history may be 10 rounds or 1,000). The series cache and the digest loader
+ * share it. A value heavier than the bound is kept alone until the next `set`.
+ */
+export class WeightedLru<V> {
+  // Least recently used first: a Map keeps insertion order, and a use re-inserts.
+  private readonly entries = new Map<string, V>();
+  private weight = 0;
+
+  constructor(
+    private readonly maxWeight: number,
+    private readonly weightOf: (value: V) => number,
+  ) {}
+
+  /** The value of `key`, now the most recently used; undefined when absent. */
+  get(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Stores `value` as the most recently used, then drops the least recently used until within the bound. */
+  set(key: string, value: V): void {
+    const old = this.entries.get(key);
+    if (old !== undefined) {
+      this.entries.delete(key);
+      this.weight -= this.weightOf(old);
+    }
+    this.entries.set(key, value);
+    this.weight += this.weightOf(value);
+    for (const [oldKey, v] of this.entries) {
+      if (this.weight <= this.maxWeight || oldKey === key) break;
+      this.entries.delete(oldKey);
+      this.weight -= this.weightOf(v);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
