@@ -7,6 +7,7 @@ import { openDatabase, type Store } from "../../src/db/open.js";
 import type { RoundRecord } from "../../src/db/repositories/scores.js";
 import { silentLogger } from "../../src/logger.js";
 import { createNumeraiClient } from "../../src/numerai/client.js";
+import type { NumeraiClient } from "../../src/numerai/types.js";
 import { mulberry32 } from "../../src/random.js";
 import { createServices, type Services } from "../../src/services/index.js";
 import { makeTestDb } from "../helpers/test-db.js";
@@ -39,6 +40,8 @@ function record(round: number, value: number): RoundRecord {
 export interface AlertWorld {
   readonly store: Store & { dir: string; cleanup(): void };
   readonly services: Services;
+  /** A client of nothing (port 9): these tests never call Numerai. */
+  readonly numerai: NumeraiClient;
   /** Writes rounds: `values(model, round)` gives each model's score, or null for no score. */
   write(from: number, to: number, values: (model: string, round: number) => number | null): void;
   /** Services over a new connection to the same file: what a restarted process has. */
@@ -66,6 +69,7 @@ export function makeAlertWorld(): AlertWorld {
   return {
     store,
     services,
+    numerai,
     write(from, to, values) {
       writer.writeBatch(() => {
         for (const name of [...ALICE_MODELS, ...BOB_MODELS]) {
