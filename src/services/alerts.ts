@@ -189,7 +189,10 @@ export function createAlertService(deps: AlertServiceDeps) {
       const order = Object.keys(ALERT_KINDS);
       const items = repo
         .eventsOf(userId, day)
-        .map((e) => ({ kind: kinds.get(e.subscriptionId) ?? "near-duplicate", text: e.text }))
+        .flatMap((e) => {
+          const kind = kinds.get(e.subscriptionId);
+          return kind ? [{ kind, text: e.text }] : [];
+        })
         .sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind));
       return { day, items };
     },

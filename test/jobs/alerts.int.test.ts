@@ -151,6 +151,21 @@ describe("runAlerts", () => {
     ]);
   });
 
+  it("never sends a waiting occurrence of an alert unsubscribed before its day", async () => {
+    const s = world.services.alerts;
+    s.subscribe(ALICE, DM_ALERT_TARGET, { kind: "missed-rounds", threshold: 3, rounds: null }, minutes(T0, -30));
+    s.subscribe(ALICE, DM_ALERT_TARGET, { kind: "drawdown", threshold: 0.1, rounds: 20 }, minutes(T0, -30));
+    await runAlerts(context(), T0);
+    world.write(1060, 1069, (model, round) => (model === "al_w" ? null : noise(model, round)));
+    expect(await runAlerts(context(), minutes(T0, 60))).toMatchObject({ occurrences: 1, sent: 1 });
+    world.write(1070, 1079, (model, round) => (model === "al_w" ? null : model === "al_z" ? -0.03 : noise(model, round)));
+    expect(await runAlerts(context(), minutes(T0, 120))).toMatchObject({ occurrences: 1, sent: 0 });
+    s.unsubscribe(ALICE, "drawdown", minutes(T0, 150));
+    expect(await runAlerts(context(), days(T0, 1))).toMatchObject({ sent: 0 });
+    expect(visible(fake.dmChannelFor(ALICE))).toHaveLength(1);
+    expect(repo().deliveriesOf(ALICE).map((d) => d.day)).toEqual(["2026-06-01"]);
+  });
+
   it("posts once when Discord applies the post and answers 500 (the retry carries the same enforced nonce)", async () => {
     subscribeAlice();
     await runAlerts(context(), T0);

@@ -4,7 +4,7 @@
  * planned before anything is posted — attaching the occurrences waiting for it in the same
  * transaction — claimed right before the post, and closed as sent | failed after it.
  */
-import { and, asc, eq, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { AlertKind } from "../../services/alert-kinds.js";
 import type { Store } from "../open.js";
 import { alertDeliveries, alertEvents, alertStates, alertSubscriptions } from "../schema.js";
@@ -34,6 +34,11 @@ export function createAlertRepository(store: Store, tournament: number) {
   const newestScored = sqlite
     .prepare("SELECT max(s.round_number) FROM scores s JOIN models m ON m.id = s.model_id WHERE m.tournament = ? AND s.value IS NOT NULL")
     .pluck();
+  // An occurrence of an alert since unsubscribed or turned off is never sent.
+  const activeSubscription = inArray(
+    alertEvents.subscriptionId,
+    db.select({ id: alertSubscriptions.id }).from(alertSubscriptions).where(eq(alertSubscriptions.status, "active")),
+  );
   const dayKey = (userId: string, day: string) => and(eq(alertDeliveries.discordUserId, userId), eq(alertDeliveries.day, day));
 
   return {
@@ -170,12 +175,12 @@ export function createAlertRepository(store: Store, tournament: number) {
       return db.select().from(alertDeliveries).where(dayKey(discordUserId, day)).get();
     },
 
-    /** Users with occurrences not yet attached to a delivery. */
+    /** Users with occurrences of active alerts not yet attached to a delivery. */
     usersWithWaitingEvents(): string[] {
       return db
         .selectDistinct({ u: alertEvents.discordUserId })
         .from(alertEvents)
-        .where(isNull(alertEvents.deliveryDay))
+        .where(and(isNull(alertEvents.deliveryDay), activeSubscription))
         .orderBy(asc(alertEvents.discordUserId))
         .all()
         .map((r) => r.u);
@@ -197,7 +202,7 @@ export function createAlertRepository(store: Store, tournament: number) {
         if (!inserted) return undefined;
         tx.update(alertEvents)
           .set({ deliveryDay: input.day })
-          .where(and(eq(alertEvents.discordUserId, input.discordUserId), isNull(alertEvents.deliveryDay)))
+          .where(and(eq(alertEvents.discordUserId, input.discordUserId), isNull(alertEvents.deliveryDay), activeSubscription))
           .run();
         return inserted;
       });
