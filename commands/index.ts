@@ -5,6 +5,7 @@
  */
 import type { Command } from "../src/discord/command.js";
 import { command as admin } from "./admin.js";
+import { command as alerts } from "./alerts.js";
 import { command as allocate } from "./allocate.js";
 import { command as contribution } from "./contribution.js";
 import { command as correlation } from "./correlation.js";
@@ -17,4 +18,4 @@ import { command as performance } from "./performance.js";
 import { command as prune } from "./prune.js";
 import { command as server } from "./server.js";
 
-export const commands = [models, correlation, contribution, allocate, prune, performance, history, exportCommand, server, digest, help, admin] satisfies Command[];
+export const commands = [models, correlation, contribution, allocate, prune, performance, history, exportCommand, server, digest, alerts, help, admin] satisfies Command[];

@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { WEIGHT_POLICIES } from "../analytics/weights.js";
+import { ALERT_KIND_NAMES } from "../services/alert-kinds.js";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -238,4 +239,100 @@ export const digestDeliveries = sqliteTable(
     uniqueIndex("digest_deliveries_nonce_unique").on(t.nonce),
     index("digest_deliveries_status_idx").on(t.status),
   ],
+);
+
+/**
+ * Alert subscriptions (/alerts): one per (user, kind). All of a user's alerts go to one place
+ * (their DMs or one channel) so that the day's conditions make one message. Rows are kept on
+ * unsubscribe or disable (status changes). `baselineAt` is null until the first scheduled check
+ * after subscribing: that check records what is already true and fires nothing.
+ */
+export const alertSubscriptions = sqliteTable(
+  "alert_subscriptions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    discordUserId: text("discord_user_id").notNull(),
+    kind: text("kind", { enum: ALERT_KIND_NAMES }).notNull(),
+    threshold: real("threshold").notNull(),
+    /** The window of the last N resolved rounds (null for kinds that use none). */
+    rounds: integer("rounds"),
+    target: text("target", { enum: ["dm", "channel"] }).notNull(),
+    guildId: text("guild_id"),
+    channelId: text("channel_id"),
+    status: text("status", { enum: ["active", "unsubscribed", "disabled"] }).notNull(),
+    disabledReason: text("disabled_reason"),
+    disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+    baselineAt: integer("baseline_at", { mode: "timestamp_ms" }),
+    lastCheckAt: integer("last_check_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("alert_subscriptions_user_kind_unique").on(t.discordUserId, t.kind), index("alert_subscriptions_status_idx").on(t.status)],
+);
+
+/**
+ * What the last check saw, per subscription and subject (a pair `pair:<a>|<b>`, a model
+ * `model:<id>`, or `portfolio`): whether the condition held, and the value it measured. An alert
+ * fires when a subject's condition becomes true (or, for bets-drop, when the value fell by more
+ * than the threshold since the previous check).
+ */
+export const alertStates = sqliteTable(
+  "alert_states",
+  {
+    subscriptionId: integer("subscription_id")
+      .notNull()
+      .references(() => alertSubscriptions.id, { onDelete: "cascade" }),
+    subject: text("subject").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull(),
+    value: real("value"),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subscriptionId, t.subject] })],
+);
+
+/**
+ * One row per occurrence of an alert, written in the same transaction as the state change that
+ * detected it (so an occurrence is recorded exactly once), and attached to the user's delivery of
+ * a day when that delivery is planned (`deliveryDay`, null while waiting).
+ */
+export const alertEvents = sqliteTable(
+  "alert_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subscriptionId: integer("subscription_id")
+      .notNull()
+      .references(() => alertSubscriptions.id, { onDelete: "cascade" }),
+    discordUserId: text("discord_user_id").notNull(),
+    subject: text("subject").notNull(),
+    /** The sentence the message shows, fixed at detection. */
+    text: text("text").notNull(),
+    detectedAt: integer("detected_at", { mode: "timestamp_ms" }).notNull(),
+    deliveryDay: text("delivery_day"),
+  },
+  (t) => [index("alert_events_user_day_idx").on(t.discordUserId, t.deliveryDay)],
+);
+
+/**
+ * The alert delivery ledger: at most one message per user per UTC day, planned → sent | failed.
+ * Same exactly-once shape as digest_deliveries: planned before posting, claimed with a lease,
+ * posted with `nonce` + `enforce_nonce`, found again by nonce when an attempt's outcome was lost.
+ */
+export const alertDeliveries = sqliteTable(
+  "alert_deliveries",
+  {
+    discordUserId: text("discord_user_id").notNull(),
+    day: text("day").notNull(),
+    status: text("status", { enum: ["planned", "sent", "failed"] }).notNull(),
+    nonce: text("nonce").notNull(),
+    target: text("target", { enum: ["dm", "channel"] }).notNull(),
+    /** The channel (for DMs: the DM channel, recorded before posting). */
+    channelId: text("channel_id"),
+    messageId: text("message_id"),
+    attempts: integer("attempts").notNull().default(0),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    detail: text("detail"),
+    plannedAt: integer("planned_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.discordUserId, t.day] }), uniqueIndex("alert_deliveries_nonce_unique").on(t.nonce), index("alert_deliveries_status_idx").on(t.status)],
 );

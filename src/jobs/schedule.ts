@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { AppContext } from "../context.js";
 import type { DiscordDelivery } from "../discord/delivery.js";
+import { ALERTS_CRON, runAlerts } from "./alerts.js";
 import { runScoreSync } from "./sync-scores.js";
 import { runDigestDispatch, SINGLE_SHARD, type ShardInfo } from "./weekly-digest.js";
 
@@ -22,7 +23,7 @@ export interface SchedulerOptions {
    * runs on every shard and takes only that shard's subscriptions.
    */
   readonly shard?: ShardInfo;
-  /** Where digests are posted; without it (shell, no token) the dispatcher is not scheduled. */
+  /** Where digests and alerts are posted; without it (shell, no token) neither job is scheduled. */
   readonly digest?: { readonly discord: DiscordDelivery };
 }
 
@@ -55,6 +56,13 @@ export function startScheduler(ctx: AppContext, options: SchedulerOptions = {}):
     );
     // Catch-up once at start: a week missed while the bot was down goes out now, not at the next tick.
     void dispatch(new Date());
+    if (shard.ids.includes(0)) {
+      // Alerts go through REST, which any shard reaches: one checker per deployment, on shard 0.
+      tasks.set(
+        "alerts",
+        cron.schedule(ALERTS_CRON, ({ date }) => track(runAlerts({ ...ctx, discord: digest.discord }, date)), { name: "alerts", timezone: "UTC", noOverlap: true }),
+      );
+    }
   }
   ctx.logger.info({ jobs: [...tasks.keys()], syncCron: ctx.config.syncCron, shard }, "scheduler started");
   return {

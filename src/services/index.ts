@@ -11,6 +11,8 @@ import { createScoreReadRepository } from "../db/repositories/score-reads.js";
 import { createScoreWriter } from "../db/repositories/scores.js";
 import { createIngestionService, type ScoreSource } from "./ingestion.js";
 import { createAdminService } from "./admin.js";
+import { createAlertService } from "./alerts.js";
+import { createAlertRepository } from "../db/repositories/alerts.js";
 import { createDigestService } from "./digest/service.js";
 import { createExportService } from "./export.js";
 import { createModelOverviewService } from "./model-overview.js";
@@ -52,10 +54,11 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   const portfolio = createPortfolioService(repos);
   // The digest service owns its repository: nothing else reads subscriptions through `repos`.
   const digest = createDigestService({ digests: createDigestRepository(store, options.tournament), portfolio, settings: repos.settings, registrations: repos.registrations, logger });
+  const alerts = createAlertService({ alerts: createAlertRepository(store, options.tournament), portfolio, logger });
   const modelOverview = createModelOverviewService({ ...repos, portfolio });
   const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });
   const exporter = createExportService(repos);
-  return { repos, ingestion, registrations, portfolio, digest, modelOverview, admin, exporter };
+  return { repos, ingestion, registrations, portfolio, digest, alerts, modelOverview, admin, exporter };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -44,6 +44,7 @@ describe("startScheduler", () => {
     );
     const rest = new REST({ ...fakeClientOptions(fake).rest }).setToken(fake.token);
     const scheduler = startScheduler(ctx, { shard: { ids: [1], count: 2 }, digest: { discord: createDiscordDelivery(rest) } });
+    // Alerts go through REST: only shard 0 checks them.
     expect([...scheduler.tasks.keys()]).toEqual(["digest-dispatch"]);
     const next = scheduler.nextRuns()["digest-dispatch"]!;
     expect(next.getUTCMinutes() % 5).toBe(0);
@@ -52,6 +53,10 @@ describe("startScheduler", () => {
     await scheduler.stop();
     expect(fake.messages.get(fake.dmChannelFor(ALICE)) ?? []).toHaveLength(0);
     const zero = startScheduler(ctx, { shard: { ids: [0], count: 2 }, digest: { discord: createDiscordDelivery(rest) } });
+    expect([...zero.tasks.keys()]).toEqual(["sync-scores", "digest-dispatch", "alerts"]);
+    const alertsNext = zero.nextRuns()["alerts"]!;
+    expect(alertsNext.getUTCMinutes()).toBe(7);
+    expect(alertsNext.getTime() - Date.now()).toBeLessThanOrEqual(60 * 60_000);
     await expect.poll(() => (fake.messages.get(fake.dmChannelFor(ALICE)) ?? []).length, { timeout: 10_000 }).toBe(1);
     await zero.stop();
     rest.clearHashSweeper();

@@ -1,5 +1,6 @@
 /** /help: every command in one place, how the numbers are defined, and where to read more. */
 import type { APIEmbed } from "discord.js";
+import { ALERT_KINDS, ALERT_ROUNDS, type AlertKind } from "../../services/alerts.js";
 import { MISSING_ROUNDS } from "../../services/portfolio.js";
 import { COLORS } from "./format.js";
 import { fitToLimits, type MessagePayload } from "./payload.js";
@@ -47,6 +48,14 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
     name: "digest",
     usage: [
       "`/digest subscribe [where] [day] [hour] [timezone]` — a weekly diversification digest in your DMs or this channel (a forum gets a thread a week). `/digest unsubscribe` · `/digest status` · `/digest preview`.",
+    ],
+  },
+  {
+    name: "alerts",
+    usage: [
+      `\`/alerts subscribe kind [threshold] [rounds] [where]\` — be told, at most once a day, in your DMs or this channel: ${(Object.keys(ALERT_KINDS) as AlertKind[])
+        .map((k) => `**${k}** (${ALERT_KINDS[k].description}; default ${ALERT_KINDS[k].threshold.default})`)
+        .join(", ")}. Window: the last ${ALERT_ROUNDS.default} resolved rounds unless \`rounds\` says otherwise. Silent until the next hourly check, which takes the baseline. \`/alerts unsubscribe kind\` · \`/alerts list\`.`,
     ],
   },
   {
