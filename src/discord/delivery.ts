@@ -50,23 +50,49 @@ export interface PostedMessage {
  */
 export interface DeliveryFailure {
   readonly action: "disable" | "fail" | "retry";
+  /** What happened, as a stable code for logs, alerts on logs and tests (MonitoRSS's delivery results). */
+  readonly failure: DeliveryFailureCode;
+  /** What the subscriber is told (stored with the delivery and shown by /digest status, /alerts list). */
   readonly reason: string;
+  /** What the log says: the HTTP status, Discord's code and message, never shown to users. */
+  readonly internal: string;
   readonly status: number | null;
   readonly code: number | string | null;
 }
 
+/** Every way a delivery can fail, one code each. */
+export const DELIVERY_FAILURE_CODES = [
+  "dm-closed",
+  "missing-access",
+  "missing-permissions",
+  "forbidden",
+  "channel-gone",
+  "guild-gone",
+  "user-gone",
+  "rate-limited",
+  "unauthorized",
+  "timeout",
+  "rejected",
+  "discord-unavailable",
+  "reconcile-failed",
+  "network",
+] as const;
+export type DeliveryFailureCode = (typeof DELIVERY_FAILURE_CODES)[number];
+
 /** Discord error codes meaning the target itself is gone. */
-const GONE_CODES = new Map<number, string>([
-  [10003, "the channel no longer exists"],
-  [10004, "the bot is no longer in that server"],
-  [10013, "the user no longer exists"],
+const GONE_CODES = new Map<number, { failure: DeliveryFailureCode; reason: string }>([
+  [10003, { failure: "channel-gone", reason: "the channel no longer exists" }],
+  [10004, { failure: "guild-gone", reason: "the bot is no longer in that server" }],
+  [10013, { failure: "user-gone", reason: "the user no longer exists" }],
 ]);
 
-const FORBIDDEN_CODES = new Map<number, string>([
-  [50007, "Discord does not let the bot message you (direct messages are closed)"],
-  [50001, "the bot cannot see that channel any more (Missing Access)"],
-  [50013, "the bot lacks permission to post there (Missing Permissions)"],
+const FORBIDDEN_CODES = new Map<number, { failure: DeliveryFailureCode; reason: string }>([
+  [50007, { failure: "dm-closed", reason: "Discord does not let the bot message you (direct messages are closed)" }],
+  [50001, { failure: "missing-access", reason: "the bot cannot see that channel any more (Missing Access)" }],
+  [50013, { failure: "missing-permissions", reason: "the bot lacks permission to post there (Missing Permissions)" }],
 ]);
+
+const RETRY_FAILURES: Readonly<Record<number, DeliveryFailureCode>> = { 429: "rate-limited", 401: "unauthorized", 408: "timeout" };
 
 /** A lookup that must succeed before posting could be safe (e.g. is the thread already there?). */
 export class ReconcileError extends Error {
@@ -79,22 +105,28 @@ export class ReconcileError extends Error {
 export function classifyDeliveryError(err: unknown): DeliveryFailure {
   if (err instanceof DiscordAPIError) {
     const code = typeof err.code === "number" ? err.code : null;
+    const internal = `Discord answered ${err.status}, code ${String(err.code)}: ${err.message}`.slice(0, 300);
     if (err.status === 403) {
-      return { action: "disable", reason: (code !== null ? FORBIDDEN_CODES.get(code) : undefined) ?? `Discord refused the post (403 ${err.message})`, status: 403, code: err.code };
+      const known = code !== null ? FORBIDDEN_CODES.get(code) : undefined;
+      return { action: "disable", failure: known?.failure ?? "forbidden", reason: known?.reason ?? "Discord refused the post (the bot may not post there)", internal, status: 403, code: err.code };
     }
-    if (err.status === 404 && code !== null && GONE_CODES.has(code)) {
-      return { action: "disable", reason: GONE_CODES.get(code) as string, status: 404, code };
-    }
-    if (err.status === 429 || err.status === 401 || err.status === 408) {
+    const gone = err.status === 404 && code !== null ? GONE_CODES.get(code) : undefined;
+    if (gone) return { action: "disable", failure: gone.failure, reason: gone.reason, internal, status: 404, code };
+    const retry = RETRY_FAILURES[err.status];
+    if (retry) {
       // 429 only surfaces here when discord.js is told to reject on rate limits; 401 is our token, not the subscriber.
-      return { action: "retry", reason: `Discord answered ${err.status} (${err.message})`, status: err.status, code: err.code };
+      return { action: "retry", failure: retry, reason: "Discord was not taking messages from the bot; it will try again", internal, status: err.status, code: err.code };
     }
-    return { action: "fail", reason: `Discord rejected the message (${err.status} ${err.message})`, status: err.status, code: err.code };
+    return { action: "fail", failure: "rejected", reason: `Discord rejected the message (${err.status})`, internal, status: err.status, code: err.code };
   }
-  if (err instanceof ReconcileError) return { action: "retry", reason: err.message, status: null, code: null };
-  if (err instanceof HTTPError) return { action: "retry", reason: `Discord answered ${err.status} after retries`, status: err.status, code: null };
+  if (err instanceof ReconcileError) {
+    return { action: "retry", failure: "reconcile-failed", reason: "the bot could not check what was already posted; it will try again", internal: err.message.slice(0, 300), status: null, code: null };
+  }
+  if (err instanceof HTTPError) {
+    return { action: "retry", failure: "discord-unavailable", reason: `Discord answered ${err.status} after retries`, internal: `HTTP ${err.status} after discord.js's retries: ${err.message}`.slice(0, 300), status: err.status, code: null };
+  }
   const message = err instanceof Error ? err.message : String(err);
-  return { action: "retry", reason: message.slice(0, 300), status: null, code: null };
+  return { action: "retry", failure: "network", reason: "Discord could not be reached; it will try again", internal: message.slice(0, 300), status: null, code: null };
 }
 
 const DISCORD_EPOCH = 1_420_070_400_000n;

@@ -189,15 +189,15 @@ export async function runAlerts(ctx: AlertJobContext, now: Date): Promise<AlertR
         repo.markFailed(userId, day, f.reason, clock());
         repo.disableUser(userId, f.reason, clock());
         counts.disabled++;
-        dlog.warn({ status: f.status, code: f.code, reason: f.reason }, "Discord refused the alert message; the user's alerts are turned off");
+        dlog.warn({ failure: f.failure, internal: f.internal, status: f.status, code: f.code }, "Discord refused the alert message; the user's alerts are turned off");
       } else if (f.action === "fail" || row.attempts >= settings.maxAttempts) {
         repo.markFailed(userId, day, f.action === "fail" ? f.reason : `gave up after ${row.attempts} attempts: ${f.reason}`, clock());
         counts.failed++;
-        dlog.error({ err, status: f.status }, "alert delivery failed");
+        dlog.error({ err, failure: f.failure, internal: f.internal, status: f.status, code: f.code }, "alert delivery failed");
       } else {
         repo.release(userId, day, f.reason);
         counts.retrying++;
-        dlog.warn({ err, attempts: row.attempts }, "alert delivery failed for now; the next run retries");
+        dlog.warn({ err, failure: f.failure, internal: f.internal, attempts: row.attempts }, "alert delivery failed for now; the next run retries");
       }
     } catch (ledgerErr) {
       dlog.error({ err: ledgerErr, cause: err }, "could not record the alert failure");

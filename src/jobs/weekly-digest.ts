@@ -336,16 +336,16 @@ export async function runDigestDispatch(ctx: DigestDispatchContext, now: Date): 
         repo.markFailed(sub.id, row.week, f.reason, clock());
         repo.disable(sub.id, f.reason, clock());
         counts.disabled++;
-        dlog.warn({ status: f.status, code: f.code, reason: f.reason }, "Discord refused the digest; subscription disabled");
+        dlog.warn({ failure: f.failure, internal: f.internal, status: f.status, code: f.code }, "Discord refused the digest; subscription disabled");
       } else if (f.action === "fail" || row.attempts >= settings.maxAttempts) {
         const detail = f.action === "fail" ? f.reason : `gave up after ${row.attempts} attempts: ${f.reason}`;
         repo.markFailed(sub.id, row.week, detail, clock());
         counts.failed++;
-        dlog.error({ err, status: f.status, code: f.code }, "digest delivery failed");
+        dlog.error({ err, failure: f.failure, internal: f.internal, status: f.status, code: f.code }, "digest delivery failed");
       } else {
         repo.release(sub.id, row.week, f.reason);
         counts.retrying++;
-        dlog.warn({ err, attempts: row.attempts }, "digest delivery failed for now; the next run retries");
+        dlog.warn({ err, failure: f.failure, internal: f.internal, attempts: row.attempts }, "digest delivery failed for now; the next run retries");
       }
     } catch (ledgerErr) {
       // The claim lapses on its own; the next run after it reconciles.

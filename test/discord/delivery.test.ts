@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ChannelType, REST, Routes } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyDeliveryError, createDiscordDelivery, digestNonce, digestThreadTitle, ReconcileError, restMessage, snowflakeAt } from "../../src/discord/delivery.js";
+import { classifyDeliveryError, createDiscordDelivery, DELIVERY_FAILURE_CODES, digestNonce, digestThreadTitle, ReconcileError, restMessage, snowflakeAt } from "../../src/discord/delivery.js";
 import { footerRef } from "../../src/discord/render/digest.js";
 import { LIMITS } from "../../src/discord/render/payload.js";
 import { fakeClientOptions, startFakeDiscord, type FakeDiscord } from "../helpers/fake-discord/index.js";
@@ -55,27 +55,35 @@ describe("classifyDeliveryError", () => {
   }
 
   it.each([
-    [{ kind: "unknown-channel" } as const, "disable", "the channel no longer exists"],
-    [{ kind: "missing-access" } as const, "disable", "Missing Access"],
-    [{ kind: "missing-permissions" } as const, "disable", "Missing Permissions"],
-    [{ kind: "server-error", status: 503 } as const, "retry", "503"],
-    [{ kind: "custom", status: 400, body: { code: 50035, message: "Invalid Form Body" } } as const, "fail", "400"],
-  ])("classifies %j (as discord.js raises it) as %s", async (fault, action, reason) => {
+    [{ kind: "unknown-channel" } as const, "disable", "channel-gone", "the channel no longer exists", "10003"],
+    [{ kind: "missing-access" } as const, "disable", "missing-access", "Missing Access", "50001"],
+    [{ kind: "missing-permissions" } as const, "disable", "missing-permissions", "Missing Permissions", "50013"],
+    [{ kind: "server-error", status: 503 } as const, "retry", "discord-unavailable", "503", "503"],
+    [{ kind: "custom", status: 400, body: { code: 50035, message: "Invalid Form Body" } } as const, "fail", "rejected", "400", "Invalid Form Body"],
+  ])("classifies %j (as discord.js raises it) as %s, code %s, with separate user and log texts", async (fault, action, failure, reason, internal) => {
     const f = classifyDeliveryError(await errorFrom(fault));
     expect(f.action).toBe(action);
+    expect(f.failure).toBe(failure);
+    expect(DELIVERY_FAILURE_CODES).toContain(f.failure);
     expect(f.reason).toContain(reason);
+    expect(f.internal).toContain(internal);
+  });
+
+  it("never shows Discord's own error text to the subscriber", async () => {
+    const f = classifyDeliveryError(await errorFrom({ kind: "custom", status: 400, body: { code: 50035, message: "Invalid Form Body" } }));
+    expect(f.reason).not.toContain("Invalid Form Body");
   });
 
   it("disables on closed DMs (403, code 50007)", async () => {
     const delivery = createDiscordDelivery(rest());
     const dm = await delivery.openDm(CLOSED);
     const f = classifyDeliveryError(await errorFrom(null, dm));
-    expect(f).toMatchObject({ action: "disable", status: 403, code: 50007 });
+    expect(f).toMatchObject({ action: "disable", failure: "dm-closed", status: 403, code: 50007 });
   });
 
-  it("retries network failures and failed reconciliations", () => {
-    expect(classifyDeliveryError(new Error("other side closed")).action).toBe("retry");
-    expect(classifyDeliveryError(new ReconcileError("could not check")).action).toBe("retry");
+  it("retries network failures and failed reconciliations, each with its code and the cause in the log text", () => {
+    expect(classifyDeliveryError(new Error("other side closed"))).toMatchObject({ action: "retry", failure: "network", internal: "other side closed" });
+    expect(classifyDeliveryError(new ReconcileError("could not check"))).toMatchObject({ action: "retry", failure: "reconcile-failed", internal: "could not check" });
   });
 });
 
