@@ -83,8 +83,27 @@ export interface BotContext extends AppContext {
   readonly fetchAttachment: (attachment: AttachmentInput, maxBytes: number) => Promise<Buffer>;
 }
 
+/**
+ * Where a command's work after its acknowledgement waits its turn. `quick` (a few small reads:
+ * /models, /help, statuses) never queues behind `analysis` (series, statistics, charts), so a
+ * crowd of analyses does not hold up a list of one's models.
+ */
+export const LANES = ["quick", "analysis"] as const;
+export type Lane = (typeof LANES)[number];
+export const DEFAULT_LANE: Lane = "analysis";
+
 export interface Command {
   readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  /** The command's lane, or one per subcommand (a subcommand not named takes the default, `analysis`). */
+  readonly lane?: Lane | Readonly<Partial<Record<string, Lane>>>;
   execute(input: CommandInput, ctx: BotContext): Promise<void>;
   autocomplete?(input: AutocompleteInput, ctx: BotContext): Promise<Choice[]> | Choice[];
+}
+
+/** The lane `command` runs `subcommand` in (see `Command.lane`). */
+export function laneOf(command: Pick<Command, "lane">, subcommand: string | null): Lane {
+  const lane = command.lane;
+  if (lane === undefined) return DEFAULT_LANE;
+  if (typeof lane === "string") return lane;
+  return (subcommand === null ? undefined : lane[subcommand]) ?? DEFAULT_LANE;
 }
