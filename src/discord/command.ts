@@ -7,6 +7,7 @@
 import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import type { AppContext } from "../context.js";
 import type { MessagePayload } from "./render/payload.js";
+import type { Renderer } from "./render-pool.js";
 
 export interface AttachmentInput {
   readonly name: string;
@@ -81,6 +82,8 @@ export interface BotContext extends AppContext {
    * from Discord's CDN are fetched; the shell reads local files.
    */
   readonly fetchAttachment: (attachment: AttachmentInput, maxBytes: number) => Promise<Buffer>;
+  /** Draws an analysis reply (charts) from a service's result: in the bot's render pool, inline in the shell. */
+  readonly render: Renderer["render"];
 }
 
 /**
