@@ -89,6 +89,7 @@ function isCsv(name: string, contentType: string | null): boolean {
 
 export const command: Command = {
   data,
+  lane: { status: "quick" },
   async execute({ options, caller, respond }, ctx) {
     const sub = options.getSubcommand();
     requireAdmin(caller, sub);

@@ -1,7 +1,6 @@
 /** /allocate: suggested weights for the caller's models, checked out of sample. */
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { renderAllocate } from "../src/discord/render/allocate.js";
 import { ALLOCATION_METHOD_CHOICES } from "../src/services/portfolio.js";
 import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
@@ -24,7 +23,7 @@ export const command: Command = {
     const cap = options.getNumber("cap");
     await respond.defer({ ephemeral: isEphemeral(options) });
     const result = ctx.services.portfolio.allocate({ userId: caller.userId }, { ...analysis, method, ...(cap !== null ? { cap } : {}) });
-    await respond.edit(renderAllocate(result));
+    await respond.edit(await ctx.render("allocate", result));
   },
   autocomplete: analysisAutocomplete,
 };

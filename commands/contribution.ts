@@ -1,7 +1,6 @@
 /** /contribution: what each model does to the caller's portfolio Sharpe. */
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { renderContribution } from "../src/discord/render/contribution.js";
 import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
 const data = new SlashCommandBuilder()
@@ -18,7 +17,7 @@ export const command: Command = {
     const analysis = readAnalysisOptions(options);
     await respond.defer({ ephemeral: isEphemeral(options) });
     const result = ctx.services.portfolio.contribution({ userId: caller.userId }, analysis);
-    await respond.edit(renderContribution(result));
+    await respond.edit(await ctx.render("contribution", result));
   },
   autocomplete: analysisAutocomplete,
 };

@@ -1,7 +1,6 @@
 /** /correlation: how alike the caller's models are. */
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { renderCorrelation } from "../src/discord/render/correlation.js";
 import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
 const data = new SlashCommandBuilder()
@@ -25,7 +24,7 @@ export const command: Command = {
     const analysis = readAnalysisOptions(options);
     await respond.defer({ ephemeral: isEphemeral(options) });
     const result = ctx.services.portfolio.correlation({ userId: caller.userId }, { ...analysis, method });
-    await respond.edit(renderCorrelation(result));
+    await respond.edit(await ctx.render("correlation", result));
   },
   autocomplete: analysisAutocomplete,
 };

@@ -63,6 +63,7 @@ const targetOf = (where: string, caller: Caller): DigestTarget => (where === "ch
 
 export const command: Command = {
   data,
+  lane: { subscribe: "quick", unsubscribe: "quick", status: "quick" },
   async execute({ options, caller, respond }, ctx) {
     await respond.defer({ ephemeral: true });
     const digest = ctx.services.digest;

@@ -7,6 +7,7 @@ const data = new SlashCommandBuilder().setName("help").setDescription("Every com
 
 export const command: Command = {
   data,
+  lane: "quick",
   async execute({ respond }) {
     await respond.defer({ ephemeral: true });
     await respond.edit(renderHelp());

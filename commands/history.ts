@@ -4,7 +4,6 @@
  */
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { renderHistory } from "../src/discord/render/history.js";
 import { HISTORY_WINDOW } from "../src/services/portfolio.js";
 import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
@@ -30,7 +29,7 @@ export const command: Command = {
     const window = options.getInteger("window") ?? undefined;
     await respond.defer({ ephemeral: isEphemeral(options) });
     const result = ctx.services.portfolio.history({ userId: caller.userId }, { ...analysis, window });
-    await respond.edit(renderHistory(result));
+    await respond.edit(await ctx.render("history", result));
   },
   autocomplete: analysisAutocomplete,
 };

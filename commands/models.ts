@@ -75,6 +75,7 @@ const data = new SlashCommandBuilder()
 
 export const command: Command = {
   data,
+  lane: "quick",
   async execute({ options, caller, respond }, ctx) {
     const sub = options.getSubcommand();
     const { registrations } = ctx.services;

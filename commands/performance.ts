@@ -1,7 +1,6 @@
 /** /performance: one model's or every model's statistics and cumulative score. */
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { renderPerformance } from "../src/discord/render/performance.js";
 import { analysisAutocomplete, isEphemeral, modelOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
 const data = new SlashCommandBuilder()
@@ -20,7 +19,7 @@ export const command: Command = {
     await respond.defer({ ephemeral: isEphemeral(options) });
     // The service checks the model is the caller's (autocomplete values are only suggestions).
     const result = ctx.services.portfolio.performance({ userId: caller.userId }, { ...analysis, model });
-    await respond.edit(renderPerformance(result));
+    await respond.edit(await ctx.render("performance", result));
   },
   autocomplete: analysisAutocomplete,
 };

@@ -1,7 +1,6 @@
 /** /prune: which of the caller's models to drop, and why. */
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { renderPrune } from "../src/discord/render/prune.js";
 import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
 const data = new SlashCommandBuilder()
@@ -18,7 +17,7 @@ export const command: Command = {
     const analysis = readAnalysisOptions(options);
     await respond.defer({ ephemeral: isEphemeral(options) });
     const result = ctx.services.portfolio.prune({ userId: caller.userId }, analysis);
-    await respond.edit(renderPrune(result));
+    await respond.edit(await ctx.render("prune", result));
   },
   autocomplete: analysisAutocomplete,
 };

@@ -2,7 +2,6 @@
 import { InteractionContextType, SlashCommandBuilder } from "discord.js";
 import type { Caller, Command } from "../src/discord/command.js";
 import { renderServerOptIn } from "../src/discord/render/models.js";
-import { renderServerDiversity } from "../src/discord/render/server-diversity.js";
 import { UserFacingError } from "../src/errors.js";
 import { analysisAutocomplete, isEphemeral, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
 
@@ -34,7 +33,7 @@ export const command: Command = {
     if (sub === "diversity") {
       const analysis = readAnalysisOptions(options);
       await respond.defer({ ephemeral: isEphemeral(options) });
-      await respond.edit(renderServerDiversity(ctx.services.portfolio.serverDiversity(guildId, analysis)));
+      await respond.edit(await ctx.render("serverDiversity", ctx.services.portfolio.serverDiversity(guildId, analysis)));
       return;
     }
     if (sub === "optin" || sub === "optout") {

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import cron from "node-cron";
 import { z } from "zod";
@@ -46,6 +47,7 @@ const envSchema = z.object({
   DISCORD_DEV_GUILD_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
   DIGEST_CATCHUP_DAYS: intWithDefault(3, 0, 6),
   DIGEST_CONCURRENCY: intWithDefault(4, 1, 16),
+  RENDER_WORKERS: intWithDefault(availableParallelism(), 0, 64),
   DISCOURSE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   DISCOURSE_API_KEY: optionalString,
   DISCOURSE_USERNAME: z.preprocess(emptyToUndefined, z.string().default("system")),
@@ -98,6 +100,7 @@ const configSchema = envSchema.transform((e) => ({
   adminUserIds: Object.freeze(e.ADMIN_USER_IDS),
   digestCatchupDays: e.DIGEST_CATCHUP_DAYS,
   digestConcurrency: e.DIGEST_CONCURRENCY,
+  renderWorkers: e.RENDER_WORKERS,
   discourseUrl: e.DISCOURSE_URL,
   discourseApiKey: e.DISCOURSE_API_KEY,
   discourseUsername: e.DISCOURSE_USERNAME,

@@ -6,6 +6,7 @@ import type { AppContext } from "../context.js";
 import { UserFacingError } from "../errors.js";
 import type { AttachmentInput, BotContext, Command } from "./command.js";
 import { createClient } from "./client.js";
+import { inlineRenderer, rendererFor, type Renderer } from "./render-pool.js";
 import { createRouter } from "./router.js";
 
 /** Discord serves attachments from these hosts; nothing else is fetched on a user's behalf. */
@@ -13,13 +14,15 @@ const ATTACHMENT_HOSTS = new Set(["cdn.discordapp.com", "media.discordapp.net"])
 
 export function createBotContext(
   ctx: AppContext,
-  options: { nextRuns?: () => Record<string, Date | null>; allowFileAttachments?: boolean; attachmentHosts?: ReadonlySet<string> } = {},
+  options: { nextRuns?: () => Record<string, Date | null>; allowFileAttachments?: boolean; attachmentHosts?: ReadonlySet<string>; renderer?: Renderer } = {},
 ): BotContext & { drain(): Promise<void> } {
+  const renderer = options.renderer ?? inlineRenderer;
   const pending = new Set<Promise<void>>();
   const hosts = options.attachmentHosts ?? ATTACHMENT_HOSTS;
   return {
     ...ctx,
     ...(options.nextRuns ? { nextRuns: options.nextRuns } : {}),
+    render: (kind, input) => renderer.render(kind, input),
     background(label, work) {
       const p = work().catch((err: unknown) => ctx.logger.error({ err, task: label }, "background task failed"));
       pending.add(p);
@@ -71,19 +74,31 @@ export interface Bot {
 export async function startBot(
   ctx: AppContext,
   commands: readonly Command[],
-  options: { nextRuns?: () => Record<string, Date | null>; clientOptions?: Partial<ClientOptions>; attachmentHosts?: ReadonlySet<string> } = {},
+  options: {
+    nextRuns?: () => Record<string, Date | null>;
+    clientOptions?: Partial<ClientOptions>;
+    attachmentHosts?: ReadonlySet<string>;
+    /** Default: a render pool of RENDER_WORKERS threads. The bot closes it on stop. */
+    renderer?: Renderer;
+  } = {},
 ): Promise<Bot> {
   if (!ctx.config.discordToken) throw new Error("DISCORD_TOKEN is missing");
   const client = createClient(ctx.config, options.clientOptions ?? {});
-  const context = createBotContext(ctx, options);
+  const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers);
+  const context = createBotContext(ctx, { ...options, renderer });
   const route = createRouter(commands, context);
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (err) => ctx.logger.error({ err }, "discord client error"));
   client.on(Events.ShardDisconnect, (_e, shardId) => ctx.logger.warn({ shardId }, "gateway disconnected"));
   client.on(Events.ShardResume, (shardId) => ctx.logger.info({ shardId }, "gateway resumed"));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  await client.login(ctx.config.discordToken);
-  await ready;
+  try {
+    await client.login(ctx.config.discordToken);
+    await ready;
+  } catch (err) {
+    await renderer.close();
+    throw err;
+  }
   ctx.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shards: client.shard?.ids ?? [0] }, "bot ready");
   return {
     client,
@@ -91,6 +106,7 @@ export async function startBot(
     async stop() {
       await context.drain();
       await client.destroy();
+      await renderer.close();
     },
   };
 }

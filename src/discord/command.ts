@@ -7,6 +7,7 @@
 import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import type { AppContext } from "../context.js";
 import type { MessagePayload } from "./render/payload.js";
+import type { Renderer } from "./render-pool.js";
 import type { ViewState } from "./view-state.js";
 
 export interface AttachmentInput {
@@ -82,6 +83,8 @@ export interface BotContext extends AppContext {
    * from Discord's CDN are fetched; the shell reads local files.
    */
   readonly fetchAttachment: (attachment: AttachmentInput, maxBytes: number) => Promise<Buffer>;
+  /** Draws an analysis reply (charts) from a service's result: in the bot's render pool, inline in the shell. */
+  readonly render: Renderer["render"];
   /** The server's clock for component expiry (injectable so tests can move it); default: now. */
   readonly clock?: () => Date;
 }
@@ -108,10 +111,29 @@ export interface ComponentResponder {
   error(payload: MessagePayload): Promise<void>;
 }
 
+/**
+ * Where a command's work after its acknowledgement waits its turn. `quick` (a few small reads:
+ * /models, /help, statuses) never queues behind `analysis` (series, statistics, charts), so a
+ * crowd of analyses does not hold up a list of one's models.
+ */
+export const LANES = ["quick", "analysis"] as const;
+export type Lane = (typeof LANES)[number];
+export const DEFAULT_LANE: Lane = "analysis";
+
 export interface Command {
   readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  /** The command's lane, or one per subcommand (a subcommand not named takes the default, `analysis`). */
+  readonly lane?: Lane | Readonly<Partial<Record<string, Lane>>>;
   execute(input: CommandInput, ctx: BotContext): Promise<void>;
   autocomplete?(input: AutocompleteInput, ctx: BotContext): Promise<Choice[]> | Choice[];
   /** Handles presses on the reply's explore components (glue only, like execute). */
   components?(input: ComponentInput, ctx: BotContext): Promise<void>;
+}
+
+/** The lane `command` runs `subcommand` in (see `Command.lane`). */
+export function laneOf(command: Pick<Command, "lane">, subcommand: string | null): Lane {
+  const lane = command.lane;
+  if (lane === undefined) return DEFAULT_LANE;
+  if (typeof lane === "string") return lane;
+  return (subcommand === null ? undefined : lane[subcommand]) ?? DEFAULT_LANE;
 }

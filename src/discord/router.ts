@@ -18,7 +18,7 @@ import { asStorageError } from "../db/errors.js";
 import { isUserFacing } from "../errors.js";
 import { NumeraiError } from "../numerai/errors.js";
 import type { Logger } from "../logger.js";
-import type { AttachmentInput, BotContext, Caller, Command, CommandInput, CommandOptions, ComponentInput, Responder } from "./command.js";
+import { DEFAULT_LANE, laneOf, type AttachmentInput, type BotContext, type Caller, type Command, type CommandInput, type CommandOptions, type ComponentInput, type Lane, type Responder } from "./command.js";
 import { decodeView, refusalFor } from "./view-state.js";
 import { LIMITS, fitToLimits, truncate, type MessagePayload } from "./render/payload.js";
 
@@ -118,26 +118,28 @@ export function toDiscordMessage(p: MessagePayload) {
 export const AUTO_DEFER_MS = 1500;
 
 /**
- * Work after an acknowledgement (database reads, analytics, charts) is synchronous. Each command
- * gets its own event-loop turn for it, one at a time, so between two of them the loop reads new
- * interactions and sends their acknowledgements (and no socket sits unread for seconds). Without
- * this, a burst of 200 commands acknowledged late and lost replies (bench/interactions.ts).
+ * Work after an acknowledgement (database reads, analytics, charts) is mostly synchronous. Each
+ * command gets its own event-loop turn for it, one at a time, so between two of them the loop
+ * reads new interactions and sends their acknowledgements (and no socket sits unread for
+ * seconds). Without this, a burst of 200 commands acknowledged late and lost replies
+ * (bench/interactions.ts). One queue per lane: a waiting `quick` command always goes before any
+ * waiting `analysis`, so a list of one's models never waits behind a crowd of heatmaps.
  */
-const turns: Array<() => void> = [];
+const turns: Record<Lane, Array<() => void>> = { quick: [], analysis: [] };
 let turnScheduled = false;
 function scheduleTurn(): void {
   turnScheduled = true;
   setImmediate(() => {
-    const next = turns.shift();
+    const next = turns.quick.shift() ?? turns.analysis.shift();
     if (next) {
       next();
       scheduleTurn();
     } else turnScheduled = false;
   });
 }
-export function nextTurn(): Promise<void> {
+export function nextTurn(lane: Lane = DEFAULT_LANE): Promise<void> {
   return new Promise((resolve) => {
-    turns.push(resolve);
+    turns[lane].push(resolve);
     if (!turnScheduled) scheduleTurn();
   });
 }
@@ -147,7 +149,7 @@ export function nextTurn(): Promise<void> {
  * follow-up, so a refusal found after deferring can still be shown only to the caller: Discord
  * cannot make a public deferred reply private afterwards.
  */
-function responderFor(interaction: ChatInputCommandInteraction, state: { deferred: boolean; ephemeral: boolean }): Responder {
+function responderFor(interaction: ChatInputCommandInteraction, state: { deferred: boolean; ephemeral: boolean }, lane: Lane): Responder {
   let deferring: Promise<void> | null = null;
   let publicMessageId: string | null = null;
   let wantsPublic = false;
@@ -158,7 +160,7 @@ function responderFor(interaction: ChatInputCommandInteraction, state: { deferre
       deferring ??= interaction.deferReply({ flags: MessageFlags.Ephemeral }).then(() => {
         state.deferred = true;
       });
-      return deferring.then(nextTurn);
+      return deferring.then(() => nextTurn(lane));
     },
     async edit(payload) {
       if (!wantsPublic) {
@@ -200,7 +202,7 @@ export function createRouter(commands: readonly Command[], ctx: BotContext) {
       commandName: interaction.commandName,
       options: optionsOf(interaction),
       caller: callerOf(interaction, ctx.config.adminUserIds),
-      respond: responderFor(interaction, state),
+      respond: responderFor(interaction, state, laneOf(command, interaction.options.getSubcommand(false))),
     };
     const safety = setTimeout(() => {
       input.respond.defer({ ephemeral: true }).catch((err: unknown) => log.warn({ err }, "safety defer failed"));

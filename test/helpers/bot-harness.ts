@@ -7,6 +7,7 @@ import { loadConfig, type Config } from "../../src/config/env.js";
 import { createAppContext, type AppContext } from "../../src/context.js";
 import { startBot, type Bot } from "../../src/discord/bot.js";
 import type { Command } from "../../src/discord/command.js";
+import type { Renderer } from "../../src/discord/render-pool.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { startFakeDiscord, fakeClientOptions, type FakeDiscord } from "./fake-discord/index.js";
 import { startFakeNumerai, type FakeNumerai } from "./fake-numerai.js";
@@ -45,6 +46,8 @@ export async function startHarness(
     accounts?: Record<string, string>;
     /** Shorter waits between Numerai retries (the attempts stay as shipped), for tests that exhaust them. */
     numeraiRetryDelays?: { baseDelayMs: number; maxDelayMs: number };
+    /** The bot's renderer (default: the render pool of RENDER_WORKERS threads, as in production). */
+    renderer?: Renderer;
   } = {},
 ): Promise<Harness> {
   const numerai = await startFakeNumerai({
@@ -95,6 +98,7 @@ export async function startHarness(
   const bot = await startBot(ctx, commands, {
     clientOptions: fakeClientOptions(discord),
     attachmentHosts: new Set(["127.0.0.1"]),
+    ...(opts.renderer ? { renderer: opts.renderer } : {}),
   });
   return {
     discord,
@@ -116,8 +120,13 @@ export async function startHarness(
 }
 
 /** A bot with `names` added for `user` the way a user adds them (/models add), their whole history fetched. */
-export async function startHarnessWithModels(commands: readonly Command[], user: string, names: readonly string[]): Promise<Harness> {
-  const h = await startHarness(commands);
+export async function startHarnessWithModels(
+  commands: readonly Command[],
+  user: string,
+  names: readonly string[],
+  opts: Parameters<typeof startHarness>[1] = {},
+): Promise<Harness> {
+  const h = await startHarness(commands, opts);
   const add = h.discord.sendInteraction(h.discord.chatInput({ guildId: GUILD, name: "models", subcommand: "add", options: { name: names.join(" ") }, user }));
   await add.awaitCall((c) => c.kind === "edit-original" && new RegExp(`History fetched: ${names.length}/${names.length}`).test(JSON.stringify(c.call.json)), 30_000);
   return h;
