@@ -25,6 +25,7 @@ import { ledoitWolfFromMoments } from "./ledoit-wolf.js";
 import { mean } from "./moments.js";
 import { sharpe } from "./sharpe.js";
 import { cvar } from "./tail.js";
+import { weightTurnover } from "./what-if.js";
 
 /**
  * The walk-forward settings /allocate and the digest's suggestion both use: rows fitted before the
@@ -245,11 +246,7 @@ function summarise(
   if (rebalances.length >= 2) {
     let total = 0;
     for (let r = 1; r < rebalances.length; r++) {
-      const a = (rebalances[r - 1] as WalkForwardRebalance).weights;
-      const b = (rebalances[r] as WalkForwardRebalance).weights;
-      let half = 0;
-      for (let i = 0; i < a.length; i++) half += Math.abs((b[i] as number) - (a[i] as number));
-      total += half / 2;
+      total += weightTurnover((rebalances[r - 1] as WalkForwardRebalance).weights, (rebalances[r] as WalkForwardRebalance).weights);
     }
     turnover = total / (rebalances.length - 1);
   }
