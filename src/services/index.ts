@@ -16,6 +16,7 @@ import { createExportService } from "./export.js";
 import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
 import { createRegistrationService, type ModelLookup } from "./registrations.js";
+import { createWhatIfService } from "./what-if.js";
 import { currentProcess, type ProcessIdentity } from "../process-identity.js";
 
 export interface ServiceOptions {
@@ -55,7 +56,8 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   const modelOverview = createModelOverviewService({ ...repos, portfolio });
   const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });
   const exporter = createExportService(repos);
-  return { repos, ingestion, registrations, portfolio, digest, modelOverview, admin, exporter };
+  const whatIf = createWhatIfService({ portfolio, reads: repos.reads });
+  return { repos, ingestion, registrations, portfolio, digest, modelOverview, admin, exporter, whatIf };
 }
 
 export type Services = ReturnType<typeof createServices>;
