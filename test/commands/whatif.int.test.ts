@@ -54,7 +54,7 @@ describe("/whatif", () => {
     expect(embed?.description).toMatch(new RegExp(`in: proposed +${expected.inSample.proposed.mean.toFixed(4)} +${expected.inSample.proposed.sharpe.toFixed(2)}`));
     expect(embed?.description).toMatch(new RegExp(`out: proposed +${expected.oos!.proposed!.mean.toFixed(4)} +${expected.oos!.proposed!.sharpe.toFixed(2)}`));
     expect(embed?.description).toContain(expected.caveat);
-    const payout = embed?.fields?.find((f) => f.name.startsWith("Payout rules"))?.value ?? "";
+    const payout = (embed?.fields ?? []).filter((f) => f.name.startsWith("Payout rules") || f.name === "What the simulation is").map((f) => f.value).join("\n");
     expect(payout).toContain("Simulation, not a Numerai rule");
     expect(payout).toMatch(/today +1\.5× +2× +2\.5× +3× +ΔSR/);
     expect(handle.original?.data.flags).toBe(MessageFlags.Ephemeral);

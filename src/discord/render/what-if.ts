@@ -82,7 +82,8 @@ export function renderWhatIf(r: WhatIfResult): MessagePayload {
     description,
     color: COLORS.info,
     fields: [
-      { name: "Payout rules, simulated on your current weights", value: `${payout.text}\n${PAYOUT_SIMULATION_TEXT}` },
+      { name: "Payout rules, simulated on your current weights", value: payout.text },
+      { name: "What the simulation is", value: PAYOUT_SIMULATION_TEXT },
       weightsUsedField(r.current.used),
       { name: "Definitions", value: WHAT_IF_DEFINITIONS },
     ],
