@@ -10,7 +10,7 @@ export type WhatIfResult = ReturnType<WhatIfService["whatIf"]>;
 type Figures = WhatIfResult["inSample"]["current"] | null;
 
 export const WHAT_IF_FILE_NAME = "whatif.png";
-const TABLE_CHARS = 1000;
+const TABLE_CHARS = 900;
 
 export const WHAT_IF_DEFINITIONS =
   "**mean** and **Sharpe** (mean ÷ sd, not annualised) of the weighted portfolio's per-round score; **max DD**: the largest fall of its cumulative score; " +
@@ -21,6 +21,8 @@ export const PAYOUT_SIMULATION_TEXT =
   "and if today's total were instead paid in proportion to each model's positive leave-one-out Sharpe contribution (**ΔSR**).";
 
 const cells = (f: Figures) => (f ? [fmt(f.mean, 4), fmt(f.sharpe, 2), fmt(f.maxDrawdown, 3), fmt(f.cvar5, 4), fmt(f.turnover, 2)] : [NA, NA, NA, NA, NA]);
+
+const shownOf = (shown: number, all: number) => `Showing ${shown} of ${all} rows; \`modelfolio analyze whatif --json\` gives them all.`;
 
 export function renderWhatIf(r: WhatIfResult): MessagePayload {
   const short = codeNames(r.names, 16);
@@ -72,6 +74,7 @@ export function renderWhatIf(r: WhatIfResult): MessagePayload {
     roundsText(r.rounds),
     ...stated,
     weights.text,
+    ...(weights.shown < r.names.length ? [shownOf(weights.shown, r.names.length)] : []),
     `In sample, and ${oosLabel} (${r.walkForward.refitted ? `the method refitted every ${r.walkForward.rebalanceEvery} rounds on resolved rounds only` : "the typed weights held fixed"}):`,
     figures.text,
     `**${r.caveat}**`,
@@ -82,7 +85,7 @@ export function renderWhatIf(r: WhatIfResult): MessagePayload {
     description,
     color: COLORS.info,
     fields: [
-      { name: "Payout rules, simulated on your current weights", value: payout.text },
+      { name: "Payout rules, simulated on your current weights", value: payout.shown < r.payout.rows.length + 1 ? `${payout.text}\n${shownOf(payout.shown, r.payout.rows.length + 1)}` : payout.text },
       { name: "What the simulation is", value: PAYOUT_SIMULATION_TEXT },
       weightsUsedField(r.current.used),
       { name: "Definitions", value: WHAT_IF_DEFINITIONS },
