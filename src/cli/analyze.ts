@@ -119,7 +119,8 @@ export function runAnalysis(ctx: AppContext, analysis: string | undefined, args:
     case "history":
       return p.history(sel, { ...opts, window: int(args.window, "--window") });
     case "whatif": {
-      const method = args.method && args.method in ALLOCATION_METHOD_NAMES ? args.method : undefined;
+      // An unknown --method reaches the service, which names the methods there are.
+      const method = args.method;
       if ((args.propose === undefined) === (method === undefined)) {
         throw new UserFacingError(`whatif takes either --propose a=0.5,b=0.5 or --method ${Object.keys(ALLOCATION_METHOD_NAMES).join("|")}, not both or neither.`);
       }

@@ -82,6 +82,11 @@ describe("modelfolio analyze whatif", () => {
     expect(err.join("\n")).toContain(`You have no model called nosuch. Your models: ${MODELS.join(", ")}.`);
   });
 
+  it("refuses an unknown --method naming the methods there are", async () => {
+    expect(await runCli(["analyze", "whatif", "--models", MODELS.join(","), "--method", "magic"], env, io)).toBe(EXIT_CODE.badInput);
+    expect(err.join("\n")).toContain('Unknown method "magic". Use one of: equal, inverse-variance, min-variance, hrp, max-sharpe.');
+  });
+
   it("refuses neither --propose nor --method", async () => {
     expect(await runCli(["analyze", "whatif", "--models", MODELS.join(",")], env, io)).toBe(EXIT_CODE.badInput);
     expect(err.join("\n")).toContain("whatif takes either --propose");
