@@ -17,5 +17,6 @@ import { command as models } from "./models.js";
 import { command as performance } from "./performance.js";
 import { command as prune } from "./prune.js";
 import { command as server } from "./server.js";
+import { command as whatif } from "./whatif.js";
 
-export const commands = [models, correlation, contribution, allocate, prune, performance, history, exportCommand, server, digest, alerts, help, admin] satisfies Command[];
+export const commands = [models, correlation, contribution, allocate, prune, whatif, performance, history, exportCommand, server, digest, alerts, help, admin] satisfies Command[];

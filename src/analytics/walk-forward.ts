@@ -237,7 +237,7 @@ class RunningMoments {
   }
 }
 
-function outOfSampleRecord(
+function summarise(
   name: AllocationMethod | "current",
   returns: Float64Array,
   rebalances: readonly WalkForwardRebalance[],
@@ -246,9 +246,7 @@ function outOfSampleRecord(
   if (rebalances.length >= 2) {
     let total = 0;
     for (let r = 1; r < rebalances.length; r++) {
-      const a = (rebalances[r - 1] as WalkForwardRebalance).weights;
-      const b = (rebalances[r] as WalkForwardRebalance).weights;
-      total += weightTurnover(a, b);
+      total += weightTurnover((rebalances[r - 1] as WalkForwardRebalance).weights, (rebalances[r] as WalkForwardRebalance).weights);
     }
     turnover = total / (rebalances.length - 1);
   }
@@ -393,9 +391,9 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
   }
   const portfolios: WalkForwardPortfolio[] = [];
   for (let m = 0; m < methods.length; m++) {
-    portfolios.push(outOfSampleRecord(methods[m] as AllocationMethod, returns[m] as Float64Array, rebalances[m] as WalkForwardRebalance[]));
+    portfolios.push(summarise(methods[m] as AllocationMethod, returns[m] as Float64Array, rebalances[m] as WalkForwardRebalance[]));
   }
-  if (current !== undefined) portfolios.push(outOfSampleRecord("current", currentReturns, currentRebalances));
+  if (current !== undefined) portfolios.push(summarise("current", currentReturns, currentRebalances));
   return { oosRounds, portfolios };
 }
 

@@ -8,13 +8,14 @@ import { renderHistory } from "../discord/render/history.js";
 import { renderPerformance } from "../discord/render/performance.js";
 import { roundsText } from "../discord/render/format.js";
 import { renderPrune } from "../discord/render/prune.js";
+import { renderWhatIf } from "../discord/render/what-if.js";
 import { payloadToText } from "../shell/shell.js";
 import { UserFacingError } from "../errors.js";
 import { weightsUsedText } from "../discord/render/weights.js";
-import type { AnalysisOptions, PortfolioService, Selection } from "../services/portfolio.js";
+import { ALLOCATION_METHOD_NAMES, type AnalysisOptions, type PortfolioService, type Selection } from "../services/portfolio.js";
 import { parseWeightList, type WeightEntry } from "../services/registrations.js";
 
-export const ANALYSES = ["correlation", "bets", "contribution", "hedge", "allocate", "prune", "performance", "history"] as const;
+export const ANALYSES = ["correlation", "bets", "contribution", "hedge", "allocate", "prune", "performance", "history", "whatif"] as const;
 export type Analysis = (typeof ANALYSES)[number];
 
 export interface AnalyzeArgs {
@@ -31,6 +32,8 @@ export interface AnalyzeArgs {
   readonly "missing-zero"?: boolean | undefined;
   readonly "min-overlap"?: string | undefined;
   readonly window?: string | undefined;
+  /** whatif: proposed shares, `a=0.5,b=0.3` (or --method for an allocation method's suggestion). */
+  readonly propose?: string | undefined;
 }
 
 const int = (raw: string | undefined, what: string): number | undefined => {
@@ -115,6 +118,14 @@ export function runAnalysis(ctx: AppContext, analysis: string | undefined, args:
       return p.performance(sel, { ...opts, model: args.model });
     case "history":
       return p.history(sel, { ...opts, window: int(args.window, "--window") });
+    case "whatif": {
+      // An unknown --method reaches the service, which names the methods there are.
+      const method = args.method;
+      if ((args.propose === undefined) === (method === undefined)) {
+        throw new UserFacingError(`whatif takes either --propose a=0.5,b=0.5 or --method ${Object.keys(ALLOCATION_METHOD_NAMES).join("|")}, not both or neither.`);
+      }
+      return ctx.services.whatIf.whatIf(sel, { ...opts, proposal: args.propose !== undefined ? { weights: args.propose } : { method: method as string } });
+    }
     case "allocate":
     case "prune": {
       const cap = num(args.cap, "--cap");
@@ -152,6 +163,9 @@ export function analysisText(analysis: string, result: unknown, outDir: string):
       break;
     case "history":
       payload = renderHistory(p);
+      break;
+    case "whatif":
+      payload = renderWhatIf(p);
       break;
     case "bets": {
       const b = result as ReturnType<PortfolioService["bets"]>;

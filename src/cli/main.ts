@@ -34,11 +34,12 @@ Data
                                               commands from stdin, one per line, for scripts
 
 Analysis (the same numbers the bot shows)
-  analyze <correlation|bets|contribution|hedge|allocate|prune|performance|history>
+  analyze <correlation|bets|contribution|hedge|allocate|prune|performance|history|whatif>
           (--user ID | --models a,b,c) [--score NAME|score|payout] [--rounds N | --from R1 --to R2]
           [--method pearson|spearman | equal|inverse-variance|min-variance|hrp|max-sharpe|all]
           [--weights a=0.5,b=30%] [--cap 0.35] [--model NAME] [--missing-zero] [--min-overlap 20]
           [--window 60] (history: rounds in each rolling window)
+          [--propose a=0.5,b=0.5] (whatif: proposed shares; or --method NAME for a method's suggestion)
           --weights: shares (0-1, 100% at most) for this run; a model not named gets its declared
           weight, else its Numerai stake share, else an equal share of what is left
 
@@ -76,6 +77,7 @@ const OPTIONS = {
   "missing-zero": { type: "boolean" },
   "min-overlap": { type: "string" },
   window: { type: "string" },
+  propose: { type: "string" },
   out: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];

@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: the README's pictures (docs/img/correlation.png, docs/img/contribution.png,
- * docs/img/history.png) as the bot sends them. The demo is seeded into a throwaway database and
- * `/correlation`, `/contribution` and `/history` run through the shell (the real router, services and renderers); the PNGs they
+ * docs/img/history.png, docs/img/whatif.png) as the bot sends them. The demo is seeded into a throwaway database and
+ * `/correlation`, `/contribution`, `/history` and `/whatif` run through the shell (the real router, services and renderers); the PNGs they
  * write are copied to docs/img, and the replies are printed so the README's caption can be checked.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -19,6 +19,7 @@ const PICTURES = [
   { file: "correlation.png", command: "/correlation" },
   { file: "contribution.png", command: "/contribution" },
   { file: "history.png", command: "/history" },
+  { file: "whatif.png", command: "/whatif method:hrp" },
 ] as const;
 
 const target = resolve(fileURLToPath(new URL("../../docs/img", import.meta.url)));

@@ -18,6 +18,7 @@ import { createExportService } from "./export.js";
 import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
 import { createRegistrationService, type ModelLookup } from "./registrations.js";
+import { createWhatIfService } from "./what-if.js";
 import { currentProcess, type ProcessIdentity } from "../process-identity.js";
 
 export interface ServiceOptions {
@@ -58,7 +59,8 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   const modelOverview = createModelOverviewService({ ...repos, portfolio });
   const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });
   const exporter = createExportService(repos);
-  return { repos, ingestion, registrations, portfolio, digest, alerts, modelOverview, admin, exporter };
+  const whatIf = createWhatIfService({ portfolio, reads: repos.reads });
+  return { repos, ingestion, registrations, portfolio, digest, alerts, modelOverview, admin, exporter, whatIf };
 }
 
 export type Services = ReturnType<typeof createServices>;

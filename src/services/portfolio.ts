@@ -152,8 +152,26 @@ export interface OosFigures {
   readonly turnover: number;
 }
 
-const oosOf = (p: WalkForwardPortfolio | undefined): OosFigures | null =>
+/** A walk-forward portfolio's out-of-sample figures, null when it was not run. */
+export const oosOf = (p: WalkForwardPortfolio | undefined): OosFigures | null =>
   p ? { rounds: p.nRounds, mean: p.mean, sharpe: p.sharpe, maxDrawdown: p.maxDrawdown, cvar5: p.cvar5, turnover: p.turnover } : null;
+
+/** Common rounds a walk-forward check needs: WALK_FORWARD.minFit to fit, resolutionLag to resolve, one to test. */
+export const WALK_FORWARD_MIN_ROUNDS = WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + 1;
+
+/** The note when there are too few common rounds for the walk-forward check. */
+export function tooFewForWalkForward(n: number): string {
+  return `Not enough common rounds for an out-of-sample check (${n}; it needs ${WALK_FORWARD_MIN_ROUNDS}: ${WALK_FORWARD.minFit} to fit, ${WALK_FORWARD.resolutionLag} for scores to resolve, then at least one to test).`;
+}
+
+/** Each round final at its resolve time when the API gave it, else by the calendar lag (walkForward's finalAt / openAt). */
+export function walkForwardTimes(reads: ScoreReadRepository, rounds: readonly number[]): { finalAt: Float64Array; openAt: Float64Array; timedRounds: number } {
+  const n = rounds.length;
+  const times = n > 0 ? reads.roundTimes(rounds[0] as number, rounds[n - 1] as number) : new Map<number, { openTime: number | null; resolveTime: number | null }>();
+  const finalAt = Float64Array.from(rounds, (r) => times.get(r)?.resolveTime ?? NaN);
+  const openAt = Float64Array.from(rounds, (r) => times.get(r)?.openTime ?? NaN);
+  return { finalAt, openAt, timedRounds: finalAt.filter(Number.isFinite).length };
+}
 
 export const DEFAULT_MIN_OVERLAP = 20;
 /** Per-round Sharpe must rise by more than this for prune to drop a model. */
@@ -541,12 +559,8 @@ export function createPortfolioService(deps: PortfolioDeps) {
       });
       const notes = [...d.built.notes];
       let wf: ReturnType<typeof walkForward> | null = null;
-      // Each round final at its resolve time when the API gave it, else by the calendar lag.
-      const times = n > 0 ? deps.reads.roundTimes(d.aligned.rounds[0] as number, d.aligned.rounds[n - 1] as number) : new Map<number, { openTime: number | null; resolveTime: number | null }>();
-      const finalAt = Float64Array.from(d.aligned.rounds, (r) => times.get(r)?.resolveTime ?? NaN);
-      const openAt = Float64Array.from(d.aligned.rounds, (r) => times.get(r)?.openTime ?? NaN);
-      const timedRounds = finalAt.filter(Number.isFinite).length;
-      if (n >= WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + 1) {
+      const { finalAt, openAt, timedRounds } = walkForwardTimes(deps.reads, d.aligned.rounds);
+      if (n >= WALK_FORWARD_MIN_ROUNDS) {
         wf = walkForward({
           rounds: d.aligned.rounds,
           columns: d.aligned.columns,
@@ -561,9 +575,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
           currentWeights: d.weights.values,
         });
       } else {
-        notes.push(
-          `Not enough common rounds for an out-of-sample check (${n}; it needs ${WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + 1}: ${WALK_FORWARD.minFit} to fit, ${WALK_FORWARD.resolutionLag} for scores to resolve, then at least one to test).`,
-        );
+        notes.push(tooFewForWalkForward(n));
       }
       const byName = (name: string) => wf?.portfolios.find((p) => p.name === name);
       return {

@@ -259,6 +259,19 @@ describe("analysis commands in the shell", () => {
       expect([...shown].some((s) => s.endsWith("b20"))).toBe(true);
     });
 
+    it("/whatif in the shell takes the cut names its own reply shows, and refuses an unknown one listing the models", async () => {
+      seed(db, twins);
+      const [first] = await shell(db, out, ["/whatif method:equal"]);
+      expect(pngs(first as string)).toHaveLength(1);
+      const cut = [...(first as string).matchAll(/^(v52_lgbm\S*b60) /gm)].map((m) => m[1] as string)[0];
+      expect(cut).toContain("…");
+      const [ok, unknown] = await shell(db, out, [`/whatif weights:${cut}=1`, "/whatif weights:nosuch=1"]);
+      expect(ok).toMatch(/^v52_lgbm\S*b60 +\d+% +100%$/m);
+      expect(ok).toContain("Not named, so 0 in the proposal: ");
+      expect(unknown).toContain("You have no model called nosuch. Your models: ");
+      expect(pngs(unknown as string)).toHaveLength(0);
+    });
+
     it("modelfolio analyze correlation prints them apart too", async () => {
       seed(db, twins);
       const lines: string[] = [];

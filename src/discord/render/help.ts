@@ -31,6 +31,10 @@ export const HELP_COMMANDS: ReadonlyArray<{ name: string; usage: readonly string
     usage: ["`/allocate [method] [cap] [rounds] [missing]` — suggested weights beside yours, tested out of sample."],
   },
   { name: "prune", usage: ["`/prune [score] [rounds] [missing]` — which models to drop, and why."] },
+  {
+    name: "whatif",
+    usage: ["`/whatif weights:\"a=0.5 b=0.5\"` or `/whatif method:hrp` `[rounds] [score] [missing]` — proposed weights against yours, in and out of sample, with a cumulative chart; and simulated payout rules."],
+  },
   { name: "performance", usage: ["`/performance [model] [score] [rounds]` — statistics and a cumulative chart."] },
   {
     name: "history",
