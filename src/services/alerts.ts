@@ -61,7 +61,7 @@ export function parseAlertRequest(request: AlertRequest): { kind: AlertKind; thr
   const t = spec.threshold;
   const threshold = request.threshold ?? t.default;
   if (!Number.isFinite(threshold) || threshold < t.min || threshold > t.max || (t.integer && !Number.isInteger(threshold))) {
-    throw new UserFacingError(`For ${kind}, the threshold (${t.what}) must be ${t.integer ? "a whole number " : ""}from ${t.min} to ${t.max}; you gave ${threshold}.`);
+    throw new UserFacingError(`For ${kind}, the threshold (${t.what}) must be ${t.integer ? "a whole number " : ""}from ${t.min} to ${t.max}; you gave ${Number.isFinite(threshold) ? threshold : "something that is not a number"}.`);
   }
   if (!spec.rounds) {
     if (request.rounds !== null) throw new UserFacingError(`${kind} looks at the newest rounds, not a window: leave out rounds.`);
@@ -69,7 +69,7 @@ export function parseAlertRequest(request: AlertRequest): { kind: AlertKind; thr
   }
   const rounds = request.rounds ?? ALERT_ROUNDS.default;
   if (!Number.isInteger(rounds) || rounds < ALERT_ROUNDS.min || rounds > ALERT_ROUNDS.max) {
-    throw new UserFacingError(`rounds must be a whole number from ${ALERT_ROUNDS.min} to ${ALERT_ROUNDS.max}; you gave ${rounds}.`);
+    throw new UserFacingError(`rounds must be a whole number from ${ALERT_ROUNDS.min} to ${ALERT_ROUNDS.max}${Number.isFinite(rounds) ? `; you gave ${rounds}` : ""}.`);
   }
   return { kind, threshold, rounds };
 }

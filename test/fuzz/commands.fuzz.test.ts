@@ -68,6 +68,7 @@ const RUNS: Record<string, number> = {
   server: 800,
   help: 100,
   digest: 600,
+  alerts: 500,
   admin: 3100,
 };
 
