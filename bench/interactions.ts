@@ -11,6 +11,7 @@ import { ChannelType } from "discord.js";
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { openDatabase } from "../src/db/open.js";
 import { createModelRepository, createRegistrationRepository } from "../src/db/repositories/models.js";
 import { createScoreWriter, type RoundRecord } from "../src/db/repositories/scores.js";
@@ -240,4 +241,30 @@ export async function benchInteractions(
     await numerai.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const ms = (x: number) => `${fmt(x)} ms`;
+
+/** The figures as printed by `npm run bench` (and by this file run alone); never asserted. */
+export function interactionLines(burst: InteractionFigures): string[] {
+  const l = (x: LatencyFigures) => `p50 ${ms(x.p50)}, p99 ${ms(x.p99)}, max ${ms(x.max)}`;
+  const list = burst.finalByCommand.models;
+  return [
+    `Interactions (${burst.interactions} at once through the stand-in Discord; bot in its own process; ` +
+      `${fmt(burst.seed.models)} models × ${fmt(burst.seed.rounds)} rounds, 10 per user)`,
+    `  store: ${fmt(burst.seed.scoreRows)} score rows ${burst.seed.cached ? `copied from the cache of an earlier run in ${burst.seed.seconds.toFixed(1)} s` : `written through the score writer in ${burst.seed.seconds.toFixed(1)} s`}`,
+    `  acknowledgement: ${l(burst.ackMs)} (Discord's limit ${fmt(ACK_LIMIT_MS)} ms)`,
+    `  final reply (${burst.delivered} delivered): ${l(burst.finalMs)} (target p99 ≤ 3,000 ms)`,
+    `  /models list alone: ${list ? l(list) : "none delivered"} (target p99 ≤ 300 ms)`,
+    ...Object.entries(burst.finalByCommand).map(([name, x]) => `    /${name.padEnd(12)} ${l(x)}`),
+    `  lost: ${burst.interactions - burst.delivered} (acknowledged late and refused: ${burst.lateAcks}, no reply within 60 s: ${burst.unanswered}), error replies: ${burst.errorReplies}, ` +
+      `bot error log lines: ${burst.botErrorLines}${burst.lateAcks + burst.unanswered + burst.errorReplies > 0 ? "  ← NOT GOOD ENOUGH" : ""}`,
+    ...burst.botErrorSample.map((line) => `    ${line.slice(0, 200)}`),
+  ];
+}
+
+// `npx tsx bench/interactions.ts`: this benchmark alone.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  for (const line of interactionLines(await benchInteractions())) console.log(line);
 }

@@ -75,24 +75,8 @@ for (const [label, x] of [
 }
 console.log("");
 
-const { benchInteractions, ACK_LIMIT_MS } = await import("./interactions.js");
-const burst = await benchInteractions();
-const ms = (x: number) => `${fmt(x)} ms`;
-console.log(
-  `Interactions (${burst.interactions} at once through the stand-in Discord; bot in its own process; ` +
-    `${fmt(burst.seed.models)} models × ${fmt(burst.seed.rounds)} rounds, 10 per user)`,
-);
-console.log(
-  `  store: ${fmt(burst.seed.scoreRows)} score rows ${burst.seed.cached ? `copied from the cache of an earlier run in ${burst.seed.seconds.toFixed(1)} s` : `written through the score writer in ${burst.seed.seconds.toFixed(1)} s`}`,
-);
-console.log(`  acknowledgement: p50 ${ms(burst.ackMs.p50)}, p99 ${ms(burst.ackMs.p99)}, max ${ms(burst.ackMs.max)} (Discord's limit ${fmt(ACK_LIMIT_MS)} ms)`);
-console.log(`  final reply (${burst.delivered} delivered): p50 ${ms(burst.finalMs.p50)}, p99 ${ms(burst.finalMs.p99)}, max ${ms(burst.finalMs.max)}`);
-for (const [name, l] of Object.entries(burst.finalByCommand)) console.log(`    /${name.padEnd(12)} p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`);
-console.log(
-  `  acknowledged late (refused): ${burst.lateAcks}, no reply within 60 s: ${burst.unanswered}, error replies: ${burst.errorReplies}, ` +
-    `bot error log lines: ${burst.botErrorLines}${burst.lateAcks + burst.unanswered + burst.errorReplies > 0 ? "  ← NOT GOOD ENOUGH" : ""}`,
-);
-for (const line of burst.botErrorSample) console.log(`    ${line.slice(0, 200)}`);
+const { benchInteractions, interactionLines } = await import("./interactions.js");
+for (const line of interactionLines(await benchInteractions())) console.log(line);
 console.log("");
 
 const { benchSoak } = await import("./soak.js");
