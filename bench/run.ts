@@ -76,7 +76,8 @@ for (const [label, x] of [
 console.log("");
 
 const { benchInteractions, interactionLines } = await import("./interactions.js");
-for (const line of interactionLines(await benchInteractions())) console.log(line);
+const burst = await benchInteractions();
+for (const line of interactionLines(burst)) console.log(line);
 console.log("");
 
 const { benchSoak } = await import("./soak.js");
@@ -93,6 +94,7 @@ console.log(
 );
 
 // Issue 13's table, every row from this one run.
+const ms = (x: number) => `${fmt(x)} ms`;
 const modelsList = burst.finalByCommand["models"];
 const analytics50 = benchAnalytics(50, 1000);
 const rows: Array<[string, string, string]> = [
