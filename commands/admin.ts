@@ -5,8 +5,8 @@
  * only a default a server can change (and anyone can own a server), so the check runs here, on
  * the server side, before any work, and the router logs every refusal. Answers are always ephemeral.
  */
-import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from "discord.js";
-import type { BotContext, Caller, Command, Responder } from "../src/discord/command.js";
+import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from "discord.js";
+import { defineCommand, type BotContext, type Caller, type Responder } from "../src/discord/command.js";
 import {
   renderBackfillDone,
   renderBackfillProgress,
@@ -29,38 +29,10 @@ const PROGRESS_EDIT_MS = 3000;
 /** Content types browsers and OSes send for .csv files (Windows says vnd.ms-excel). */
 const CSV_CONTENT_TYPES = ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", "text/comma-separated-values"];
 
-const data = new SlashCommandBuilder()
-  .setName("admin")
-  .setDescription("Operate the bot's score store (bot admins)")
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-  .setContexts(InteractionContextType.Guild)
-  .addSubcommand((s) =>
-    s
-      .setName("backfill")
-      .setDescription("Fetch scores for a range of rounds (resumes an interrupted run with the same arguments)")
-      .addIntegerOption((o) => o.setName("from").setDescription("First round").setRequired(true).setMinValue(1).setMaxValue(1_000_000))
-      .addIntegerOption((o) => o.setName("to").setDescription("Last round").setRequired(true).setMinValue(1).setMaxValue(1_000_000))
-      .addStringOption((o) =>
-        o.setName("model").setDescription("One model (default: every registered model)").setMaxLength(64).setAutocomplete(true),
-      ),
-  )
-  .addSubcommand((s) => s.setName("sync").setDescription("Fetch recent rounds for every registered model now"))
-  .addSubcommand((s) =>
-    s
-      .setName("import")
-      .setDescription("Import scores from a CSV file (all or nothing)")
-      .addAttachmentOption((o) => o.setName("file").setDescription("A .csv file, at most 20 MB").setRequired(true))
-      .addStringOption((o) =>
-        o.setName("score").setDescription("Score name of the values in a wide CSV (e.g. canon_corr)").setMaxLength(MAX_SCORE_NAME),
-      ),
-  )
-  .addSubcommand((s) => s.setName("status").setDescription("Database size, rows, last sync, next runs, recent failures"))
-  .addSubcommand((s) => s.setName("backup").setDescription("Copy the database to a timestamped file next to it"));
-
-function requireAdmin(caller: Caller, sub: string | null): void {
+function requireAdmin(caller: Caller, sub: string): void {
   // Discord offers /admin only in servers (setContexts), but that is the client's side; a bot admin in DMs is refused too.
   if (caller.guildId === null) throw new UserFacingError("/admin works inside a server, not in direct messages.");
-  requireTrust(caller, `admin ${sub ?? ""}`.trim());
+  requireTrust(caller, `admin ${sub}`);
 }
 
 /** Edits the reply with the latest progress at most every PROGRESS_EDIT_MS; `settle` waits for the last edit. */
@@ -87,18 +59,44 @@ function isCsv(name: string, contentType: string | null): boolean {
   return CSV_CONTENT_TYPES.includes(type);
 }
 
-export const command: Command = {
-  data,
+export const command = defineCommand({
+  definition: {
+    name: "admin",
+    description: "Operate the bot's score store (bot admins)",
+    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+    contexts: [InteractionContextType.Guild],
+    options: [
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "backfill",
+        description: "Fetch scores for a range of rounds (resumes an interrupted run with the same arguments)",
+        options: [
+          { type: ApplicationCommandOptionType.Integer, name: "from", description: "First round", required: true, min_value: 1, max_value: 1_000_000 },
+          { type: ApplicationCommandOptionType.Integer, name: "to", description: "Last round", required: true, min_value: 1, max_value: 1_000_000 },
+          { type: ApplicationCommandOptionType.String, name: "model", description: "One model (default: every registered model)", max_length: 64, autocomplete: true },
+        ],
+      },
+      { type: ApplicationCommandOptionType.Subcommand, name: "sync", description: "Fetch recent rounds for every registered model now" },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "import",
+        description: "Import scores from a CSV file (all or nothing)",
+        options: [
+          { type: ApplicationCommandOptionType.Attachment, name: "file", description: "A .csv file, at most 20 MB", required: true },
+          { type: ApplicationCommandOptionType.String, name: "score", description: "Score name of the values in a wide CSV (e.g. canon_corr)", max_length: MAX_SCORE_NAME },
+        ],
+      },
+      { type: ApplicationCommandOptionType.Subcommand, name: "status", description: "Database size, rows, last sync, next runs, recent failures" },
+      { type: ApplicationCommandOptionType.Subcommand, name: "backup", description: "Copy the database to a timestamped file next to it" },
+    ],
+  },
   lane: { status: "quick" },
-  async execute({ options, caller, respond }, ctx) {
-    const sub = options.getSubcommand();
-    requireAdmin(caller, sub);
+  async execute({ args, caller, respond }, ctx) {
+    requireAdmin(caller, args.subcommand);
     const log = ctx.logger.child({ module: "admin", userId: caller.userId, guildId: caller.guildId });
-    switch (sub) {
+    switch (args.subcommand) {
       case "backfill": {
-        const from = options.getInteger("from") ?? 0;
-        const to = options.getInteger("to") ?? 0;
-        const model = options.getString("model") ?? undefined;
+        const { from, to, model } = args;
         log.info({ action: "backfill", from, to, model: model ?? "all" }, "admin action");
         await respond.defer({ ephemeral: true });
         await respond.edit(renderBackfillProgress(from, to, null));
@@ -122,9 +120,7 @@ export const command: Command = {
         return;
       }
       case "import": {
-        const file = options.getAttachment("file");
-        const score = options.getString("score") ?? undefined;
-        if (!file) throw new UserFacingError("Attach the CSV file to import.");
+        const { file, score } = args;
         if (!isCsv(file.name, file.contentType)) throw new UserFacingError("Only .csv files can be imported.");
         if (file.size > MAX_IMPORT_BYTES) throw new UserFacingError("That file is larger than 20 MB; split it into smaller files.");
         log.info({ action: "import", file: file.name, bytes: file.size, score }, "admin action");
@@ -154,12 +150,10 @@ export const command: Command = {
         await respond.edit(renderBackup(result));
         return;
       }
-      default:
-        throw new UserFacingError("Use /admin backfill, sync, import, status or backup.");
     }
   },
   autocomplete(input, ctx) {
     if (!hasTrust(input.caller, requiredTrust("admin backfill")) || input.focused.name !== "model") return [];
     return ctx.services.registrations.suggestKnown(input.focused.value).map((n) => ({ name: n, value: n }));
   },
-};
+});

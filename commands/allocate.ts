@@ -1,29 +1,29 @@
 /** /allocate: suggested weights for the caller's models, checked out of sample. */
-import { SlashCommandBuilder } from "discord.js";
-import type { Command } from "../src/discord/command.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import { defineCommand } from "../src/discord/command.js";
 import { ALLOCATION_METHOD_CHOICES } from "../src/services/portfolio.js";
-import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+import { analysisAutocomplete, analysisOf, isEphemeral, missingOption, publicOption, roundsOption, scoreOption } from "./options.js";
 
-
-const data = new SlashCommandBuilder()
-  .setName("allocate")
-  .setDescription("Suggested weights beside your current ones, with an out-of-sample check")
-  .addStringOption((o) => o.setName("method").setDescription("Allocation method (default: all)").addChoices(...ALLOCATION_METHOD_CHOICES))
-  .addNumberOption((o) => o.setName("cap").setDescription("Largest weight one model may get, 0.05–1 (default 0.35)").setMinValue(0.05).setMaxValue(1))
-  .addIntegerOption(roundsOption)
-  .addStringOption(scoreOption)
-  .addStringOption(missingOption)
-  .addBooleanOption(publicOption);
-
-export const command: Command = {
-  data,
-  async execute({ options, caller, respond }, ctx) {
-    const analysis = readAnalysisOptions(options);
-    const method = options.getString("method") ?? "all";
-    const cap = options.getNumber("cap");
-    await respond.defer({ ephemeral: isEphemeral(options) });
-    const result = ctx.services.portfolio.allocate({ userId: caller.userId }, { ...analysis, method, ...(cap !== null ? { cap } : {}) });
+export const command = defineCommand({
+  definition: {
+    name: "allocate",
+    description: "Suggested weights beside your current ones, with an out-of-sample check",
+    options: [
+      { type: ApplicationCommandOptionType.String, name: "method", description: "Allocation method (default: all)", choices: ALLOCATION_METHOD_CHOICES },
+      { type: ApplicationCommandOptionType.Number, name: "cap", description: "Largest weight one model may get, 0.05–1 (default 0.35)", min_value: 0.05, max_value: 1 },
+      roundsOption,
+      scoreOption,
+      missingOption,
+      publicOption,
+    ],
+  },
+  async execute({ args, caller, respond }, ctx) {
+    await respond.defer({ ephemeral: isEphemeral(args) });
+    const result = ctx.services.portfolio.allocate(
+      { userId: caller.userId },
+      { ...analysisOf(args), method: args.method ?? "all", ...(args.cap !== undefined ? { cap: args.cap } : {}) },
+    );
     await respond.edit(await ctx.render("allocate", result));
   },
   autocomplete: analysisAutocomplete,
-};
+});

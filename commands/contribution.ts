@@ -1,23 +1,17 @@
 /** /contribution: what each model does to the caller's portfolio Sharpe. */
-import { SlashCommandBuilder } from "discord.js";
-import type { Command } from "../src/discord/command.js";
-import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+import { defineCommand } from "../src/discord/command.js";
+import { analysisAutocomplete, analysisOf, isEphemeral, missingOption, publicOption, roundsOption, scoreOption } from "./options.js";
 
-const data = new SlashCommandBuilder()
-  .setName("contribution")
-  .setDescription("Each model's Sharpe, marginal and leave-one-out contribution, risk share and hedge value")
-  .addStringOption(scoreOption)
-  .addIntegerOption(roundsOption)
-  .addStringOption(missingOption)
-  .addBooleanOption(publicOption);
-
-export const command: Command = {
-  data,
-  async execute({ options, caller, respond }, ctx) {
-    const analysis = readAnalysisOptions(options);
-    await respond.defer({ ephemeral: isEphemeral(options) });
-    const result = ctx.services.portfolio.contribution({ userId: caller.userId }, analysis);
+export const command = defineCommand({
+  definition: {
+    name: "contribution",
+    description: "Each model's Sharpe, marginal and leave-one-out contribution, risk share and hedge value",
+    options: [scoreOption, roundsOption, missingOption, publicOption],
+  },
+  async execute({ args, caller, respond }, ctx) {
+    await respond.defer({ ephemeral: isEphemeral(args) });
+    const result = ctx.services.portfolio.contribution({ userId: caller.userId }, analysisOf(args));
     await respond.edit(await ctx.render("contribution", result));
   },
   autocomplete: analysisAutocomplete,
-};
+});

@@ -1,47 +1,22 @@
 /** /digest subscribe | unsubscribe | status | preview — the weekly diversification digest. */
-import { ChannelType, SlashCommandBuilder, type SlashCommandStringOption } from "discord.js";
-import type { Caller, Choice, Command } from "../src/discord/command.js";
+import { ApplicationCommandOptionType, ChannelType } from "discord.js";
+import type { OptionDefinition } from "../src/discord/arguments.js";
+import { defineCommand, type Caller, type Choice } from "../src/discord/command.js";
 import { renderDigestPreview, renderDigestStatus, renderSubscribed, renderUnsubscribed, WEEKDAY_CHOICES } from "../src/discord/render/digest.js";
-import { safeName } from "../src/discord/render/format.js";
 import { UserFacingError } from "../src/errors.js";
 import { TIME_ZONES } from "../src/services/digest/schedule.js";
 import { DM_TARGET, type DigestTarget } from "../src/services/digest/service.js";
 
-const whereOption = (description: string) => (o: SlashCommandStringOption) =>
-  o
-    .setName("where")
-    .setDescription(description)
-    .addChoices({ name: "my direct messages", value: "dm" }, { name: "this channel (server digest)", value: "channel" });
-
-const data = new SlashCommandBuilder()
-  .setName("digest")
-  .setDescription("A weekly summary of how your portfolio of models did and how diversified it is")
-  .addSubcommand((s) =>
-    s
-      .setName("subscribe")
-      .setDescription("Get the digest every week (default: your DMs, Monday 13:00 UTC)")
-      .addStringOption(whereOption("Your DMs (default), or this channel for every opted-in member (Manage Channels)"))
-      .addStringOption((o) =>
-        o
-          .setName("day")
-          .setDescription("Day of the week (default Monday)")
-          .addChoices(...WEEKDAY_CHOICES),
-      )
-      .addIntegerOption((o) => o.setName("hour").setDescription("Hour of the day, 0–23, in your timezone (default 13)").setMinValue(0).setMaxValue(23))
-      .addStringOption((o) =>
-        o.setName("timezone").setDescription("IANA timezone such as Europe/Paris (default UTC)").setMaxLength(64).setAutocomplete(true),
-      ),
-  )
-  .addSubcommand((s) =>
-    s.setName("unsubscribe").setDescription("Stop the weekly digest").addStringOption(whereOption("Your DMs (default) or this channel")),
-  )
-  .addSubcommand((s) => s.setName("status").setDescription("Where and when your digest goes, and how the last one went"))
-  .addSubcommand((s) =>
-    s
-      .setName("preview")
-      .setDescription("This week's digest now, only for you (posts nothing)")
-      .addStringOption(whereOption("Your personal digest (default) or this server's")),
-  );
+const whereOption = (description: string) =>
+  ({
+    type: ApplicationCommandOptionType.String,
+    name: "where",
+    description,
+    choices: [
+      { name: "my direct messages", value: "dm" },
+      { name: "this channel (server digest)", value: "channel" },
+    ],
+  }) as const satisfies OptionDefinition;
 
 /** The place a `where:channel` subscription posts to, checked server-side. */
 function channelTarget(caller: Caller): DigestTarget {
@@ -61,38 +36,66 @@ function channelTarget(caller: Caller): DigestTarget {
 
 const targetOf = (where: string, caller: Caller): DigestTarget => (where === "channel" ? channelTarget(caller) : DM_TARGET);
 
-export const command: Command = {
-  data,
+export const command = defineCommand({
+  definition: {
+    name: "digest",
+    description: "A weekly summary of how your portfolio of models did and how diversified it is",
+    options: [
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "subscribe",
+        description: "Get the digest every week (default: your DMs, Monday 13:00 UTC)",
+        options: [
+          whereOption("Your DMs (default), or this channel for every opted-in member (Manage Channels)"),
+          { type: ApplicationCommandOptionType.String, name: "day", description: "Day of the week (default Monday)", choices: WEEKDAY_CHOICES },
+          { type: ApplicationCommandOptionType.Integer, name: "hour", description: "Hour of the day, 0–23, in your timezone (default 13)", min_value: 0, max_value: 23 },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "timezone",
+            description: "IANA timezone such as Europe/Paris (default UTC)",
+            max_length: 64,
+            autocomplete: true,
+          },
+        ],
+      },
+      { type: ApplicationCommandOptionType.Subcommand, name: "unsubscribe", description: "Stop the weekly digest", options: [whereOption("Your DMs (default) or this channel")] },
+      { type: ApplicationCommandOptionType.Subcommand, name: "status", description: "Where and when your digest goes, and how the last one went" },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "preview",
+        description: "This week's digest now, only for you (posts nothing)",
+        options: [whereOption("Your personal digest (default) or this server's")],
+      },
+    ],
+  },
   lane: { subscribe: "quick", unsubscribe: "quick", status: "quick" },
-  async execute({ options, caller, respond }, ctx) {
+  async execute({ args, caller, respond }, ctx) {
     await respond.defer({ ephemeral: true });
     const digest = ctx.services.digest;
-    const sub = options.getSubcommand();
-    const where = options.getString("where") ?? "dm";
     const now = new Date();
-
-    if (sub === "subscribe") {
-      const target = targetOf(where, caller);
-      const request = { day: options.getString("day"), hour: options.getInteger("hour"), timezone: options.getString("timezone") };
-      await respond.edit(renderSubscribed(digest.subscribe(caller.userId, target, request, now)));
-      return;
+    switch (args.subcommand) {
+      case "subscribe": {
+        const target = targetOf(args.where ?? "dm", caller);
+        const request = { day: args.day ?? null, hour: args.hour ?? null, timezone: args.timezone ?? null };
+        await respond.edit(renderSubscribed(digest.subscribe(caller.userId, target, request, now)));
+        return;
+      }
+      case "unsubscribe": {
+        const target = targetOf(args.where ?? "dm", caller);
+        await respond.edit(renderUnsubscribed(target.kind, digest.unsubscribe(caller.userId, target, now)));
+        return;
+      }
+      case "status": {
+        const here = caller.channelId && caller.guildId ? { channelId: caller.channelId, parentChannelId: caller.parentChannelId ?? null } : null;
+        await respond.edit(renderDigestStatus(digest.status(caller.userId, here, now)));
+        return;
+      }
+      case "preview": {
+        const scope = args.where === "channel" ? { server: true as const, guildId: caller.guildId } : { server: false as const };
+        await respond.edit(renderDigestPreview(digest.preview(caller.userId, scope, now)));
+        return;
+      }
     }
-    if (sub === "unsubscribe") {
-      const target = targetOf(where, caller);
-      await respond.edit(renderUnsubscribed(target.kind, digest.unsubscribe(caller.userId, target, now)));
-      return;
-    }
-    if (sub === "status") {
-      const here = caller.channelId && caller.guildId ? { channelId: caller.channelId, parentChannelId: caller.parentChannelId ?? null } : null;
-      await respond.edit(renderDigestStatus(digest.status(caller.userId, here, now)));
-      return;
-    }
-    if (sub === "preview") {
-      const scope = where === "channel" ? { server: true as const, guildId: caller.guildId } : { server: false as const };
-      await respond.edit(renderDigestPreview(digest.preview(caller.userId, scope, now)));
-      return;
-    }
-    throw new UserFacingError(`Unknown /digest subcommand ${safeName(sub ?? "", 20)}.`);
   },
 
   autocomplete(input): Choice[] {
@@ -102,4 +105,4 @@ export const command: Command = {
     const contains = TIME_ZONES.filter((z) => !z.toLowerCase().startsWith(typed) && z.toLowerCase().includes(typed));
     return [...starts, ...contains].slice(0, 25).map((z) => ({ name: z, value: z }));
   },
-};
+});

@@ -2,8 +2,8 @@
  * /models add | remove | list | weight | weight-source. Declaring a weight and choosing the
  * weight source are two subcommands because a Discord subcommand has one fixed set of options.
  */
-import { SlashCommandBuilder } from "discord.js";
-import type { Command } from "../src/discord/command.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import { defineCommand } from "../src/discord/command.js";
 import {
   renderModelAdded,
   renderModelList,
@@ -17,7 +17,6 @@ import {
   renderWeightSource,
   WEIGHT_POLICY_CHOICES,
 } from "../src/discord/render/models.js";
-import { WEIGHT_POLICIES } from "../src/analytics/weights.js";
 import { isUserFacing, UserFacingError } from "../src/errors.js";
 import { MAX_DECLARED_WEIGHT, parseModelNames, parseWeightList } from "../src/services/registrations.js";
 import { ownModelChoices } from "./options.js";
@@ -27,62 +26,86 @@ const MAX_NAMES_CHARS = 2000;
 /** Progress edits of one reply: at most one per this interval (Discord rate-limits edits), plus the last. */
 const PROGRESS_EDIT_MS = 2000;
 
-const data = new SlashCommandBuilder()
-  .setName("models")
-  .setDescription("Your Numerai models: add, remove, list, weights")
-  .addSubcommand((s) =>
-    s
-      .setName("add")
-      .setDescription("Track Numerai models by name, or every model of an account (scores are fetched after)")
-      .addStringOption((o) =>
-        o.setName("name").setDescription("One or more Numerai model names, separated by spaces").setMaxLength(MAX_NAMES_CHARS).setAutocomplete(true),
-      )
-      .addStringOption((o) => o.setName("account").setDescription("A Numerai account: adds all its models").setMaxLength(64)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName("remove")
-      .setDescription("Stop tracking one or more of your models")
-      .addStringOption((o) =>
-        o.setName("model").setDescription("One or more of your models, separated by spaces").setRequired(true).setMaxLength(MAX_NAMES_CHARS).setAutocomplete(true),
-      ),
-  )
-  .addSubcommand((s) => s.setName("list").setDescription("Your models with their latest scores and weights"))
-  .addSubcommand((s) =>
-    s
-      .setName("weight")
-      .setDescription("Declare models' shares of your portfolio (0.3 = 30%), or clear them")
-      .addStringOption((o) => o.setName("model").setDescription("One of your models").setMaxLength(64).setAutocomplete(true))
-      .addNumberOption((o) =>
-        o.setName("weight").setDescription("Its share, 0–1 (0 leaves it out); leave this out to clear it").setMinValue(0).setMaxValue(MAX_DECLARED_WEIGHT),
-      )
-      .addStringOption((o) =>
-        o.setName("weights").setDescription('Several at once: "model_a=0.5 model_b=0.3 model_c=clear"').setMaxLength(MAX_NAMES_CHARS),
-      ),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName("weight-source")
-      .setDescription("Which weights portfolio views use")
-      .addStringOption((o) =>
-        o
-          .setName("source")
-          .setDescription("declared (yours), api (Numerai stakes at risk) or equal")
-          .setRequired(true)
-          .addChoices(...WEIGHT_POLICY_CHOICES),
-      ),
-  );
-
-export const command: Command = {
-  data,
+export const command = defineCommand({
+  definition: {
+    name: "models",
+    description: "Your Numerai models: add, remove, list, weights",
+    options: [
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "add",
+        description: "Track Numerai models by name, or every model of an account (scores are fetched after)",
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "name",
+            description: "One or more Numerai model names, separated by spaces",
+            max_length: MAX_NAMES_CHARS,
+            autocomplete: true,
+          },
+          { type: ApplicationCommandOptionType.String, name: "account", description: "A Numerai account: adds all its models", max_length: 64 },
+        ],
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "remove",
+        description: "Stop tracking one or more of your models",
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "model",
+            description: "One or more of your models, separated by spaces",
+            required: true,
+            max_length: MAX_NAMES_CHARS,
+            autocomplete: true,
+          },
+        ],
+      },
+      { type: ApplicationCommandOptionType.Subcommand, name: "list", description: "Your models with their latest scores and weights" },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "weight",
+        description: "Declare models' shares of your portfolio (0.3 = 30%), or clear them",
+        options: [
+          { type: ApplicationCommandOptionType.String, name: "model", description: "One of your models", max_length: 64, autocomplete: true },
+          {
+            type: ApplicationCommandOptionType.Number,
+            name: "weight",
+            description: "Its share, 0–1 (0 leaves it out); leave this out to clear it",
+            min_value: 0,
+            max_value: MAX_DECLARED_WEIGHT,
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "weights",
+            description: 'Several at once: "model_a=0.5 model_b=0.3 model_c=clear"',
+            max_length: MAX_NAMES_CHARS,
+          },
+        ],
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "weight-source",
+        description: "Which weights portfolio views use",
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "source",
+            description: "declared (yours), api (Numerai stakes at risk) or equal",
+            required: true,
+            choices: WEIGHT_POLICY_CHOICES,
+          },
+        ],
+      },
+    ],
+  },
   lane: "quick",
-  async execute({ options, caller, respond }, ctx) {
-    const sub = options.getSubcommand();
+  async execute({ args, caller, respond }, ctx) {
     const { registrations } = ctx.services;
-    switch (sub) {
+    switch (args.subcommand) {
       case "add": {
-        const names = options.getString("name");
-        const account = options.getString("account");
+        const names = args.name ?? null;
+        const account = args.account ?? null;
         if ((names === null) === (account === null)) {
           throw new UserFacingError('Give either name (one or more model names) or account (a Numerai account), e.g. /models add account:your_account.');
         }
@@ -128,9 +151,8 @@ export const command: Command = {
         return;
       }
       case "remove": {
-        const names = options.getString("model") ?? "";
         await respond.defer({ ephemeral: true });
-        const removed = registrations.removeMany(caller.userId, names);
+        const removed = registrations.removeMany(caller.userId, args.model);
         await respond.edit(removed.names.length === 1 ? renderModelRemoved(removed.names[0] as string) : renderModelsRemoved(removed.names));
         return;
       }
@@ -141,29 +163,24 @@ export const command: Command = {
         return;
       }
       case "weight": {
-        const name = options.getString("model");
-        const list = options.getString("weights");
-        if ((name === null) === (list === null)) {
+        const { model: name, weights: list, weight } = args;
+        if ((name === undefined) === (list === undefined)) {
           throw new UserFacingError('Give either model (and its weight, or no weight to clear it) or weights:"model_a=0.5 model_b=0.3".');
         }
-        if (list !== null && options.getNumber("weight") !== null) throw new UserFacingError("With weights, give each share in the list (model_a=0.5), not in weight.");
-        const entries = list === null ? [{ name: name as string, weight: options.getNumber("weight") }] : parseWeightList(list);
+        if (list !== undefined && weight !== undefined) throw new UserFacingError("With weights, give each share in the list (model_a=0.5), not in weight.");
+        const entries = list === undefined ? [{ name: name as string, weight: weight ?? null }] : parseWeightList(list);
         await respond.defer({ ephemeral: true });
         const set = registrations.setDeclaredWeights(caller.userId, entries);
         await respond.edit(renderWeightsSet(set, ctx.services.modelOverview.listWithLatest(caller.userId)));
         return;
       }
       case "weight-source": {
-        const raw = options.getString("source");
-        const source = WEIGHT_POLICIES.find((s) => s === raw);
-        if (!source) throw new UserFacingError(`The weight source is one of: ${WEIGHT_POLICIES.join(", ")}.`);
+        const { source } = args;
         await respond.defer({ ephemeral: true });
         registrations.setWeightSource(caller.userId, source);
         await respond.edit(renderWeightSource(source));
         return;
       }
-      default:
-        throw new UserFacingError("Use /models add, remove, list, weight or weight-source.");
     }
   },
   autocomplete(input, ctx) {
@@ -176,4 +193,4 @@ export const command: Command = {
     const names = own ? own.map((c) => c.value) : ctx.services.registrations.suggestKnown(last);
     return names.map((n) => ({ name: head + n, value: head + n }));
   },
-};
+});

@@ -2,59 +2,59 @@
  * Options several commands share (score, rounds, public, model) and their autocomplete, so every
  * command declares them with the same names, limits and wording. Not a command itself.
  */
-import type {
-  SlashCommandBooleanOption,
-  SlashCommandIntegerOption,
-  SlashCommandStringOption,
-} from "discord.js";
-import type { AutocompleteInput, BotContext, Choice, CommandOptions } from "../src/discord/command.js";
-import { UserFacingError } from "../src/errors.js";
+import { ApplicationCommandOptionType } from "discord.js";
+import type { OptionDefinition } from "../src/discord/arguments.js";
+import type { AutocompleteInput, BotContext, Choice } from "../src/discord/command.js";
 import { MISSING_ROUNDS, type MissingRounds } from "../src/services/portfolio.js";
 import { MAX_ROUNDS_OPTION } from "../src/services/series.js";
 
 export const MAX_SCORE_NAME = 64;
 const MAX_CHOICES = 25;
 
-export const scoreOption = (o: SlashCommandStringOption) =>
-  o
-    .setName("score")
-    .setDescription("Score to analyse: a stored name (canon_corr, canon_mmc, …), score (default) or payout")
-    .setMaxLength(MAX_SCORE_NAME)
-    .setAutocomplete(true);
+export const scoreOption = {
+  type: ApplicationCommandOptionType.String,
+  name: "score",
+  description: "Score to analyse: a stored name (canon_corr, canon_mmc, …), score (default) or payout",
+  max_length: MAX_SCORE_NAME,
+  autocomplete: true,
+} as const satisfies OptionDefinition;
 
-export const roundsOption = (o: SlashCommandIntegerOption) =>
-  o
-    .setName("rounds")
-    .setDescription("Use only the last N resolved rounds (default: every resolved round stored)")
-    .setMinValue(1)
-    .setMaxValue(MAX_ROUNDS_OPTION);
+export const roundsOption = {
+  type: ApplicationCommandOptionType.Integer,
+  name: "rounds",
+  description: "Use only the last N resolved rounds (default: every resolved round stored)",
+  min_value: 1,
+  max_value: MAX_ROUNDS_OPTION,
+} as const satisfies OptionDefinition;
 
 /** Choices from the service's one list, so Discord, the shell and /help offer the same. */
-export const missingOption = (o: SlashCommandStringOption) =>
-  o
-    .setName("missing")
-    .setDescription("A round one of your models lacks: drop it (default) or count it as 0")
-    .addChoices(...Object.entries(MISSING_ROUNDS).map(([value, what]) => ({ name: `${value}: ${what}`.slice(0, 100), value })));
+export const missingOption = {
+  type: ApplicationCommandOptionType.String,
+  name: "missing",
+  description: "A round one of your models lacks: drop it (default) or count it as 0",
+  choices: (Object.keys(MISSING_ROUNDS) as MissingRounds[]).map((value) => ({ name: `${value}: ${MISSING_ROUNDS[value]}`.slice(0, 100), value })),
+} as const satisfies OptionDefinition;
 
-export const publicOption = (o: SlashCommandBooleanOption) =>
-  o.setName("public").setDescription("Show the answer to the channel (default: only you see it)");
+export const publicOption = {
+  type: ApplicationCommandOptionType.Boolean,
+  name: "public",
+  description: "Show the answer to the channel (default: only you see it)",
+} as const satisfies OptionDefinition;
 
-export const modelOption = (required: boolean, description = "One of your models") => (o: SlashCommandStringOption) =>
-  o.setName("model").setDescription(description).setMaxLength(64).setAutocomplete(true).setRequired(required);
+export const modelOption = (description = "One of your models") =>
+  ({ type: ApplicationCommandOptionType.String, name: "model", description, max_length: 64, autocomplete: true }) as const satisfies OptionDefinition;
 
-/** Options every analysis command reads the same way (`missing` only where the command declares it). */
-export function readAnalysisOptions(options: CommandOptions): { score: string | undefined; lastRounds: number | undefined; missingAsZero: boolean } {
-  const missing = options.getString("missing") ?? "drop";
-  if (!(missing in MISSING_ROUNDS)) throw new UserFacingError(`missing must be one of: ${Object.keys(MISSING_ROUNDS).join(", ")}.`);
-  return {
-    score: options.getString("score") ?? undefined,
-    lastRounds: options.getInteger("rounds") ?? undefined,
-    missingAsZero: (missing as MissingRounds) === "zero",
-  };
+/** What every analysis command passes its service from the shared options (`missing` only where the command declares it). */
+export function analysisOf(args: { readonly score?: string; readonly rounds?: number; readonly missing?: MissingRounds }): {
+  score: string | undefined;
+  lastRounds: number | undefined;
+  missingAsZero: boolean;
+} {
+  return { score: args.score, lastRounds: args.rounds, missingAsZero: args.missing === "zero" };
 }
 
 /** Personal answers are private unless the caller asked for `public:true`. */
-export const isEphemeral = (options: CommandOptions): boolean => options.getBoolean("public") !== true;
+export const isEphemeral = (args: { readonly public?: boolean }): boolean => args.public !== true;
 
 const toChoices = (values: readonly string[]): Choice[] => values.slice(0, MAX_CHOICES).map((v) => ({ name: v, value: v }));
 

@@ -1,25 +1,18 @@
 /** /performance: one model's or every model's statistics and cumulative score. */
-import { SlashCommandBuilder } from "discord.js";
-import type { Command } from "../src/discord/command.js";
-import { analysisAutocomplete, isEphemeral, modelOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+import { defineCommand } from "../src/discord/command.js";
+import { analysisAutocomplete, analysisOf, isEphemeral, modelOption, publicOption, roundsOption, scoreOption } from "./options.js";
 
-const data = new SlashCommandBuilder()
-  .setName("performance")
-  .setDescription("Statistics and a cumulative score chart for one of your models, or all of them")
-  .addStringOption(modelOption(false, "One of your models (default: all)"))
-  .addStringOption(scoreOption)
-  .addIntegerOption(roundsOption)
-  .addBooleanOption(publicOption);
-
-export const command: Command = {
-  data,
-  async execute({ options, caller, respond }, ctx) {
-    const analysis = readAnalysisOptions(options);
-    const model = options.getString("model") ?? undefined;
-    await respond.defer({ ephemeral: isEphemeral(options) });
+export const command = defineCommand({
+  definition: {
+    name: "performance",
+    description: "Statistics and a cumulative score chart for one of your models, or all of them",
+    options: [modelOption("One of your models (default: all)"), scoreOption, roundsOption, publicOption],
+  },
+  async execute({ args, caller, respond }, ctx) {
+    await respond.defer({ ephemeral: isEphemeral(args) });
     // The service checks the model is the caller's (autocomplete values are only suggestions).
-    const result = ctx.services.portfolio.performance({ userId: caller.userId }, { ...analysis, model });
+    const result = ctx.services.portfolio.performance({ userId: caller.userId }, { ...analysisOf(args), model: args.model });
     await respond.edit(await ctx.render("performance", result));
   },
   autocomplete: analysisAutocomplete,
-};
+});

@@ -1,23 +1,17 @@
 /** /prune: which of the caller's models to drop, and why. */
-import { SlashCommandBuilder } from "discord.js";
-import type { Command } from "../src/discord/command.js";
-import { analysisAutocomplete, isEphemeral, missingOption, publicOption, readAnalysisOptions, roundsOption, scoreOption } from "./options.js";
+import { defineCommand } from "../src/discord/command.js";
+import { analysisAutocomplete, analysisOf, isEphemeral, missingOption, publicOption, roundsOption, scoreOption } from "./options.js";
 
-const data = new SlashCommandBuilder()
-  .setName("prune")
-  .setDescription("Which models to drop to raise your portfolio's Sharpe, and why")
-  .addStringOption(scoreOption)
-  .addIntegerOption(roundsOption)
-  .addStringOption(missingOption)
-  .addBooleanOption(publicOption);
-
-export const command: Command = {
-  data,
-  async execute({ options, caller, respond }, ctx) {
-    const analysis = readAnalysisOptions(options);
-    await respond.defer({ ephemeral: isEphemeral(options) });
-    const result = ctx.services.portfolio.prune({ userId: caller.userId }, analysis);
+export const command = defineCommand({
+  definition: {
+    name: "prune",
+    description: "Which models to drop to raise your portfolio's Sharpe, and why",
+    options: [scoreOption, roundsOption, missingOption, publicOption],
+  },
+  async execute({ args, caller, respond }, ctx) {
+    await respond.defer({ ephemeral: isEphemeral(args) });
+    const result = ctx.services.portfolio.prune({ userId: caller.userId }, analysisOf(args));
     await respond.edit(await ctx.render("prune", result));
   },
   autocomplete: analysisAutocomplete,
-};
+});

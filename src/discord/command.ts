@@ -6,6 +6,7 @@
  */
 import type { APIApplicationCommandOptionChoice, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import type { AppContext } from "../context.js";
+import { argumentsOf, toRequestBody, type ArgumentsOf, type CommandDefinition } from "./arguments.js";
 import type { MessagePayload } from "./render/payload.js";
 import type { Renderer } from "./render-pool.js";
 import type { ViewState } from "./view-state.js";
@@ -136,4 +137,25 @@ export function laneOf(command: Pick<Command, "lane">, subcommand: string | null
   if (lane === undefined) return DEFAULT_LANE;
   if (typeof lane === "string") return lane;
   return (subcommand === null ? undefined : lane[subcommand]) ?? DEFAULT_LANE;
+}
+
+/** What a command file writes: its definition once, and handlers that receive the options typed from it. */
+export interface CommandSpec<D extends CommandDefinition> {
+  readonly definition: D;
+  readonly lane?: Command["lane"];
+  execute(input: CommandInput & { readonly args: ArgumentsOf<D> }, ctx: BotContext): Promise<void>;
+  autocomplete?(input: AutocompleteInput, ctx: BotContext): Promise<Choice[]> | Choice[];
+  components?(input: ComponentInput, ctx: BotContext): Promise<void>;
+}
+
+/** A command from its spec: `execute` gets `args` read from the options by the definition. */
+export function defineCommand<const D extends CommandDefinition>(spec: CommandSpec<D>): Command {
+  const { definition } = spec;
+  return {
+    data: { name: definition.name, toJSON: () => toRequestBody(definition) },
+    ...(spec.lane !== undefined ? { lane: spec.lane } : {}),
+    execute: (input, ctx) => spec.execute({ ...input, args: argumentsOf(definition, input.options) }, ctx),
+    ...(spec.autocomplete ? { autocomplete: spec.autocomplete.bind(spec) } : {}),
+    ...(spec.components ? { components: spec.components.bind(spec) } : {}),
+  };
 }

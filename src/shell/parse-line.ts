@@ -11,6 +11,7 @@ import {
 } from "discord.js";
 import { UserFacingError } from "../errors.js";
 import type { AttachmentInput, CommandOptions } from "../discord/command.js";
+import { choiceRefusal, missingRequired } from "../discord/arguments.js";
 
 export interface ParsedLine {
   readonly commandName: string;
@@ -64,7 +65,7 @@ export function parseLine(
     values.set(name, convert(opt, raw, attachmentFor));
   }
   for (const opt of basic) {
-    if (opt.required && !values.has(opt.name)) throw new UserFacingError(`Missing required option ${opt.name}.`);
+    if (opt.required && !values.has(opt.name)) throw new UserFacingError(missingRequired(opt.name));
   }
   return { commandName, subcommandGroup, subcommand, values };
 }
@@ -101,9 +102,8 @@ function convert(
       }
       value = raw;
   }
-  if (choices && choices.length > 0 && !choices.some((c) => c.value === value)) {
-    throw new UserFacingError(`${opt.name} must be one of: ${choices.map((c) => c.value).join(", ")}`);
-  }
+  const refusal = choiceRefusal({ name: opt.name, ...(choices ? { choices } : {}) }, value);
+  if (refusal !== null) throw new UserFacingError(refusal);
   return value;
 }
 
