@@ -29,7 +29,7 @@ export const command: Command = {
     const window = options.getInteger("window") ?? undefined;
     await respond.defer({ ephemeral: isEphemeral(options) });
     const result = ctx.services.portfolio.history({ userId: caller.userId }, { ...analysis, window });
-    await respond.edit(await ctx.render("history", result));
+    await respond.edit(await ctx.render("history", { ...result, ...(ctx.interactive ? { discord: { view: null } } : {}) }));
   },
   autocomplete: analysisAutocomplete,
 };

@@ -17,7 +17,7 @@ export const command: Command = {
     const analysis = readAnalysisOptions(options);
     await respond.defer({ ephemeral: isEphemeral(options) });
     const result = ctx.services.portfolio.prune({ userId: caller.userId }, analysis);
-    await respond.edit(await ctx.render("prune", result));
+    await respond.edit(await ctx.render("prune", { ...result, ...(ctx.interactive ? { discord: { view: null } } : {}) }));
   },
   autocomplete: analysisAutocomplete,
 };

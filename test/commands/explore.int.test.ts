@@ -117,6 +117,23 @@ describe("explore in place", () => {
     expect(JSON.stringify(m.data)).toBe(before);
   });
 
+  it("a press whose window the analysis refuses answers ephemerally and leaves the message as it was", async () => {
+    const m = await replyIn(h, "contribution");
+    const before = JSON.stringify(m.data);
+    // alpha_two lacks a round of the last 20 in the synthetic history: too few shared rounds.
+    const res = await callback(press(h, m, "last 20"));
+    expect(res.type).toBe(4);
+    expect((res.data.flags ?? 0) & 64).toBe(64);
+    expect(res.data.content).toMatch(/at least 20 are needed/);
+    expect(JSON.stringify(m.data)).toBe(before);
+  });
+
+  it.each(["prune", "history"])("/%s links each model to numer.ai", async (name) => {
+    const m = await replyIn(h, name);
+    expect(text(m)).toContain("(https://numer.ai/alpha_two)");
+    expect(limitViolations({ embeds: m.data.embeds })).toEqual([]);
+  });
+
   it("another user's press is refused ephemerally and the message stays as it was", async () => {
     const m = await replyIn(h, "performance");
     const before = JSON.stringify(m.data);
