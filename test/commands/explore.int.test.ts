@@ -192,6 +192,22 @@ describe("explore in place", () => {
     expect(declared(h)).toEqual(before);
   });
 
+  it("Confirm after 15 minutes is refused as expired and stores nothing", async () => {
+    const before = declared(h);
+    const m = await replyIn(h, "allocate", { method: "equal" });
+    await callback(press(h, m, "Use these weights"));
+    shiftMs = VIEW_LIFETIME_MS + 1000;
+    try {
+      const handle = press(h, m, "Confirm");
+      expect(await callback(handle)).toMatchObject({ type: 7, data: { components: [] } });
+      const followUp = (await handle.awaitCall((c) => c.kind === "followup", 30_000)).call.json as Sent;
+      expect(followUp.content).toBe("This view has expired — run /allocate again.");
+      expect(declared(h)).toEqual(before);
+    } finally {
+      shiftMs = 0;
+    }
+  });
+
   it("Confirm stores the suggested weights in the database and says how to undo", async () => {
     const before = declared(h);
     expect(before.every((r) => r.weight === null)).toBe(true);
