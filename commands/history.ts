@@ -28,7 +28,7 @@ export const command = defineCommand({
   async execute({ args, caller, respond }, ctx) {
     await respond.defer({ ephemeral: isEphemeral(args) });
     const result = ctx.services.portfolio.history({ userId: caller.userId }, { ...analysisOf(args), window: args.window });
-    await respond.edit(await ctx.render("history", result));
+    await respond.edit(await ctx.render("history", { ...result, ...(ctx.interactive ? { discord: { view: null } } : {}) }));
   },
   autocomplete: analysisAutocomplete,
 });

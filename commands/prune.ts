@@ -11,7 +11,7 @@ export const command = defineCommand({
   async execute({ args, caller, respond }, ctx) {
     await respond.defer({ ephemeral: isEphemeral(args) });
     const result = ctx.services.portfolio.prune({ userId: caller.userId }, analysisOf(args));
-    await respond.edit(await ctx.render("prune", result));
+    await respond.edit(await ctx.render("prune", { ...result, ...(ctx.interactive ? { discord: { view: null } } : {}) }));
   },
   autocomplete: analysisAutocomplete,
 });

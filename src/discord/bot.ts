@@ -14,7 +14,16 @@ const ATTACHMENT_HOSTS = new Set(["cdn.discordapp.com", "media.discordapp.net"])
 
 export function createBotContext(
   ctx: AppContext,
-  options: { nextRuns?: () => Record<string, Date | null>; allowFileAttachments?: boolean; attachmentHosts?: ReadonlySet<string>; renderer?: Renderer } = {},
+  options: {
+    nextRuns?: () => Record<string, Date | null>;
+    allowFileAttachments?: boolean;
+    attachmentHosts?: ReadonlySet<string>;
+    renderer?: Renderer;
+    /** The server's clock for component expiry (tests move it). */
+    clock?: () => Date;
+    /** Replies carry components and links (the bot); the shell leaves this unset. */
+    interactive?: boolean;
+  } = {},
 ): BotContext & { drain(): Promise<void> } {
   const renderer = options.renderer ?? inlineRenderer;
   const pending = new Set<Promise<void>>();
@@ -22,6 +31,8 @@ export function createBotContext(
   return {
     ...ctx,
     ...(options.nextRuns ? { nextRuns: options.nextRuns } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.interactive ? { interactive: true } : {}),
     render: (kind, input) => renderer.render(kind, input),
     background(label, work) {
       const p = work().catch((err: unknown) => ctx.logger.error({ err, task: label }, "background task failed"));
@@ -80,12 +91,14 @@ export async function startBot(
     attachmentHosts?: ReadonlySet<string>;
     /** Default: a render pool of RENDER_WORKERS threads. The bot closes it on stop. */
     renderer?: Renderer;
+    /** The server's clock for component expiry (default: now); tests move it. */
+    clock?: () => Date;
   } = {},
 ): Promise<Bot> {
   if (!ctx.config.discordToken) throw new Error("DISCORD_TOKEN is missing");
   const client = createClient(ctx.config, options.clientOptions ?? {});
   const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers);
-  const context = createBotContext(ctx, { ...options, renderer });
+  const context = createBotContext(ctx, { ...options, renderer, interactive: true });
   const route = createRouter(commands, context);
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (err) => ctx.logger.error({ err }, "discord client error"));

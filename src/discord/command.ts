@@ -88,7 +88,15 @@ export interface BotContext extends AppContext {
   readonly render: Renderer["render"];
   /** The server's clock for component expiry (injectable so tests can move it); default: now. */
   readonly clock?: () => Date;
+  /**
+   * Replies can carry components and links (Discord); the shell's cannot, so its output stays
+   * text only. Set by the bot, unset in the shell.
+   */
+  readonly interactive?: boolean;
 }
+
+/** The server's clock for views (tests move it through BotContext.clock). */
+export const clockOf = (ctx: Pick<BotContext, "clock">): Date => ctx.clock?.() ?? new Date();
 
 /**
  * A press on a component of an analysis reply (issue 14). The router has already decoded the

@@ -19,7 +19,7 @@ import { isUserFacing } from "../errors.js";
 import { NumeraiError } from "../numerai/errors.js";
 import type { Logger } from "../logger.js";
 import { DEFAULT_LANE, laneOf, type AttachmentInput, type BotContext, type Caller, type Command, type CommandInput, type CommandOptions, type ComponentInput, type Lane, type Responder } from "./command.js";
-import { decodeView, refusalFor } from "./view-state.js";
+import { decodeView, isExpired, refusalFor } from "./view-state.js";
 import { LIMITS, fitToLimits, truncate, type MessagePayload } from "./render/payload.js";
 
 export function apologyFor(errorId: string): string {
@@ -110,6 +110,8 @@ export function toDiscordMessage(p: MessagePayload) {
     content: fitted.content ?? "",
     embeds: [...(fitted.embeds ?? [])],
     files: (fitted.files ?? []).map((f) => new AttachmentBuilder(f.data, { name: f.name, ...(f.description ? { description: f.description } : {}) })),
+    // Only when the payload says: an edit without the key keeps a message's components, `[]` removes them.
+    ...(fitted.components ? { components: [...fitted.components] } : {}),
     allowedMentions: { parse: [] as [] },
   };
 }
@@ -245,10 +247,17 @@ export function createRouter(commands: readonly Command[], ctx: BotContext) {
       await interaction.reply({ content: "This button no longer works here.", flags: MessageFlags.Ephemeral });
       return;
     }
-    const refusal = refusalFor(decoded.state, interaction.user.id, ctx.clock?.() ?? new Date());
+    const now = ctx.clock?.() ?? new Date();
+    const refusal = refusalFor(decoded.state, interaction.user.id, now);
+    if (refusal && isExpired(decoded.state, now)) {
+      // The press is a fresh interaction, so it can still edit the message: the dead components go, the text stays.
+      await interaction.update({ components: [] });
+      await interaction.followUp({ content: refusal, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      return;
+    }
     if (refusal) {
+      // Someone else's press: only they are told, and the owner's message stays as it is.
       await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral });
-      // Only the owner may edit the message; an expired token cannot, so removing components stops there.
       return;
     }
     const input: ComponentInput = {

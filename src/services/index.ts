@@ -11,6 +11,7 @@ import { createScoreReadRepository } from "../db/repositories/score-reads.js";
 import { createScoreWriter } from "../db/repositories/scores.js";
 import { createIngestionService, type ScoreSource } from "./ingestion.js";
 import { createAdminService } from "./admin.js";
+import { createAdoptionService } from "./adopt-weights.js";
 import { createAlertService } from "./alerts.js";
 import { createAlertRepository } from "../db/repositories/alerts.js";
 import { createDigestService } from "./digest/service.js";
@@ -60,7 +61,8 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });
   const exporter = createExportService(repos);
   const whatIf = createWhatIfService({ portfolio, reads: repos.reads });
-  return { repos, ingestion, registrations, portfolio, digest, alerts, modelOverview, admin, exporter, whatIf };
+  const adoption = createAdoptionService({ portfolio, registrations, settings: repos.settings });
+  return { repos, ingestion, registrations, portfolio, digest, alerts, modelOverview, admin, exporter, whatIf, adoption };
 }
 
 export type Services = ReturnType<typeof createServices>;

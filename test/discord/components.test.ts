@@ -38,14 +38,16 @@ describe("explore components through the router", () => {
     expect(json.data.content).toMatch(/Only the person who ran this \/correlation/);
   });
 
-  it("a press after the token's 15 minutes gets the expiry sentence", async () => {
+  it("a press after the token's 15 minutes strips the components and gets the expiry sentence", async () => {
     h = await startHarness([probe]);
     const handle = h.discord.sendInteraction(
       h.discord.button({ customId: encodeView(view(Date.now() - VIEW_LIFETIME_MS - 1000), "n"), user: USER, guildId: GUILD }),
     );
-    const json = (await handle.awaitResponse()).call.json as { type: number; data: { content: string; flags: number } };
-    expect(json.type).toBe(4);
-    expect(json.data.flags & 64).toBe(64);
-    expect(json.data.content).toBe("This view has expired — run /correlation again.");
+    const json = (await handle.awaitResponse()).call.json as { type: number; data: { components: unknown[] } };
+    expect(json.type).toBe(7);
+    expect(json.data.components).toEqual([]);
+    const followUp = (await handle.awaitCall((c) => c.kind === "followup")).call.json as { content: string; flags: number };
+    expect(followUp.flags & 64).toBe(64);
+    expect(followUp.content).toBe("This view has expired — run /correlation again.");
   });
 });

@@ -48,6 +48,8 @@ export async function startHarness(
     numeraiRetryDelays?: { baseDelayMs: number; maxDelayMs: number };
     /** The bot's renderer (default: the render pool of RENDER_WORKERS threads, as in production). */
     renderer?: Renderer;
+    /** The bot's clock for component expiry (default: now); a test moves it to expire a view. */
+    clock?: () => Date;
   } = {},
 ): Promise<Harness> {
   const numerai = await startFakeNumerai({
@@ -99,6 +101,7 @@ export async function startHarness(
     clientOptions: fakeClientOptions(discord),
     attachmentHosts: new Set(["127.0.0.1"]),
     ...(opts.renderer ? { renderer: opts.renderer } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return {
     discord,

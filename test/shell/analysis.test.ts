@@ -118,6 +118,13 @@ describe("analysis commands in the shell", () => {
       },
     );
 
+    it.each(["/correlation", "/contribution", "/allocate method:hrp", "/performance"])("%s in the shell prints no explore buttons or numer.ai links (Discord only)", async (line) => {
+      seed(db, three);
+      const [reply] = await shell(db, out, [line]);
+      expect(reply).toContain("alpha_one");
+      expect(reply).not.toMatch(/numer\.ai\/|Use these weights|On numer\.ai|page 1 of/);
+    });
+
     it("/correlation rounds:30 computes the effective bets from 30 shared rounds and sends no empty heatmap", async () => {
       seed(db, three);
       const [reply] = await shell(db, out, ["/correlation rounds:30"]);

@@ -1,8 +1,11 @@
 /** /allocate: suggested weights beside the current ones, the walk-forward table, the caveat. */
 import type { APIEmbed, APIEmbedField } from "discord.js";
+import type { WeightPolicy } from "../../analytics/weights.js";
 import type { PortfolioService } from "../../services/portfolio.js";
+import type { WeightEntry } from "../../services/registrations.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, linesWithin, notesFooter, pct, plural, roundsText } from "./format.js";
+import { allocateRows, type DiscordExtras } from "./explore.js";
+import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, linesWithin, modelLink, modelLinksField, notesFooter, pct, plural, roundsText } from "./format.js";
 import { fitToLimits, truncate, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedField } from "./weights.js";
 
@@ -48,7 +51,7 @@ function finalRule(wf: AllocateResult["walkForward"]): string {
   return wf.timedRounds >= wf.rounds ? `${own} (all ${wf.rounds} rounds)` : `${own} (${wf.timedRounds} of ${wf.rounds} rounds), else ${calendar})`;
 }
 
-export function renderAllocate(r: AllocateResult): MessagePayload {
+export function renderAllocate(r: AllocateResult & DiscordExtras): MessagePayload {
   const k = r.names.length;
   const order = r.names.map((_, i) => i).sort((a, b) => (r.current.weights[b] ?? 0) - (r.current.weights[a] ?? 0));
   const methods = r.suggestions.map((s) => methodLabel(s.method));
@@ -108,6 +111,8 @@ export function renderAllocate(r: AllocateResult): MessagePayload {
     );
   }
 
+  const view = r.discord?.view ?? null;
+  if (view && r.suggestions.length > 1) description += "\nPick one method in the menu to offer **Use these weights** (sets your declared weights, after a confirmation).";
   const wf = r.walkForward;
   const fields: APIEmbedField[] = [
     {
@@ -124,6 +129,7 @@ export function renderAllocate(r: AllocateResult): MessagePayload {
         800,
       ),
     },
+    ...(r.discord ? [modelLinksField(order.slice(0, weights.shown).map((i) => r.names[i] as string))] : []),
   ];
   const footer = notesFooter(r.notes, [
     `Walk-forward: refit every ${wf.rebalanceEvery} rounds on at least ${wf.minFit} past rounds, each used only once its score was final: ${finalRule(wf)}.`,
@@ -136,5 +142,66 @@ export function renderAllocate(r: AllocateResult): MessagePayload {
     fields,
     ...(footer ? { footer } : {}),
   };
-  return fitToLimits({ embeds: [embed], ...(files.length ? { files } : {}) });
+  return fitToLimits({ embeds: [embed], ...(files.length ? { files } : {}), ...(r.discord ? { components: allocateRows(view) } : {}) });
+}
+
+export interface AdoptionView {
+  readonly method: string;
+  readonly entries: readonly WeightEntry[];
+  readonly previous: readonly WeightEntry[];
+  readonly weightSource: WeightPolicy | null;
+}
+
+const weightLines = (entries: readonly WeightEntry[], maxChars: number): string =>
+  linesWithin(
+    entries.map((e) => `• ${modelLink(e.name)} ${e.weight === null ? "none declared" : pct(e.weight, 1)}`),
+    maxChars,
+  );
+
+/** The `/models weight` line that puts `previous` back (null → clear). */
+export function undoCommand(previous: readonly WeightEntry[]): string {
+  const pairs = previous.map((e) => `${e.name}=${e.weight === null ? "clear" : String(Number(e.weight.toFixed(6)))}`);
+  return `/models weight weights:"${pairs.join(" ")}"`;
+}
+
+const sourceNote = (source: WeightPolicy | null): string =>
+  source === null || source === "declared"
+    ? ""
+    : `\nYour weight source is **${source}**, so analyses keep using ${source === "api" ? "your Numerai stakes" : "equal weights"} until you run \`/models weight-source source:declared\`.`;
+
+/** The question before "Use these weights" changes anything (Confirm / Cancel go below it). */
+export function renderAdoptConfirm(p: AdoptionView): MessagePayload {
+  return fitToLimits({
+    embeds: [
+      {
+        title: `Use the ${methodLabel(p.method)} weights as your declared weights?`,
+        description:
+          `**Confirm** sets your declared weights to this suggestion, replacing the ones you have (as /models weight would); **Cancel** goes back and changes nothing.\n` +
+          `${weightLines(p.entries, 3200)}${sourceNote(p.weightSource)}`,
+        color: COLORS.warn,
+        fields: [{ name: "Declared now", value: weightLines(p.previous, 1024) }],
+      },
+    ],
+  });
+}
+
+/** After Confirm: what is now declared, and how to undo it. */
+export function renderAdopted(p: AdoptionView): MessagePayload {
+  const undo = undoCommand(p.previous);
+  return fitToLimits({
+    embeds: [
+      {
+        title: `Declared weights set to the ${methodLabel(p.method)} suggestion`,
+        description: `${weightLines(p.entries, 3200)}\n\nEvery analysis now uses these shares; change them any time with /models weight.${sourceNote(p.weightSource)}`,
+        color: COLORS.good,
+        fields: [
+          {
+            name: "To undo",
+            value: undo.length + 2 <= 1024 ? `\`${undo.replace(/`/g, "")}\`` : `Too many models for one line; what was declared before:\n${weightLines(p.previous, 900)}`,
+          },
+        ],
+      },
+    ],
+    components: [],
+  });
 }

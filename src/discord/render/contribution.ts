@@ -2,7 +2,8 @@
 import type { APIEmbed } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { renderBarChart } from "./charts/index.js";
-import { COLORS, codeBlockTable, codeNames, csvFile, fmt, fmtSigned, notesFooter, pct, plural, roundsText, safeName } from "./format.js";
+import { exploreRows, pageOf, type DiscordExtras } from "./explore.js";
+import { COLORS, codeBlockTable, codeNames, csvFile, fmt, fmtSigned, modelLinksField, notesFooter, pct, plural, roundsText, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedField } from "./weights.js";
 
@@ -62,8 +63,11 @@ function chartBars(rows: readonly Row[]): { bars: { label: string; value: number
   };
 }
 
-export function renderContribution(r: ContributionResult): MessagePayload {
+export function renderContribution(r: ContributionResult & DiscordExtras): MessagePayload {
   const rows = r.rows;
+  const view = r.discord?.view ?? null;
+  // With components, the table pages (Previous / Next); without (the shell), it is cut to fit as before.
+  const shownPage = view ? pageOf(rows, view.page) : { rows: [...rows], page: 0, pages: 1, first: 0 };
   const short = codeNames(
     rows.map((x) => x.name),
     16,
@@ -71,7 +75,7 @@ export function renderContribution(r: ContributionResult): MessagePayload {
   const table = codeBlockTable(
     {
       headers: ["model", "w", "SR", "LOO ΔSR", "∇SR", "risk", "rest↓"],
-      rows: rows.map((x) => [
+      rows: shownPage.rows.map((x) => [
         short(x.name),
         pct(x.weight, 0),
         fmt(x.stats.sharpe, 2),
@@ -111,9 +115,9 @@ export function renderContribution(r: ContributionResult): MessagePayload {
     );
   }
   const headText = head.join("\n");
-  let tail = "";
+  let tail = shownPage.pages > 1 ? `\nModels ${shownPage.first + 1}–${shownPage.first + table.shown} of ${rows.length}, most helpful first (page ${shownPage.page + 1} of ${shownPage.pages}); every model is in contribution.csv.` : "";
   if (table.shown < rows.length) {
-    tail = `\nShowing ${table.shown} of ${rows.length} models, most helpful first; every model is in contribution.csv.`;
+    if (shownPage.pages === 1) tail = `\nShowing ${table.shown} of ${rows.length} models, most helpful first; every model is in contribution.csv.`;
     files.push(
       csvFile(
         "contribution.csv",
@@ -127,9 +131,13 @@ export function renderContribution(r: ContributionResult): MessagePayload {
     title: `Contribution of your ${plural(rows.length, "model")}`,
     description: `${headText}\n${table.text}${tail}`,
     color: COLORS.info,
-    fields: [weightsUsedField(r.weights), { name: "How to read it", value: CONTRIBUTION_DEFINITIONS }],
+    fields: [
+      weightsUsedField(r.weights),
+      { name: "How to read it", value: CONTRIBUTION_DEFINITIONS },
+      ...(r.discord ? [modelLinksField(shownPage.rows.slice(0, table.shown).map((x) => x.name))] : []),
+    ],
     ...(charted ? { image: { url: "attachment://contribution.png" } } : {}),
     ...(footer ? { footer } : {}),
   };
-  return fitToLimits({ embeds: [embed], files });
+  return fitToLimits({ embeds: [embed], files, ...(r.discord ? { components: exploreRows(view, shownPage) } : {}) });
 }

@@ -10,12 +10,14 @@ import {
   fmt,
   int,
   linesWithin,
+  modelLinksField,
   nameList,
   notesFooter,
   plural,
   roundsShort,
   roundsText,
 } from "./format.js";
+import { exploreRows, type DiscordExtras } from "./explore.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedText } from "./weights.js";
 
@@ -61,7 +63,7 @@ function pairsTable(pairs: CorrelationResult["pairs"], short: (name: string) => 
 }
 
 /** Pure: the service result as a message with the heatmap attached. */
-export function renderCorrelation(r: CorrelationResult): MessagePayload {
+export function renderCorrelation(r: CorrelationResult & DiscordExtras): MessagePayload {
   const k = r.names.length;
   const fields: NonNullable<APIEmbed["fields"]> = [];
   const short = codeNames(r.names, 18);
@@ -122,6 +124,7 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
     );
   }
 
+  if (r.discord) fields.push(modelLinksField(labels));
   const footer = notesFooter(r.notes, [`Score: ${r.scoreLabel}.`]);
   const embed: APIEmbed = {
     title: `Correlation of your ${plural(k, "model")}`,
@@ -131,5 +134,5 @@ export function renderCorrelation(r: CorrelationResult): MessagePayload {
     image: { url: "attachment://correlation.png" },
     ...(footer ? { footer } : {}),
   };
-  return fitToLimits({ embeds: [embed], files });
+  return fitToLimits({ embeds: [embed], files, ...(r.discord ? { components: exploreRows(r.discord.view) } : {}) });
 }

@@ -271,3 +271,36 @@ export function linesWithin(lines: readonly string[], maxChars: number): string 
   out.push(`…and ${lines.length - out.length} more`);
   return truncate(out.join("\n"), maxChars);
 }
+
+/** Names numer.ai serves a model page for; anything else (a CSV import's odd name) is shown unlinked. */
+const LINKABLE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A model's page on numer.ai, or null when its name cannot be one. */
+export function modelUrl(name: string): string | null {
+  return LINKABLE.test(name) ? `https://numer.ai/${name.toLowerCase()}` : null;
+}
+
+/** A model's name for markdown, linked to its numer.ai page where it has one. */
+export function modelLink(name: string, max = 40): string {
+  const url = modelUrl(name);
+  return url ? `[${safeName(name, max)}](${url})` : safeName(name, max);
+}
+
+/**
+ * An embed field linking each of `names` to its numer.ai page, within a field's 1024 characters
+ * ("…and N more" past that). Code-block tables cannot hold links, so the links sit beside them.
+ */
+export function modelLinksField(names: readonly string[], title = "On numer.ai"): { name: string; value: string } {
+  const links = names.map((n) => modelLink(n, 32));
+  const joined = links.join(" · ");
+  if (joined.length <= 1024) return { name: title, value: joined || NA };
+  const out: string[] = [];
+  let used = 0;
+  for (const [i, link] of links.entries()) {
+    const tail = ` · …and ${links.length - i} more`;
+    if (used + link.length + 3 + tail.length > 1024) break;
+    out.push(link);
+    used += link.length + 3;
+  }
+  return { name: title, value: `${out.join(" · ")} · …and ${links.length - out.length} more` };
+}

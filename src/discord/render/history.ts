@@ -2,7 +2,8 @@
 import type { APIEmbed } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { renderStackedLineChart } from "./charts/index.js";
-import { COLORS, codeBlockTable, codeNames, fmt, notesFooter, pct, plural, roundsText } from "./format.js";
+import { COLORS, codeBlockTable, codeNames, fmt, notesFooter, pct, plural, roundsText, modelLinksField } from "./format.js";
+import type { DiscordExtras } from "./explore.js";
 import { fitToLimits, type MessagePayload } from "./payload.js";
 import { weightsUsedField } from "./weights.js";
 
@@ -19,7 +20,7 @@ export const HISTORY_DEFINITIONS =
 
 const point = (p: { round: number; value: number } | null, digits: number) => (p === null ? "n/a" : `${fmt(p.value, digits)} (round ${p.round})`);
 
-export function renderHistory(r: HistoryResult): MessagePayload {
+export function renderHistory(r: HistoryResult & DiscordExtras): MessagePayload {
   const latestRho = (m: HistoryResult["models"][number]) => m.latest?.value ?? -Infinity;
   const byLatest = [...r.models].sort((a, b) => latestRho(b) - latestRho(a));
   const drawn = r.models.length <= MAX_LINES ? r.models : byLatest.slice(0, MAX_LINES);
@@ -59,7 +60,7 @@ export function renderHistory(r: HistoryResult): MessagePayload {
     title: "History",
     description,
     color: COLORS.info,
-    fields: [weightsUsedField(r.weights), { name: "Definitions", value: HISTORY_DEFINITIONS }],
+    fields: [weightsUsedField(r.weights), { name: "Definitions", value: HISTORY_DEFINITIONS }, ...(r.discord ? [modelLinksField(r.models.map((m) => m.name))] : [])],
     image: { url: `attachment://${HISTORY_FILE_NAME}` },
     ...(footer ? { footer } : {}),
   };

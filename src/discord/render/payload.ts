@@ -1,4 +1,4 @@
-import type { APIEmbed } from "discord.js";
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from "discord.js";
 
 /** A message as the renderers produce it: plain data, no discord.js builders. */
 export interface FileAttachment {
@@ -11,6 +11,11 @@ export interface MessagePayload {
   readonly content?: string;
   readonly embeds?: readonly APIEmbed[];
   readonly files?: readonly FileAttachment[];
+  /**
+   * Explore buttons / select menus (Discord only; the shell prints none). Absent leaves a
+   * message's components as they are; `[]` removes them.
+   */
+  readonly components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
 /** Discord's limits (discord.com/developers/docs/resources/message#create-message, embed limits). */
@@ -26,6 +31,11 @@ export const LIMITS = {
   author: 256,
   embedTotal: 6000,
   files: 10,
+  actionRows: 5,
+  buttonsPerRow: 5,
+  selectOptions: 25,
+  customId: 100,
+  buttonLabel: 80,
   /** Default upload limit for bots without boosts: 10 MiB per message. */
   fileBytes: 10 * 1024 * 1024,
 } as const;
@@ -72,6 +82,21 @@ export function limitViolations(p: MessagePayload): string[] {
   if (files.length > LIMITS.files) v.push(`${files.length} files`);
   const bytes = files.reduce((n, f) => n + f.data.length, 0);
   if (bytes > LIMITS.fileBytes) v.push(`files total ${bytes} bytes`);
+  const rows = p.components ?? [];
+  if (rows.length > LIMITS.actionRows) v.push(`${rows.length} action rows`);
+  const ids = new Set<string>();
+  for (const row of rows) {
+    if (row.components.length > LIMITS.buttonsPerRow) v.push(`${row.components.length} components in a row`);
+    for (const c of row.components) {
+      if ("custom_id" in c) {
+        if (c.custom_id.length > LIMITS.customId) v.push(`custom_id length ${c.custom_id.length}`);
+        if (ids.has(c.custom_id)) v.push(`custom_id ${c.custom_id} twice`);
+        ids.add(c.custom_id);
+      }
+      if ("options" in c && c.options.length > LIMITS.selectOptions) v.push(`${c.options.length} select options`);
+      if ("label" in c && (c.label?.length ?? 0) > LIMITS.buttonLabel) v.push("button label too long");
+    }
+  }
   return v;
 }
 
@@ -112,5 +137,6 @@ export function fitToLimits(p: MessagePayload): MessagePayload {
     ...(p.content !== undefined ? { content: truncate(p.content, LIMITS.content) } : {}),
     ...(embeds.length > 0 ? { embeds } : {}),
     ...(p.files ? { files: p.files.slice(0, LIMITS.files) } : {}),
+    ...(p.components ? { components: p.components.slice(0, LIMITS.actionRows) } : {}),
   };
 }

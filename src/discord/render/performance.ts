@@ -2,7 +2,8 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { renderLineChart } from "./charts/index.js";
-import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, fmtSigned, int, notesFooter, pct, plural, roundsText, safeName } from "./format.js";
+import { exploreRows, pageOf, type ActionRow, type DiscordExtras } from "./explore.js";
+import { COLORS, NA, codeBlockTable, codeNames, csvFile, fmt, fmtSigned, int, modelLinksField, notesFooter, pct, plural, roundsText, safeName } from "./format.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 
 export type PerformanceResult = ReturnType<PortfolioService["performance"]>;
@@ -46,8 +47,11 @@ function singleModelFields(r: Row, annualised: boolean): APIEmbedField[] {
 
 const sharpeOf = (r: Row) => (r.stats && Number.isFinite(r.stats.sharpe) ? r.stats.sharpe : -Infinity);
 
-export function renderPerformance(r: PerformanceResult): MessagePayload {
+export function renderPerformance(r: PerformanceResult & DiscordExtras): MessagePayload {
   const rows = r.rows;
+  const view = r.discord?.view ?? null;
+  let components: ActionRow[] = exploreRows(view);
+  let linked: readonly string[] = rows.map((x) => x.name);
   const annualised = r.periodsPerYear !== null;
   const files: FileAttachment[] = [];
   const fields: APIEmbedField[] = [];
@@ -74,10 +78,14 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
       rows.map((x) => x.name),
       16,
     );
+    // With components, the table pages (Previous / Next); without (the shell), it is cut to fit as before.
+    const shownPage = view ? pageOf(sorted, view.page) : { rows: sorted, page: 0, pages: 1, first: 0 };
+    if (view) components = exploreRows(view, shownPage);
+    linked = shownPage.rows.map((x) => x.name);
     const table = codeBlockTable(
       {
         headers: ["model", "rounds", "mean", "SR", "max DD", "hit", "CVaR5", ...(staked ? ["NMR paid"] : [])],
-        rows: sorted.map((x) => [
+        rows: shownPage.rows.map((x) => [
           short(x.name),
           x.stats ? int(x.stats.n) : "0",
           fmt(x.stats?.mean, 4),
@@ -92,8 +100,10 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
     );
     description = `${plural(rows.length, "model")} on ${r.scoreLabel}, each over its own rounds, highest Sharpe first${annualised ? " (Sharpe annualised)" : ""}.\n${roundsText(r.rounds)}\n${table.text}`;
     if (staked) description += "\n**NMR paid**: the payouts Numerai reported over the same rounds, where it reported a stake.";
+    if (shownPage.pages > 1) description += `\nModels ${shownPage.first + 1}–${shownPage.first + table.shown} of ${rows.length} (page ${shownPage.page + 1} of ${shownPage.pages}).`;
     if (table.shown < rows.length) {
-      description += `\nShowing ${table.shown} of ${rows.length}; every model is in performance.csv.`;
+      if (shownPage.pages === 1) description += `\nShowing ${table.shown} of ${rows.length}; every model is in performance.csv.`;
+      else description += " Every model is in performance.csv.";
       files.push(
         csvFile(
           "performance.csv",
@@ -121,6 +131,7 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
     }
   }
   fields.push({ name: "Definitions", value: PERFORMANCE_DEFINITIONS });
+  if (r.discord) fields.push(modelLinksField(linked));
   const footer = notesFooter(r.notes);
   const embed: APIEmbed = {
     title: rows.length === 1 ? "Performance" : `Performance of your ${plural(rows.length, "model")}`,
@@ -130,5 +141,5 @@ export function renderPerformance(r: PerformanceResult): MessagePayload {
     image: { url: "attachment://performance.png" },
     ...(footer ? { footer } : {}),
   };
-  return fitToLimits({ embeds: [embed], files });
+  return fitToLimits({ embeds: [embed], files, ...(r.discord ? { components } : {}) });
 }

@@ -2,7 +2,8 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, csvFile, fmt, linesWithin, nameList, notesFooter, plural, roundsText, safeName } from "./format.js";
+import { COLORS, csvFile, fmt, linesWithin, nameList, notesFooter, plural, roundsText, safeName, modelLinksField } from "./format.js";
+import type { DiscordExtras } from "./explore.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedField } from "./weights.js";
 
@@ -17,7 +18,7 @@ function stepLine(s: PruneStep, i: number): string {
   return `${i + 1}. Drop **${safeName(s.drop, 32)}**: ${safeName(s.reason, 240)}. Portfolio Sharpe ${fmt(s.sharpeBefore, 3)} → ${fmt(s.sharpeAfter, 3)}.`;
 }
 
-export function renderPrune(r: PruneResult): MessagePayload {
+export function renderPrune(r: PruneResult & DiscordExtras): MessagePayload {
   const files: FileAttachment[] = [];
   const fields: APIEmbedField[] = [];
   let description: string;
@@ -42,6 +43,7 @@ export function renderPrune(r: PruneResult): MessagePayload {
     }
   }
   fields.push(weightsUsedField(r.weights));
+  if (r.discord) fields.push(modelLinksField(r.weights.map((w) => w.name)));
   fields.push({ name: `Kept (${r.kept.length})`, value: r.kept.length > 0 ? nameList(r.kept, 30, 24) : "none" });
   fields.push({
     name: "How this works",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeBlockTable, codeName, csvFile, fmt, fmtSigned, linesWithin, pct, safeName, tableLines, utc, zoned } from "../../../src/discord/render/format.js";
+import { codeBlockTable, codeName, csvFile, fmt, fmtSigned, linesWithin, modelLink, modelLinksField, modelUrl, pct, safeName, tableLines, utc, zoned } from "../../../src/discord/render/format.js";
 
 describe("fmt", () => {
   it.each([
@@ -101,5 +101,34 @@ describe("zoned", () => {
 
   it("reads n/a for an invalid date, like utc()", () => {
     expect(zoned(new Date(NaN), "Europe/Paris")).toBe(utc(new Date(NaN)));
+  });
+});
+
+describe("modelUrl", () => {
+  it("is the model's page on numer.ai", () => {
+    expect(modelUrl("alpha_one")).toBe("https://numer.ai/alpha_one");
+  });
+
+  it.each(["a b", "x)(y", "[evil](https://example.com)", "", "a".repeat(65)])("is null for a name numer.ai cannot serve: %s", (name) => {
+    expect(modelUrl(name)).toBeNull();
+  });
+});
+
+describe("modelLink", () => {
+  it("links the escaped name, and leaves an odd name unlinked and inert", () => {
+    expect(modelLink("alpha_one")).toBe("[alpha\\_one](https://numer.ai/alpha_one)");
+    // Not linked by us, and its own masked link is escaped ("\\[x](…)" shows as text).
+    expect(modelLink("[x](https://example.com)")).toBe(safeName("[x](https://example.com)"));
+    expect(modelLink("[x](https://example.com)").startsWith("\\[")).toBe(true);
+  });
+});
+
+describe("modelLinksField", () => {
+  it("fits 200 long names in one field's 1024 characters and says how many were left", () => {
+    const names = Array.from({ length: 200 }, (_, i) => `v52_lgbm_teager_model_${i}`);
+    const f = modelLinksField(names);
+    expect(f.value.length).toBeLessThanOrEqual(1024);
+    const shown = (f.value.match(/https:\/\/numer\.ai\//g) ?? []).length;
+    expect(f.value).toMatch(new RegExp(`…and ${200 - shown} more$`));
   });
 });
