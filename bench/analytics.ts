@@ -5,14 +5,14 @@
  * Target: ≤ 20 ms for 50 models × 1000 rounds.
  */
 import type { RoundSeries } from "../src/analytics/align.js";
-import { allocate, allocationInput } from "../src/analytics/allocation.js";
+import { allocate } from "../src/analytics/allocation.js";
 import { pairwiseCorrelation } from "../src/analytics/correlation.js";
 import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from "../src/analytics/effective-bets.js";
 import { hedgeValues } from "../src/analytics/hedge.js";
-import { correlationFromCovariance } from "../src/analytics/moments.js";
 import { leaveOneOutSharpe, riskShares, sharpeGradient } from "../src/analytics/portfolio.js";
 import { walkForward } from "../src/analytics/walk-forward.js";
 import { gaussian, mulberry32 } from "../src/random.js";
+import { allocationInput, correlationFromCovariance } from "../src/analytics/risk-model.js";
 
 /** Deterministic factor-model scores: a few shared "bets" plus noise, like real operators' models. */
 export function syntheticColumns(k: number, n: number, seed = 1): Float64Array[] {

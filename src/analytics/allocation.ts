@@ -17,7 +17,6 @@
  * The cap must be feasible: k·cap ≥ 1, otherwise every function here throws
  * "cap × models must be at least 1" (we do not silently raise the cap to 1/k).
  */
-import { ledoitWolfWithCrossProducts } from "./ledoit-wolf.js";
 import { argsort } from "./dense.js";
 import { hrpWeights } from "./hrp.js";
 import { faceDirection, solveValidatedQp } from "./qp.js";
@@ -74,30 +73,6 @@ function allFinite(values: ArrayLike<number>): boolean {
 }
 
 const nanWeights = (k: number): Float64Array => new Float64Array(k).fill(NaN);
-
-/**
- * Means, sample covariance (ddof 1) and Ledoit–Wolf shrunk covariance of aligned columns — the
- * {@link AllocationInput} every method needs. One centring and one cross-product pass serve both
- * covariances.
- * @throws "ledoitWolf requires at least one column"
- * @throws "ledoitWolf requires columns of equal length"
- * @throws "ledoitWolf requires finite values"
- * @example allocationInput([[1, 2, 3, 4], [2, 1, 4, 3]]).shrinkage // => 0.4444444444444444
- */
-export function allocationInput(columns: readonly ArrayLike<number>[]): {
-  mu: Float64Array;
-  cov: Float64Array;
-  k: number;
-  shrunkCov: Float64Array;
-  shrinkage: number;
-} {
-  const { estimate, means, gram, n } = ledoitWolfWithCrossProducts(columns);
-  const k = columns.length;
-  const cov = new Float64Array(k * k);
-  if (gram === null) cov.fill(NaN);
-  else for (let i = 0; i < k * k; i++) cov[i] = (gram[i] as number) / (n - 1);
-  return { mu: means, cov, k, shrunkCov: estimate.cov, shrinkage: estimate.shrinkage };
-}
 
 /**
  * Equal weights 1/k.

@@ -5,7 +5,6 @@
  * Policy (house style): programmer errors throw in simple-statistics' wording;
  * statistically undefined results return NaN.
  */
-import { centreColumns, crossProducts } from "./dense.js";
 
 /**
  * A running Kahan–Babuška (Neumaier) compensated sum, for loops that need every partial sum
@@ -95,41 +94,4 @@ export function covariance(x: ArrayLike<number>, y: ArrayLike<number>, correctio
     c += dx * (yi - my);
   }
   return c / (n - correction);
-}
-
-/**
- * Covariance matrix of k equal-length columns, row-major k×k, symmetric by construction.
- * Columns are centred on their compensated means first (two-pass), which is as accurate as
- * Welford and vectorises better for the many-pairs case.
- * @throws "covarianceMatrix requires columns of equal length"
- * @example covarianceMatrix([[1, 2, 3], [1, 2, 4]]) // => Float64Array [1, 1.5, 1.5, 2.333…]
- */
-export function covarianceMatrix(columns: readonly ArrayLike<number>[], correction = 1): Float64Array {
-  const k = columns.length;
-  const out = new Float64Array(k * k);
-  if (k === 0) return out;
-  const n = (columns[0] as ArrayLike<number>).length;
-  for (const c of columns) {
-    if (c.length !== n) throw new Error("covarianceMatrix requires columns of equal length");
-  }
-  if (n - correction <= 0) return out.fill(NaN);
-  const g = crossProducts(centreColumns(columns, n, Float64Array.from(columns, (c) => mean(c))), k, n);
-  const scale = n - correction;
-  for (let i = 0; i < k * k; i++) out[i] = (g[i] as number) / scale;
-  return out;
-}
-
-/**
- * Correlation matrix from a covariance matrix (row-major k×k): Σᵢⱼ / √(ΣᵢᵢΣⱼⱼ).
- * NaN where a variance is 0 (undefined), 1 on the diagonal otherwise.
- */
-export function correlationFromCovariance(cov: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      const d = Math.sqrt((cov[i * k + i] as number) * (cov[j * k + j] as number));
-      out[i * k + j] = d > 0 ? (i === j ? 1 : (cov[i * k + j] as number) / d) : NaN;
-    }
-  }
-  return out;
 }

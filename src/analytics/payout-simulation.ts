@@ -3,7 +3,8 @@
  * over the same rounds under rules that reward diversity, beside today's rule. A simulation on
  * past scores, not a Numerai rule.
  */
-import { sampleMoments, leaveOneOutSharpe } from "./portfolio.js";
+import { leaveOneOutSharpe } from "./portfolio.js";
+import { sampleMoments } from "./risk-model.js";
 
 /** The bonus multipliers c simulated for rounds where the rest of the portfolio lost; 1 is today's rule. */
 export const PAYOUT_SIMULATION_MULTIPLIERS = [1, 1.5, 2, 2.5, 3] as const;

@@ -1,9 +1,8 @@
 /**
  * A weighted portfolio of models: its per-round returns, Sharpe, Sharpe gradient, leave-one-out
  * Sharpe and Euler risk shares. μ and Σ are the sample mean and sample covariance (ddof 1) of
- * listwise-aligned columns — see {@link sampleMoments}.
+ * listwise-aligned columns — `sampleMoments` of risk-model.ts.
  */
-import { covarianceMatrix, mean } from "./moments.js";
 
 function quadraticForm(cov: ArrayLike<number>, k: number, w: ArrayLike<number>): number {
   let s = 0;
@@ -35,20 +34,6 @@ function assertShapes(name: string, mu: ArrayLike<number> | null, cov: ArrayLike
   if (cov.length !== k * k) throw new Error(`${name} requires a k×k covariance matrix`);
   if (mu !== null && mu.length !== k) throw new Error(`${name} requires k means`);
   if (w.length !== k) throw new Error(`${name} requires k weights`);
-}
-
-/**
- * Sample mean vector μ and sample covariance Σ (ddof 1, row-major k×k) of equal-length,
- * already aligned columns (use `alignByRound` first).
- * @throws "covarianceMatrix requires columns of equal length"
- * @example sampleMoments([Float64Array.of(1, 2, 3), Float64Array.of(1, 2, 4)]).cov // => Float64Array [1, 1.5, 1.5, 2.333333333333333]
- */
-export function sampleMoments(columns: readonly ArrayLike<number>[]): { mu: Float64Array; cov: Float64Array; k: number } {
-  return {
-    mu: Float64Array.from(columns, (c) => mean(c)),
-    cov: covarianceMatrix(columns, 1),
-    k: columns.length,
-  };
 }
 
 /**

@@ -5,8 +5,8 @@
  * ("ρ = 0.97 with X", "ΔSR +0.04").
  */
 import { meucciEffectiveBets } from "./effective-bets.js";
-import { correlationFromCovariance } from "./moments.js";
 import { portfolioSharpe } from "./portfolio.js";
+import { correlationFromCovariance } from "./risk-model.js";
 
 /**
  * What a removal must improve.

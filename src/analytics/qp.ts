@@ -112,36 +112,40 @@ function fixSum(x: Float64Array, upper: ArrayLike<number>, state?: Uint8Array): 
 }
 
 /**
- * In-place Cholesky factorisation of the m×m row-major matrix a + ρI (lower triangle overwritten
- * with L). Returns false when a pivot is ≤ `minPivot` (numerically singular for our purposes).
+ * In-place Cholesky factorisation of the m×m matrix a + ρI stored row-major with row stride
+ * `stride` (lower triangle overwritten with L) — the one factorisation both the plain face solve
+ * and {@link FaceFactor} use. Returns false when a pivot is ≤ `minPivot` (numerically singular
+ * for our purposes).
  */
-function cholesky(a: Float64Array, m: number, rho: number, minPivot: number): boolean {
+function cholesky(a: Float64Array, m: number, rho: number, minPivot: number, stride: number = m): boolean {
   for (let j = 0; j < m; j++) {
-    let d = (a[j * m + j] as number) + rho;
-    for (let p = 0; p < j; p++) d -= (a[j * m + p] as number) ** 2;
+    const rj = j * stride;
+    let d = (a[rj + j] as number) + rho;
+    for (let p = 0; p < j; p++) d -= (a[rj + p] as number) ** 2;
     if (!(d > minPivot)) return false;
     const ljj = Math.sqrt(d);
-    a[j * m + j] = ljj;
+    a[rj + j] = ljj;
     for (let i = j + 1; i < m; i++) {
-      let s = a[i * m + j] as number;
-      for (let p = 0; p < j; p++) s -= (a[i * m + p] as number) * (a[j * m + p] as number);
-      a[i * m + j] = s / ljj;
+      const ri = i * stride;
+      let s = a[ri + j] as number;
+      for (let p = 0; p < j; p++) s -= (a[ri + p] as number) * (a[rj + p] as number);
+      a[ri + j] = s / ljj;
     }
   }
   return true;
 }
 
-/** Solves (LLᵀ) y = b in place in b, L the lower triangle of `l` (m×m row-major). */
-function choleskySolve(l: Float64Array, m: number, b: Float64Array): void {
+/** Solves (LLᵀ) y = b in place in b, L the lower triangle of `l` (m×m, row stride `stride`). */
+function choleskySolve(l: Float64Array, m: number, b: Float64Array, stride: number = m): void {
   for (let i = 0; i < m; i++) {
     let s = b[i] as number;
-    for (let p = 0; p < i; p++) s -= (l[i * m + p] as number) * (b[p] as number);
-    b[i] = s / (l[i * m + i] as number);
+    for (let p = 0; p < i; p++) s -= (l[i * stride + p] as number) * (b[p] as number);
+    b[i] = s / (l[i * stride + i] as number);
   }
   for (let i = m - 1; i >= 0; i--) {
     let s = b[i] as number;
-    for (let p = i + 1; p < m; p++) s -= (l[p * m + i] as number) * (b[p] as number);
-    b[i] = s / (l[i * m + i] as number);
+    for (let p = i + 1; p < m; p++) s -= (l[p * stride + i] as number) * (b[p] as number);
+    b[i] = s / (l[i * stride + i] as number);
   }
 }
 
@@ -288,21 +292,7 @@ class FaceFactor {
       const ia = order[a] as number;
       for (let b = 0; b <= a; b++) l[a * stride + b] = this.reduced(ia, order[b] as number);
     }
-    for (let j = 0; j < m; j++) {
-      const rj = j * stride;
-      let d = (l[rj + j] as number) + rho;
-      for (let p = 0; p < j; p++) d -= (l[rj + p] as number) ** 2;
-      if (!(d > minPivot)) return false;
-      const ljj = Math.sqrt(d);
-      l[rj + j] = ljj;
-      for (let i = j + 1; i < m; i++) {
-        const ri = i * stride;
-        let s = l[ri + j] as number;
-        for (let p = 0; p < j; p++) s -= (l[ri + p] as number) * (l[rj + p] as number);
-        l[ri + j] = s / ljj;
-      }
-    }
-    return true;
+    return cholesky(l, m, rho, minPivot, stride);
   }
 
   /**
@@ -447,16 +437,7 @@ class FaceFactor {
     if (m === 0) return;
     const dr = d[ref] as number;
     for (let a = 0; a < m; a++) q[a] = sign * ((d[order[a] as number] as number) - dr);
-    for (let i = 0; i < m; i++) {
-      let s = q[i] as number;
-      for (let j = 0; j < i; j++) s -= (l[i * stride + j] as number) * (q[j] as number);
-      q[i] = s / (l[i * stride + i] as number);
-    }
-    for (let i = m - 1; i >= 0; i--) {
-      let s = q[i] as number;
-      for (let j = i + 1; j < m; j++) s -= (l[j * stride + i] as number) * (q[j] as number);
-      q[i] = s / (l[i * stride + i] as number);
-    }
+    choleskySolve(l, m, q, stride);
     let total = 0;
     for (let a = 0; a < m; a++) {
       p[order[a] as number] = q[a] as number;

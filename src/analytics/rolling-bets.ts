@@ -1,8 +1,8 @@
 /** The effective number of bets over a trailing window of rounds: how diversity moved through time. */
 import { participationRatio } from "./effective-bets.js";
 import { assertFinite } from "./guards.js";
-import { correlationFromCovariance, covarianceMatrix } from "./moments.js";
 import { isConstant, rollingApply } from "./rolling-window.js";
+import { correlationFromCovariance, covarianceMatrix } from "./risk-model.js";
 
 /**
  * Participation ratio (Σλ)²/Σλ² of the sample correlation matrix of each trailing window of

@@ -21,8 +21,8 @@ import {
   type AllocationMethod,
 } from "./allocation.js";
 import { maxDrawdown } from "./drawdown.js";
-import { ledoitWolfFromMoments } from "./ledoit-wolf.js";
 import { mean } from "./moments.js";
+import { RunningMoments } from "./risk-model.js";
 import { sharpe } from "./sharpe.js";
 import { cvar } from "./tail.js";
 import { weightTurnover } from "./what-if.js";
@@ -106,135 +106,6 @@ export interface WalkForwardResult {
 function positiveInteger(v: number, name: string, min: number): number {
   if (!Number.isInteger(v) || v < min) throw new Error(`walkForward requires ${name} to be a whole number of at least ${min}`);
   return v;
-}
-
-/**
- * Running sums over a window of rows of shifted data yₜ = xₜ − c, enough for the mean, the
- * covariance and the Ledoit–Wolf shrinkage: Σy, Σyyᵀ, Σ‖y‖², Σ‖y‖⁴ and Σ‖y‖²·y. The shift c only
- * improves rounding; every statistic is shift-invariant. Rows come packed round-major
- * (x[t·k + i]), so each update reads one contiguous row.
- */
-class RunningMoments {
-  private n = 0;
-  private readonly s1: Float64Array;
-  private readonly s11: Float64Array;
-  private readonly p: Float64Array;
-  private a = 0;
-  private a2 = 0;
-  private readonly row: Float64Array;
-  private readonly block: Float64Array;
-  private readonly emp: Float64Array;
-
-  constructor(
-    private readonly rows: Float64Array,
-    private readonly shift: Float64Array,
-    private readonly k: number,
-  ) {
-    this.s1 = new Float64Array(k);
-    this.s11 = new Float64Array(k * k);
-    this.p = new Float64Array(k);
-    this.row = new Float64Array(k);
-    this.block = new Float64Array(4 * k);
-    this.emp = new Float64Array(k * k);
-  }
-
-  /** Adds (sign 1) or removes (sign −1) rows [from, to). */
-  update(from: number, to: number, sign: 1 | -1): void {
-    let t = from;
-    // Four rows per sweep of the k×k sums: one load and store of each sum per four products.
-    for (; t + 4 <= to; t += 4) this.updateFour(t, sign);
-    for (; t < to; t++) this.updateOne(t, sign);
-  }
-
-  /** Centres row t into `out` (at offset) and returns ‖y‖². */
-  private load(t: number, out: Float64Array, offset: number): number {
-    const { k, rows, shift } = this;
-    const o = t * k;
-    let a = 0;
-    for (let i = 0; i < k; i++) {
-      const y = (rows[o + i] as number) - (shift[i] as number);
-      out[offset + i] = y;
-      a += y * y;
-    }
-    return a;
-  }
-
-  private updateOne(t: number, sign: 1 | -1): void {
-    const { k, row, s1, s11, p } = this;
-    const a = this.load(t, row, 0);
-    this.n += sign;
-    this.a += sign * a;
-    this.a2 += sign * a * a;
-    for (let i = 0; i < k; i++) {
-      const yi = sign * (row[i] as number);
-      s1[i] = (s1[i] as number) + yi;
-      p[i] = (p[i] as number) + a * yi;
-      const ri = i * k;
-      for (let j = i; j < k; j++) s11[ri + j] = (s11[ri + j] as number) + yi * (row[j] as number);
-    }
-  }
-
-  private updateFour(t: number, sign: 1 | -1): void {
-    const { k, block, s1, s11, p } = this;
-    const a0 = this.load(t, block, 0);
-    const a1 = this.load(t + 1, block, k);
-    const a2 = this.load(t + 2, block, 2 * k);
-    const a3 = this.load(t + 3, block, 3 * k);
-    this.n += 4 * sign;
-    this.a += sign * (a0 + a1 + a2 + a3);
-    this.a2 += sign * (a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3);
-    const k2 = 2 * k;
-    const k3 = 3 * k;
-    for (let i = 0; i < k; i++) {
-      const y0 = sign * (block[i] as number);
-      const y1 = sign * (block[k + i] as number);
-      const y2 = sign * (block[k2 + i] as number);
-      const y3 = sign * (block[k3 + i] as number);
-      s1[i] = (s1[i] as number) + (y0 + y1 + y2 + y3);
-      p[i] = (p[i] as number) + (a0 * y0 + a1 * y1 + a2 * y2 + a3 * y3);
-      const ri = i * k;
-      for (let j = i; j < k; j++) {
-        s11[ri + j] =
-          (s11[ri + j] as number) +
-          (y0 * (block[j] as number) + y1 * (block[k + j] as number) + y2 * (block[k2 + j] as number) + y3 * (block[k3 + j] as number));
-      }
-    }
-  }
-
-  /** Mean (of x), sample covariance (ddof 1) and Ledoit–Wolf covariance of the current window. */
-  snapshot(): { mu: Float64Array; cov: Float64Array; shrunkCov: Float64Array } {
-    const { k, n, s11, emp } = this;
-    const m = new Float64Array(k);
-    for (let i = 0; i < k; i++) m[i] = (this.s1[i] as number) / n;
-    const cov = new Float64Array(k * k);
-    for (let i = 0; i < k; i++) {
-      const mi = m[i] as number;
-      for (let j = i; j < k; j++) {
-        const e = (s11[i * k + j] as number) / n - mi * (m[j] as number);
-        emp[i * k + j] = e;
-        emp[j * k + i] = e;
-        cov[i * k + j] = (e * n) / (n - 1);
-        cov[j * k + i] = (e * n) / (n - 1);
-      }
-    }
-    // Σₜ(‖yₜ − m‖²)² = Σ‖y‖⁴ − 4·m·Σ‖y‖²y + 4·mᵀ(Σyyᵀ)m + 2‖m‖²·Σ‖y‖² − 3n‖m‖⁴
-    let pm = 0;
-    let mm = 0;
-    let mSm = 0;
-    for (let i = 0; i < k; i++) {
-      const mi = m[i] as number;
-      pm += (this.p[i] as number) * mi;
-      mm += mi * mi;
-      let row = 0;
-      for (let j = 0; j < i; j++) row += (s11[j * k + i] as number) * (m[j] as number);
-      for (let j = i; j < k; j++) row += (s11[i * k + j] as number) * (m[j] as number);
-      mSm += mi * row;
-    }
-    const beta = this.a2 - 4 * pm + 4 * mSm + 2 * mm * this.a - 3 * n * mm * mm;
-    const shrunkCov = ledoitWolfFromMoments(emp, k, n, beta).cov;
-    for (let i = 0; i < k; i++) m[i] = (m[i] as number) + (this.shift[i] as number);
-    return { mu: m, cov, shrunkCov };
-  }
 }
 
 function summarise(

@@ -3,7 +3,7 @@
  * data. NaN in results means "not defined / not enough data"; renderers word it, never print it.
  */
 import { alignByRound, type AlignedSeries } from "../analytics/align.js";
-import { allocate as allocateWeights, ALLOCATION_METHODS, allocationInput, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
+import { allocate as allocateWeights, ALLOCATION_METHODS, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
 import { prune as pruneModels } from "../analytics/prune.js";
 import { WALK_FORWARD, walkForward, type WalkForwardPortfolio } from "../analytics/walk-forward.js";
 import { pairwiseCorrelation } from "../analytics/correlation.js";
@@ -12,15 +12,7 @@ import { leaveOutForSharedRounds } from "../analytics/shared-rounds.js";
 import { minimumTorsionBets } from "../analytics/torsion.js";
 import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
 import { clusterOrder } from "../analytics/hrp.js";
-import { correlationFromCovariance } from "../analytics/moments.js";
-import {
-  leaveOneOutSharpe,
-  portfolioReturns,
-  portfolioSharpe,
-  riskShares,
-  sampleMoments,
-  sharpeGradient,
-} from "../analytics/portfolio.js";
+import { leaveOneOutSharpe, portfolioReturns, portfolioSharpe, riskShares, sharpeGradient } from "../analytics/portfolio.js";
 import { rollingParticipationRatio } from "../analytics/rolling-bets.js";
 import { rollingCorrelationWithRest } from "../analytics/rolling-correlation.js";
 import { rollingSharpe } from "../analytics/rolling-sharpe.js";
@@ -33,6 +25,7 @@ import { UserFacingError } from "../errors.js";
 import { buildSeries, createSeriesCache, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow, type SeriesCache } from "./series.js";
 import { quoteInput } from "./quote-input.js";
 import { checkShareRange, checkShareTotal, type WeightEntry } from "./registrations.js";
+import { allocationInput, correlationFromCovariance, sampleMoments } from "../analytics/risk-model.js";
 
 export interface PortfolioDeps {
   readonly models: ModelRepository;

@@ -2,7 +2,7 @@
  * /whatif: proposed weights (typed, or a method's suggestion) against the user's current ones over
  * the same rounds, in sample and walk-forward out of sample, and the payout-rule simulation.
  */
-import { allocate as allocateWeights, allocationInput, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
+import { allocate as allocateWeights, DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../analytics/allocation.js";
 import { maxDrawdown } from "../analytics/drawdown.js";
 import { mean } from "../analytics/moments.js";
 import { simulatePayouts } from "../analytics/payout-simulation.js";
@@ -26,6 +26,7 @@ import {
   type Selection,
 } from "./portfolio.js";
 import { quoteInput } from "./quote-input.js";
+import { allocationInput } from "../analytics/risk-model.js";
 
 /** The what-if's one-sentence over-fitting caveat. */
 export const WHAT_IF_CAVEAT =

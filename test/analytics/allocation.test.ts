@@ -5,17 +5,9 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  ALLOCATION_METHODS,
-  allocate,
-  allocationInput,
-  applyBounds,
-  equalWeights,
-  inverseVariance,
-  maximumSharpe,
-  minimumVariance,
-} from "../../src/analytics/allocation.js";
+import { ALLOCATION_METHODS, allocate, applyBounds, equalWeights, inverseVariance, maximumSharpe, minimumVariance } from "../../src/analytics/allocation.js";
 import { loadVlad, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
+import { allocationInput } from "../../src/analytics/risk-model.js";
 
 interface Case {
   name: string;

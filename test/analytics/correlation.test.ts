@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { RoundSeries } from "../../src/analytics/align.js";
 import { alignByRound, alignPair } from "../../src/analytics/align.js";
 import { pairwiseCorrelation, pearson, rank, spearman } from "../../src/analytics/correlation.js";
-import { correlationFromCovariance, covarianceMatrix } from "../../src/analytics/moments.js";
 import { HAS_REAL_DATA, expectAllClose, expectClose, flat, realScoreSeries, reference } from "./reference.js";
+import { correlationFromCovariance, covarianceMatrix } from "../../src/analytics/risk-model.js";
 
 const series = (rounds: number[], values: number[]): RoundSeries => ({ rounds, values });
 

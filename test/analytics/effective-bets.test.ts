@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { alignByRound } from "../../src/analytics/align.js";
 import { pairwiseCorrelation } from "../../src/analytics/correlation.js";
 import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from "../../src/analytics/effective-bets.js";
-import { correlationFromCovariance, covarianceMatrix } from "../../src/analytics/moments.js";
 import { HAS_REAL_DATA, bigMatrix, expectClose, realScoreSeries, reference } from "./reference.js";
+import { correlationFromCovariance, covarianceMatrix } from "../../src/analytics/risk-model.js";
 
 const IDENTICAL_CORR = [1, 1, 1, 1];
 const ANTI_CORR = [1, -1, -1, 1];

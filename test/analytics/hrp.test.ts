@@ -4,9 +4,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { clusterOrder, hrpDistance, hrpWeights, quasiDiagonalOrder, singleLinkage } from "../../src/analytics/hrp.js";
-import { allocationInput } from "../../src/analytics/allocation.js";
-import { correlationFromCovariance } from "../../src/analytics/moments.js";
 import { loadVlad, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
+import { allocationInput, correlationFromCovariance } from "../../src/analytics/risk-model.js";
 
 interface Case {
   name: string;

@@ -2,17 +2,10 @@
 // Sharpe gradient there is a complex-step derivative, independent of the closed form used here).
 import { describe, expect, it } from "vitest";
 import { alignByRound } from "../../src/analytics/align.js";
-import {
-  leaveOneOutSharpe,
-  normalizeWeights,
-  portfolioReturns,
-  portfolioSharpe,
-  riskShares,
-  sampleMoments,
-  sharpeGradient,
-} from "../../src/analytics/portfolio.js";
+import { leaveOneOutSharpe, normalizeWeights, portfolioReturns, portfolioSharpe, riskShares, sharpeGradient } from "../../src/analytics/portfolio.js";
 import type { PortfolioRef } from "./reference.js";
 import { HAS_REAL_DATA, bigMatrix, expectAllClose, expectClose, realScoreSeries, reference } from "./reference.js";
+import { sampleMoments } from "../../src/analytics/risk-model.js";
 
 const MU = [0.01, 0.02];
 const COV = [0.0004, 0, 0, 0.0009];

@@ -2,9 +2,9 @@
 // w'μ/√(w'Σw), Meucci ENB from numpy.linalg.eigh); command in test/fixtures/allocation/README.md.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { allocationInput } from "../../src/analytics/allocation.js";
 import { prune, type PruneObjective } from "../../src/analytics/prune.js";
 import { loadVlad, VLAD_MODELS, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
+import { allocationInput } from "../../src/analytics/risk-model.js";
 
 interface Step {
   index: number;

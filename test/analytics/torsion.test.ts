@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { meucciEffectiveBets, participationRatio } from "../../src/analytics/effective-bets.js";
-import { correlationFromCovariance, covarianceMatrix } from "../../src/analytics/moments.js";
 import { MINIMUM_TORSION_MAX_ITERATIONS, minimumTorsion, minimumTorsionBets } from "../../src/analytics/torsion.js";
 import { loadVlad } from "../fixtures/allocation/vlad.js";
 import { expectAllClose, expectClose } from "./reference.js";
+import { correlationFromCovariance, covarianceMatrix } from "../../src/analytics/risk-model.js";
 
 interface TorsionCase {
   name: string;

@@ -4,11 +4,12 @@
 // optimisers, so they are compared at 1e-6; portfolio returns at 1e-7 (scores are ~0.03).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ALLOCATION_METHODS, allocate, allocationInput } from "../../src/analytics/allocation.js";
+import { ALLOCATION_METHODS, allocate } from "../../src/analytics/allocation.js";
 import { WALK_FORWARD, walkForward, type WalkForwardOptions, type WalkForwardResult } from "../../src/analytics/walk-forward.js";
 import { roundOpenTime, roundResolveTime } from "../../src/demo/calendar.js";
 import { loadVlad, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
 import { parkMillerUniform } from "../../src/random.js";
+import { allocationInput } from "../../src/analytics/risk-model.js";
 
 interface PyOptions {
   min_fit: number;

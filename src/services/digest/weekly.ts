@@ -7,11 +7,12 @@
 import { DEFAULT_CAP, DEFAULT_FLOOR, type AllocationMethod } from "../../analytics/allocation.js";
 import { participationRatio } from "../../analytics/effective-bets.js";
 import { hedgeValues, type HedgeValue } from "../../analytics/hedge.js";
-import { leaveOneOutSharpe, normalizeWeights, sampleMoments } from "../../analytics/portfolio.js";
+import { leaveOneOutSharpe, normalizeWeights } from "../../analytics/portfolio.js";
 import { sharpe } from "../../analytics/sharpe.js";
 import { WALK_FORWARD, walkForward } from "../../analytics/walk-forward.js";
 import { NEAR_DUPLICATE_RHO, type WeightSource } from "../portfolio.js";
 import { WEEK_MS } from "./schedule.js";
+import { correlationMatrix, sampleMoments } from "../../analytics/risk-model.js";
 
 export interface DigestModelInput {
   readonly name: string;
@@ -198,36 +199,7 @@ function versusHistory(values: ArrayLike<number>, weekStart: number): VersusHist
 
 /** Pearson correlation matrix of the columns over the given rows (NaN entries where a column is constant). */
 function correlationOver(columns: readonly Float64Array[], rows: readonly number[]): Float64Array {
-  const k = columns.length;
-  const n = rows.length;
-  const means = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    const c = columns[i] as Float64Array;
-    let s = 0;
-    for (const t of rows) s += c[t] as number;
-    means[i] = s / n;
-  }
-  const cov = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    const ci = columns[i] as Float64Array;
-    const mi = means[i] as number;
-    for (let j = i; j < k; j++) {
-      const cj = columns[j] as Float64Array;
-      const mj = means[j] as number;
-      let s = 0;
-      for (const t of rows) s += ((ci[t] as number) - mi) * ((cj[t] as number) - mj);
-      cov[i * k + j] = s;
-      cov[j * k + i] = s;
-    }
-  }
-  const corr = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      const d = Math.sqrt((cov[i * k + i] as number) * (cov[j * k + j] as number));
-      corr[i * k + j] = i === j ? (d > 0 ? 1 : NaN) : d > 0 ? (cov[i * k + j] as number) / d : NaN;
-    }
-  }
-  return corr;
+  return correlationMatrix(columns.map((c) => gather(c, rows)));
 }
 
 

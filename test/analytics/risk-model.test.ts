@@ -2,8 +2,8 @@
 // test/fixtures/allocation/make_allocation.py → allocation.json (command in the fixture README).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ledoitWolf } from "../../src/analytics/ledoit-wolf.js";
 import { loadVlad, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
+import { allocationInput, correlationMatrix, ledoitWolf, sampleMoments } from "../../src/analytics/risk-model.js";
 
 interface Case {
   name: string;
@@ -72,5 +72,39 @@ describe("ledoitWolf", () => {
     expect(() => ledoitWolf([])).toThrow("ledoitWolf requires at least one column");
     expect(() => ledoitWolf([[1, 2], [1]])).toThrow("ledoitWolf requires columns of equal length");
     expect(() => ledoitWolf([[1, NaN, 3]])).toThrow("ledoitWolf requires finite values");
+  });
+});
+
+// numpy 2.4.6: X.mean(axis=1), np.cov(X, ddof=1).ravel(), np.corrcoef(X).ravel() of these three rows.
+const X = [
+  [0.012, -0.004, 0.02, 0.007, -0.011, 0.003],
+  [0.01, -0.001, 0.018, 0.004, -0.009, 0.006],
+  [-0.005, 0.008, 0.001, -0.002, 0.004, 0.009],
+];
+const NP_MEAN = [0.0045000000000000005, 0.004666666666666666, 0.0025];
+const NP_COV = [0.0001235, 0.00010059999999999998, -3.41e-5, 0.00010059999999999998, 8.546666666666667e-5, -2e-5, -3.41e-5, -2e-5, 3.07e-5];
+const NP_CORR = [1.0, 0.9791880819027621, -0.5537984201239147, 0.9791880819027621, 0.9999999999999998, -0.3904473008057032, -0.5537984201239147, -0.3904473008057032, 1.0];
+
+describe("sample moments and correlation (one risk model for every caller)", () => {
+  it("match numpy's mean, np.cov (ddof 1) and np.corrcoef", () => {
+    const m = sampleMoments(X);
+    expect(m.k).toBe(3);
+    expectMatrixClose(m.mu, NP_MEAN, 1e-13);
+    expectMatrixClose(m.cov, NP_COV, 1e-13);
+    expectMatrixClose(correlationMatrix(X), NP_CORR, 1e-13);
+  });
+
+  it("give the allocation methods the same sample covariance, beside the shrunk one", () => {
+    const input = allocationInput(X);
+    expectMatrixClose(input.cov, NP_COV, 1e-13);
+    expectMatrixClose(input.mu, NP_MEAN, 1e-13);
+    expectMatrixClose(input.shrunkCov, Array.from(ledoitWolf(X).cov), 1e-15);
+  });
+
+  it("is NaN where a column is constant, not a made-up 0", () => {
+    const corr = correlationMatrix([X[0] as number[], [1, 1, 1, 1, 1, 1]]);
+    expect(corr[0]).toBe(1);
+    expect(Number.isNaN(corr[1])).toBe(true);
+    expect(Number.isNaN(corr[3])).toBe(true);
   });
 });
