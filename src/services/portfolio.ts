@@ -11,6 +11,7 @@ import { averageCorrelationBets, meucciEffectiveBets, participationRatio } from 
 import { leaveOutForSharedRounds } from "../analytics/shared-rounds.js";
 import { minimumTorsionBets } from "../analytics/torsion.js";
 import { hedgeValues, type HedgeValue } from "../analytics/hedge.js";
+import { thresholdClusters } from "../analytics/clusters.js";
 import { clusterOrder } from "../analytics/hrp.js";
 import { leaveOneOutSharpe, portfolioReturns, portfolioSharpe, riskShares, sharpeGradient } from "../analytics/portfolio.js";
 import { rollingParticipationRatio } from "../analytics/rolling-bets.js";
@@ -424,13 +425,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         throw new UserFacingError(`No two of your ${k} models share ${minOverlap} or more of ${windowPhrase(built)}, so no correlation is defined.${advice}`);
       }
       pairs.sort((x, y) => y.rho - x.rho);
-      // Near-duplicate clusters: connected components of pairs with ρ ≥ threshold (single linkage).
-      const parent = names.map((_, i) => i);
-      const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i] as number)));
-      for (const p of pairs) if (p.rho >= NEAR_DUPLICATE_RHO) parent[find(names.indexOf(p.a))] = find(names.indexOf(p.b));
-      const groups = new Map<number, string[]>();
-      names.forEach((n, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), n]));
-      const clusters = [...groups.values()].filter((g) => g.length > 1);
+      const clusters = thresholdClusters(matrix.values, k, NEAR_DUPLICATE_RHO).map((c) => c.map((i) => names[i] as string));
       let bets: ReturnType<typeof effectiveBets> | { error: string };
       try {
         // The series this answer already read (same selection and options): read once per command.
@@ -598,13 +593,8 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const result = pruneModels({ mu: d.mu, cov: d.cov, k: d.k, weights: d.weights.values, objective: "sharpe", threshold, names: d.names });
       const steps = result.steps.map((st) => {
         const partner = st.mostCorrelatedWithName ?? null;
-        const reason =
-          partner !== null && st.rho >= NEAR_DUPLICATE_RHO
-            ? `ρ = ${st.rho.toFixed(2)} with ${partner}; dropping it raises Sharpe by ${st.deltaSharpe.toFixed(3)}`
-            : `dropping it raises Sharpe by ${st.deltaSharpe.toFixed(3)} (ΔSR +${st.deltaSharpe.toFixed(3)})${partner !== null && Number.isFinite(st.rho) ? `; closest: ${partner} (ρ = ${st.rho.toFixed(2)})` : ""}`;
         return {
           drop: d.names[st.index] as string,
-          reason,
           sharpeBefore: st.sharpeBefore,
           sharpeAfter: st.sharpeAfter,
           deltaSharpe: st.deltaSharpe,
@@ -619,6 +609,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
         portfolioSharpeBefore: portfolioSharpe(d.mu, d.cov, d.k, d.weights.values),
         portfolioSharpeAfter: steps.length > 0 ? (steps[steps.length - 1] as { sharpeAfter: number }).sharpeAfter : portfolioSharpe(d.mu, d.cov, d.k, d.weights.values),
         threshold,
+        nearDuplicateRho: NEAR_DUPLICATE_RHO,
         ...listwiseBasis(d),
       };
     },

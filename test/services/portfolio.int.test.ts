@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
+import { pruneReason } from "../../src/discord/render/prune.js";
 import { createServices, type Services } from "../../src/services/index.js";
 import type { ScoreSource } from "../../src/services/ingestion.js";
 import type { ModelLookup } from "../../src/services/registrations.js";
@@ -119,7 +120,7 @@ describe.skipIf(!existsSync(DATA))("portfolio service on the real vladthestaker 
     const p = services.portfolio.prune(sel, {});
     for (const st of p.steps) {
       expect(st.deltaSharpe).toBeGreaterThan(p.threshold);
-      expect(st.reason).toMatch(/Sharpe/);
+      expect(pruneReason(st, p.nearDuplicateRho)).toMatch(/Sharpe/);
     }
     expect(p.kept.length + p.steps.length).toBe(MODELS.length);
     expect(() => services.portfolio.prune(sel, { threshold: -1 })).toThrow(/threshold/);

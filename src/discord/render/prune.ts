@@ -2,7 +2,7 @@
 import type { APIEmbed, APIEmbedField } from "discord.js";
 import type { PortfolioService } from "../../services/portfolio.js";
 import { weightSourceText } from "./contribution.js";
-import { COLORS, csvFile, fmt, linesWithin, nameList, notesFooter, plural, roundsText, safeName, modelLinksField } from "./format.js";
+import { COLORS, csvFile, fmt, fmtSigned, linesWithin, nameList, notesFooter, plural, roundsText, safeName, modelLinksField } from "./format.js";
 import type { DiscordExtras } from "./explore.js";
 import { fitToLimits, type FileAttachment, type MessagePayload } from "./payload.js";
 import { weightsUsedField } from "./weights.js";
@@ -13,9 +13,17 @@ type PruneStep = PruneResult["steps"][number];
 /** Steps above this many go to prune.csv as well. */
 const STEPS_CHARS = 3000;
 
-/** The service's reason names the closest model and the Sharpe rise; the line adds the path of the portfolio Sharpe. */
-function stepLine(s: PruneStep, i: number): string {
-  return `${i + 1}. Drop **${safeName(s.drop, 32)}**: ${safeName(s.reason, 240)}. Portfolio Sharpe ${fmt(s.sharpeBefore, 3)} → ${fmt(s.sharpeAfter, 3)}.`;
+/** Why a step drops its model: the near-duplicate it copies, else the Sharpe rise and the closest model. */
+export function pruneReason(s: PruneStep, nearDuplicateRho: number): string {
+  const partner = s.mostCorrelatedWith;
+  if (partner !== null && s.rho >= nearDuplicateRho) return `ρ = ${fmt(s.rho, 2)} with ${partner}; dropping it raises Sharpe by ${fmt(s.deltaSharpe, 3)}`;
+  const closest = partner !== null && Number.isFinite(s.rho) ? `; closest: ${partner} (ρ = ${fmt(s.rho, 2)})` : "";
+  return `dropping it raises Sharpe by ${fmt(s.deltaSharpe, 3)} (ΔSR ${fmtSigned(s.deltaSharpe, 3)})${closest}`;
+}
+
+/** The reason, and the path of the portfolio Sharpe. */
+function stepLine(s: PruneStep, i: number, nearDuplicateRho: number): string {
+  return `${i + 1}. Drop **${safeName(s.drop, 32)}**: ${safeName(pruneReason(s, nearDuplicateRho), 240)}. Portfolio Sharpe ${fmt(s.sharpeBefore, 3)} → ${fmt(s.sharpeAfter, 3)}.`;
 }
 
 export function renderPrune(r: PruneResult & DiscordExtras): MessagePayload {
@@ -29,7 +37,7 @@ export function renderPrune(r: PruneResult & DiscordExtras): MessagePayload {
     const head =
       `Dropping ${plural(r.steps.length, "model")}, one at a time, would move your portfolio Sharpe from ` +
       `**${fmt(r.portfolioSharpeBefore, 3)}** to **${fmt(r.portfolioSharpeAfter, 3)}** per round.`;
-    const lines = r.steps.map(stepLine);
+    const lines = r.steps.map((s, i) => stepLine(s, i, r.nearDuplicateRho));
     description = `${head}\n${rounds}\n\n${linesWithin(lines, STEPS_CHARS)}`;
     if (lines.join("\n").length > STEPS_CHARS) {
       description += "\nEvery step is in prune.csv.";
@@ -37,7 +45,7 @@ export function renderPrune(r: PruneResult & DiscordExtras): MessagePayload {
         csvFile(
           "prune.csv",
           ["step", "drop", "reason", "sharpe_before", "sharpe_after", "delta_sharpe", "most_correlated_with", "rho"],
-          r.steps.map((s, i) => [i + 1, s.drop, s.reason, s.sharpeBefore, s.sharpeAfter, s.deltaSharpe, s.mostCorrelatedWith, s.rho]),
+          r.steps.map((s, i) => [i + 1, s.drop, pruneReason(s, r.nearDuplicateRho), s.sharpeBefore, s.sharpeAfter, s.deltaSharpe, s.mostCorrelatedWith, s.rho]),
         ),
       );
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderPrune, type PruneResult } from "../../../src/discord/render/prune.js";
+import { pruneReason, renderPrune, type PruneResult } from "../../../src/discord/render/prune.js";
 import { HOSTILE_NAMES, SHARED_ROUNDS, allText, expectNamesInert, expectWellFormed, modelNames } from "./render-fixtures.js";
 
 function pruneResult(names: readonly string[], drops: number, nan = false): PruneResult {
@@ -9,7 +9,6 @@ function pruneResult(names: readonly string[], drops: number, nan = false): Prun
     sharpe += 0.01;
     return {
       drop,
-      reason: `ρ = 0.95 with ${names[drops + (i % Math.max(1, names.length - drops))]}; dropping it raises Sharpe by 0.010`,
       sharpeBefore: nan ? NaN : before,
       sharpeAfter: nan ? NaN : sharpe,
       deltaSharpe: nan ? NaN : 0.01,
@@ -25,6 +24,7 @@ function pruneResult(names: readonly string[], drops: number, nan = false): Prun
     portfolioSharpeBefore: nan ? NaN : 0.6,
     portfolioSharpeAfter: nan ? Infinity : sharpe,
     threshold: 0.005,
+    nearDuplicateRho: 0.9,
     weightSource: "equal",
     weights: names.map((name) => ({ name, weight: 1 / names.length, origin: "equal" as const })),
     commonRounds: 150,
@@ -67,5 +67,16 @@ describe("renderPrune", () => {
     const payload = renderPrune(pruneResult(modelNames(5), 2, true));
     expectWellFormed(payload);
     expect(allText(payload)).toContain("Portfolio Sharpe n/a → n/a.");
+  });
+});
+
+describe("pruneReason", () => {
+  const step = { drop: "a", sharpeBefore: 0.5, sharpeAfter: 0.52, deltaSharpe: 0.02, mostCorrelatedWith: "b", rho: 0.95 };
+  it("names the near-duplicate a drop copies", () => {
+    expect(pruneReason(step, 0.9)).toBe("ρ = 0.95 with b; dropping it raises Sharpe by 0.020");
+  });
+  it("else gives the Sharpe rise and the closest model, or only the rise when there is none", () => {
+    expect(pruneReason({ ...step, rho: 0.4 }, 0.9)).toBe("dropping it raises Sharpe by 0.020 (ΔSR +0.020); closest: b (ρ = 0.40)");
+    expect(pruneReason({ ...step, mostCorrelatedWith: null, rho: NaN }, 0.9)).toBe("dropping it raises Sharpe by 0.020 (ΔSR +0.020)");
   });
 });
