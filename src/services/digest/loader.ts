@@ -69,7 +69,7 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
   function loadModel(modelId: string): CachedModel {
     // Only rounds whose stated multipliers differ from their period's; every other round uses the period's.
     const facts = repo.modelMultipliers(modelId, PAYOUT_RULES);
-    const cells = repo.modelScores(modelId, COMBINED_NAMES);
+    const cells = repo.modelScoreColumns(modelId, COMBINED_NAMES);
     const slots = new Float64Array(COMBINED_NAMES.length);
     const outRounds: number[] = [];
     const outValues: number[] = [];
@@ -78,15 +78,13 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
       const v = slots[NAME_INDEX.get(name) as number] as number;
       return Number.isNaN(v) ? undefined : v;
     };
+    const n = cells.rounds.length;
     let f = 0;
     let c = 0;
-    while (c < cells.length) {
-      const round = (cells[c] as [number, number, number])[0];
+    while (c < n) {
+      const round = cells.rounds[c] as number;
       slots.fill(NaN);
-      for (; c < cells.length && (cells[c] as [number, number, number])[0] === round; c++) {
-        const cell = cells[c] as [number, number, number];
-        slots[cell[1]] = cell[2];
-      }
+      for (; c < n && cells.rounds[c] === round; c++) slots[cells.codes[c] as number] = cells.values[c] as number;
       while (f < facts.length && (facts[f] as [number, number | null, number | null])[0] < round) f++;
       const fact = f < facts.length && (facts[f] as [number, number | null, number | null])[0] === round ? (facts[f] as [number, number | null, number | null]) : null;
       const scored = roundScore(round, fact ? { corr: fact[1], mmc: fact[2] } : null, slot);
