@@ -3,7 +3,7 @@
  * models (subscribers share models, as members of one tournament do), ~1 year of daily rounds.
  * Measures what a dispatch run computes before posting — batched loading of every subscriber's
  * series plus `buildWeeklyDigest` for each — in a fresh child process, so the peak RSS is the
- * digest's own and not the set-up's. Target: < 10 s and < 300 MB on a 2-core machine.
+ * digest's own and not the set-up's. Targets (issue 13): ≤ 3 s and < 300 MB on a 2-core machine; 100k subscribers ≤ 30 s.
  * Rendering (a PNG per digest) and posting are paced by Discord and not part of this figure.
  */
 import { spawnSync } from "node:child_process";

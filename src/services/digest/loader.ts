@@ -17,6 +17,13 @@ const NAME_INDEX = new Map(COMBINED_NAMES.map((n, i) => [n, i]));
 /** Subscribers whose registrations are read together (the dispatcher's and the benchmark's batch). */
 export const DIGEST_BATCH_SIZE = 500;
 
+/**
+ * Subscribers whose registrations a loader keeps at most (besides the batch being prepared): a run
+ * reads them a batch at a time, and keeping every one of 100k subscribers' registrations was
+ * ~90 MB of the 100k benchmark (peak RSS 343 → 254 MB). A user dropped is read again if asked for.
+ */
+export const MAX_HELD_USERS = 4 * DIGEST_BATCH_SIZE;
+
 /** Score values a loader keeps in memory at most (~12 bytes each): bounds a run's memory however many models it meets. */
 export const DEFAULT_MAX_CACHED_VALUES = 4_000_000;
 
@@ -40,11 +47,12 @@ export interface SubscriberData {
  * (tests hold them equal) without their per-user queries. To be folded into src/services/series.ts
  * as its batched, cached reader.
  */
-export function createDigestLoader(repo: DigestRepository, options: { maxCachedValues?: number } = {}) {
+export function createDigestLoader(repo: DigestRepository, options: { maxCachedValues?: number; maxHeldUsers?: number } = {}) {
+  const maxHeldUsers = options.maxHeldUsers ?? MAX_HELD_USERS;
   const cache = new WeightedLru<CachedModel>(options.maxCachedValues ?? DEFAULT_MAX_CACHED_VALUES, (m) => m.values.length);
   const registrations = new Map<string, Array<{ modelId: string; name: string; declaredWeight: number | null }>>();
   const loadedUsers = new Set<string>();
-  let sources: ReturnType<DigestRepository["weightSourcesOf"]> = new Map();
+  const sources: ReturnType<DigestRepository["weightSourcesOf"]> = new Map();
   let resolveTimes: Map<number, number> | null = null;
   /** This run's walk-forward suggestions, shared by subscribers with the same models and weights. */
   const suggestions = createSuggestionMemo();
@@ -69,7 +77,7 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
   function loadModel(modelId: string): CachedModel {
     // Only rounds whose stated multipliers differ from their period's; every other round uses the period's.
     const facts = repo.modelMultipliers(modelId, PAYOUT_RULES);
-    const cells = repo.modelScores(modelId, COMBINED_NAMES);
+    const cells = repo.modelScoreColumns(modelId, COMBINED_NAMES);
     const slots = new Float64Array(COMBINED_NAMES.length);
     const outRounds: number[] = [];
     const outValues: number[] = [];
@@ -78,15 +86,13 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
       const v = slots[NAME_INDEX.get(name) as number] as number;
       return Number.isNaN(v) ? undefined : v;
     };
+    const n = cells.rounds.length;
     let f = 0;
     let c = 0;
-    while (c < cells.length) {
-      const round = (cells[c] as [number, number, number])[0];
+    while (c < n) {
+      const round = cells.rounds[c] as number;
       slots.fill(NaN);
-      for (; c < cells.length && (cells[c] as [number, number, number])[0] === round; c++) {
-        const cell = cells[c] as [number, number, number];
-        slots[cell[1]] = cell[2];
-      }
+      for (; c < n && cells.rounds[c] === round; c++) slots[cells.codes[c] as number] = cells.values[c] as number;
       while (f < facts.length && (facts[f] as [number, number | null, number | null])[0] < round) f++;
       const fact = f < facts.length && (facts[f] as [number, number | null, number | null])[0] === round ? (facts[f] as [number, number | null, number | null]) : null;
       const scored = roundScore(round, fact ? { corr: fact[1], mmc: fact[2] } : null, slot);
@@ -121,8 +127,15 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
         list.push({ modelId: r.modelId, name: r.name, declaredWeight: r.declaredWeight });
         registrations.set(r.discordUserId, list);
       }
-      sources = new Map([...sources, ...repo.weightSourcesOf(fresh)]);
+      for (const [u, source] of repo.weightSourcesOf(fresh)) sources.set(u, source);
       for (const u of fresh) loadedUsers.add(u);
+      // Oldest first (a Set keeps insertion order); this batch's users come last and stay.
+      for (const u of loadedUsers) {
+        if (loadedUsers.size <= Math.max(maxHeldUsers, fresh.length)) break;
+        loadedUsers.delete(u);
+        registrations.delete(u);
+        sources.delete(u);
+      }
       loadModels([...new Set(fresh.flatMap((u) => (registrations.get(u) ?? []).map((r) => r.modelId)))]);
     },
 

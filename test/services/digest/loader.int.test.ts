@@ -73,6 +73,19 @@ describe("createDigestLoader", () => {
     }
   });
 
+  it("forgets the registrations of earlier batches beyond its bound, reading them again with the same results", () => {
+    const repo = createDigestRepository(world.store, TOURNAMENT);
+    const unbounded = createDigestLoader(repo);
+    const bounded = createDigestLoader(repo, { maxHeldUsers: 1 });
+    unbounded.prepare([ALICE, BOB, CAROL]);
+    bounded.prepare([ALICE, BOB]);
+    bounded.prepare([CAROL]);
+    for (const user of [CAROL, ALICE, BOB, CAROL]) {
+      expect(bounded.subscriber(user)).toEqual(unbounded.subscriber(user));
+      expect(buildDigestFor(bounded, user, MONDAY)).toEqual(buildDigestFor(unbounded, user, MONDAY));
+    }
+  });
+
   it("builds no digest for a user without models", () => {
     const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT));
     expect(buildDigestFor(loader, DAVE, MONDAY)).toBeNull();
