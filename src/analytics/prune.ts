@@ -7,6 +7,7 @@
 import { meucciEffectiveBets } from "./effective-bets.js";
 import { portfolioSharpe } from "./portfolio.js";
 import { correlationFromCovariance } from "./risk-model.js";
+import { checkedWeightTotal } from "./weights.js";
 
 /**
  * What a removal must improve.
@@ -95,13 +96,7 @@ export function prune(options: PruneOptions): PruneResult {
   if (options.corr !== undefined && options.corr.length !== k * k) throw new Error("prune requires a k×k correlation matrix");
   if (!Number.isFinite(threshold)) throw new Error("prune requires a finite threshold");
   if (objective !== "sharpe" && objective !== "enbPerStake") throw new Error("prune requires a known objective");
-  let total = 0;
-  for (let i = 0; i < k; i++) {
-    const v = weights[i] as number;
-    if (!(Number.isFinite(v) && v >= 0)) throw new Error("prune requires finite, non-negative weights");
-    total += v;
-  }
-  if (!(total > 0)) throw new Error("prune requires a positive weight");
+  const total = checkedWeightTotal(weights, "prune");
   const corr = options.corr ?? correlationFromCovariance(Float64Array.from(cov), k);
 
   const sharpeOf = (kept: readonly number[]): number => portfolioSharpe(mu, cov, k, renormalised(weights, kept, k));

@@ -25,6 +25,7 @@ import { mean } from "./moments.js";
 import { RunningMoments } from "./risk-model.js";
 import { sharpe } from "./sharpe.js";
 import { cvar } from "./tail.js";
+import { checkedWeightTotal } from "./weights.js";
 import { weightTurnover } from "./what-if.js";
 
 /**
@@ -174,13 +175,7 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
   if (options.currentWeights !== undefined) {
     const cw = options.currentWeights;
     if (cw.length !== k) throw new Error("walkForward requires one current weight per model");
-    let total = 0;
-    for (let i = 0; i < k; i++) {
-      const v = cw[i] as number;
-      if (!(Number.isFinite(v) && v >= 0)) throw new Error("walkForward requires finite, non-negative current weights");
-      total += v;
-    }
-    if (!(total > 0)) throw new Error("walkForward requires a positive current weight");
+    const total = checkedWeightTotal(cw, "walkForward", "current weight");
     current = new Float64Array(k);
     for (let i = 0; i < k; i++) current[i] = (cw[i] as number) / total;
   }

@@ -87,3 +87,20 @@ export function resolvePortfolioWeights(inputs: readonly WeightInput[], policy: 
   }
   return { values, origins };
 }
+
+/**
+ * Σ wᵢ of weights a statistic is about to use, after checking each is finite and ≥ 0 and the
+ * total positive; the errors name the caller and what its weights are ("current weight").
+ * @throws "<who> requires finite, non-negative <noun>s"
+ * @throws "<who> requires a positive <noun>"
+ */
+export function checkedWeightTotal(weights: ArrayLike<number>, who: string, noun = "weight"): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const v = weights[i] as number;
+    if (!(Number.isFinite(v) && v >= 0)) throw new Error(`${who} requires finite, non-negative ${noun}s`);
+    total += v;
+  }
+  if (!(total > 0)) throw new Error(`${who} requires a positive ${noun}`);
+  return total;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolvePortfolioWeights, type WeightInput } from "../../src/analytics/weights.js";
+import { checkedWeightTotal, resolvePortfolioWeights, type WeightInput } from "../../src/analytics/weights.js";
 
 const none = NaN;
 const sum = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0);
@@ -59,5 +59,13 @@ describe("resolvePortfolioWeights", () => {
 
   it("throws on no models", () => {
     expect(() => resolvePortfolioWeights([], null)).toThrow("resolvePortfolioWeights requires at least one model");
+  });
+});
+
+describe("checkedWeightTotal", () => {
+  it("sums finite non-negative weights and names the caller when they are not", () => {
+    expect(checkedWeightTotal([0.25, 0, 0.5], "prune")).toBe(0.75);
+    expect(() => checkedWeightTotal([0.5, NaN], "prune")).toThrow("prune requires finite, non-negative weights");
+    expect(() => checkedWeightTotal([0, 0], "walkForward", "current weight")).toThrow("walkForward requires a positive current weight");
   });
 });
