@@ -48,6 +48,12 @@ export async function startHarness(
     numeraiRetryDelays?: { baseDelayMs: number; maxDelayMs: number };
     /** The bot's renderer (default: the render pool of RENDER_WORKERS threads, as in production). */
     renderer?: Renderer;
+    /**
+     * How long a command may answer in the callback (production: ANSWER_WITHIN_MS). Default 0 here:
+     * every command is deferred at once, so tests see one fixed shape (type 5, then edits of
+     * @original); test/discord/answer-in-callback.int.test.ts covers the production shape.
+     */
+    answerWithinMs?: number;
   } = {},
 ): Promise<Harness> {
   const numerai = await startFakeNumerai({
@@ -99,6 +105,7 @@ export async function startHarness(
     clientOptions: fakeClientOptions(discord),
     attachmentHosts: new Set(["127.0.0.1"]),
     ...(opts.renderer ? { renderer: opts.renderer } : {}),
+    answerWithinMs: opts.answerWithinMs ?? 0,
   });
   return {
     discord,
