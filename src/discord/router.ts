@@ -137,6 +137,11 @@ function scheduleTurn(): void {
     } else turnScheduled = false;
   });
 }
+/** Turns waiting ahead of a new command in `lane` (a quick one only waits behind quick ones). */
+function turnsAhead(lane: Lane): number {
+  return lane === "quick" ? turns.quick.length : turns.quick.length + turns.analysis.length;
+}
+
 export function nextTurn(lane: Lane = DEFAULT_LANE): Promise<void> {
   return new Promise((resolve) => {
     turns[lane].push(resolve);
@@ -155,11 +160,18 @@ export function nextTurn(lane: Lane = DEFAULT_LANE): Promise<void> {
 export const ANSWER_WITHIN_MS = 1500;
 
 /**
+ * With this many turns already waiting ahead, a command is deferred at once: at ~0.1 s of work
+ * per analysis its answer would not be ready within ANSWER_WITHIN_MS, and an early acknowledgement
+ * keeps a crowd well inside Discord's 3 s even when the event loop is busy.
+ */
+export const DEFER_AT_ONCE_QUEUE = 8;
+
+/**
  * The responder for one slash command, and `acknowledge()`, which defers it now unless it is
  * answered or deferred already (the router's timer calls it).
  *
- * With `answerWithinMs` 0 a command's `defer` is sent at once (ephemeral), as the contract reads.
- * Otherwise `defer` only records the wish and the command goes on; an answer ready before the
+ * With `answerWithinMs` 0, or DEFER_AT_ONCE_QUEUE turns waiting ahead, a command's `defer` is sent
+ * at once (ephemeral), as the contract reads. Otherwise `defer` only records the wish and the command goes on; an answer ready before the
  * router's timer is sent as the callback (public or ephemeral as asked), and a refusal as an
  * ephemeral callback. A deferred reply is always ephemeral: a public answer is then posted as a
  * follow-up, so a refusal found after deferring can still be shown only to the caller (Discord
@@ -181,7 +193,8 @@ function responderFor(interaction: ChatInputCommandInteraction, lane: Lane, answ
   const respond: Responder = {
     defer({ ephemeral }) {
       wantsPublic ||= !ephemeral;
-      return (answerWithinMs === 0 ? acknowledge() : Promise.resolve()).then(() => nextTurn(lane));
+      const soon = answerWithinMs > 0 && turnsAhead(lane) < DEFER_AT_ONCE_QUEUE;
+      return (soon ? Promise.resolve() : acknowledge()).then(() => nextTurn(lane));
     },
     async edit(payload) {
       if (ack === null && answerWithinMs > 0) return answer(payload, !wantsPublic);
