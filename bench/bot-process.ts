@@ -54,13 +54,19 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
+/** RENDER_WORKERS and glibc's MALLOC_* tunables, from this process's environment when set. */
+function passThrough(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && /^(RENDER_WORKERS|MALLOC_\w+_?)$/.test(e[0])));
+}
+
 /** Forks the bot with `env` and resolves once it is logged in to the (stand-in) Discord. */
 export async function forkBot(env: Record<string, string>): Promise<BotProcess> {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
   const child = fork(fileURLToPath(import.meta.url), [], {
     execArgv: ["--import", tsx],
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, [CHILD_FLAG]: "1" },
+    // RENDER_WORKERS and MALLOC_* pass through, so a bench can be run with and without the render pool.
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...passThrough(), ...env, [CHILD_FLAG]: "1" },
     stdio: ["ignore", "inherit", "pipe", "ipc"],
   });
   const errorLines: string[] = [];

@@ -7,7 +7,7 @@ import { UserFacingError } from "../errors.js";
 import type { AttachmentInput, BotContext, Command } from "./command.js";
 import { createClient } from "./client.js";
 import { inlineRenderer, rendererFor, type Renderer } from "./render-pool.js";
-import { createRouter } from "./router.js";
+import { ANSWER_WITHIN_MS, createRouter } from "./router.js";
 
 /** Discord serves attachments from these hosts; nothing else is fetched on a user's behalf. */
 const ATTACHMENT_HOSTS = new Set(["cdn.discordapp.com", "media.discordapp.net"]);
@@ -93,13 +93,15 @@ export async function startBot(
     renderer?: Renderer;
     /** The server's clock for component expiry (default: now); tests move it. */
     clock?: () => Date;
+    /** How long a command may take to answer in the interaction callback (router's ANSWER_WITHIN_MS); 0 defers at once. */
+    answerWithinMs?: number;
   } = {},
 ): Promise<Bot> {
   if (!ctx.config.discordToken) throw new Error("DISCORD_TOKEN is missing");
   const client = createClient(ctx.config, options.clientOptions ?? {});
   const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers);
   const context = createBotContext(ctx, { ...options, renderer, interactive: true });
-  const route = createRouter(commands, context);
+  const route = createRouter(commands, context, { answerWithinMs: options.answerWithinMs ?? ANSWER_WITHIN_MS });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (err) => ctx.logger.error({ err }, "discord client error"));
   client.on(Events.ShardDisconnect, (_e, shardId) => ctx.logger.warn({ shardId }, "gateway disconnected"));

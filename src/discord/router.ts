@@ -139,6 +139,11 @@ function scheduleTurn(): void {
     } else turnScheduled = false;
   });
 }
+/** Turns waiting ahead of a new command in `lane` (a quick one only waits behind quick ones). */
+function turnsAhead(lane: Lane): number {
+  return lane === "quick" ? turns.quick.length : turns.quick.length + turns.analysis.length;
+}
+
 export function nextTurn(lane: Lane = DEFAULT_LANE): Promise<void> {
   return new Promise((resolve) => {
     turns[lane].push(resolve);
@@ -147,25 +152,56 @@ export function nextTurn(lane: Lane = DEFAULT_LANE): Promise<void> {
 }
 
 /**
- * Replies are always deferred ephemerally. A public answer (`public:true`) is then posted as a
- * follow-up, so a refusal found after deferring can still be shown only to the caller: Discord
- * cannot make a public deferred reply private afterwards.
+ * How long a command may take to answer in the interaction callback itself (type 4) before the
+ * router acknowledges it with a deferral (type 5) and answers by editing @original. Discord wants
+ * the callback within 3 s; this leaves room for a slow upload. Answering in the callback is one
+ * request instead of two, and interaction callbacks are exempt from the global 50 requests/s while
+ * webhook edits are not (discord.js counts PATCH /webhooks/…/@original against it), so a crowd of
+ * 150 deferred analyses could not be answered in 3 s by edits alone.
  */
-function responderFor(interaction: ChatInputCommandInteraction, state: { deferred: boolean; ephemeral: boolean }, lane: Lane): Responder {
-  let deferring: Promise<void> | null = null;
+export const ANSWER_WITHIN_MS = 1500;
+
+/**
+ * With this many turns already waiting ahead, a command is deferred at once: at ~0.1 s of work
+ * per analysis its answer would not be ready within ANSWER_WITHIN_MS, and an early acknowledgement
+ * keeps a crowd well inside Discord's 3 s even when the event loop is busy.
+ */
+export const DEFER_AT_ONCE_QUEUE = 8;
+
+/**
+ * The responder for one slash command, and `acknowledge()`, which defers it now unless it is
+ * answered or deferred already (the router's timer calls it).
+ *
+ * With `answerWithinMs` 0, or DEFER_AT_ONCE_QUEUE turns waiting ahead, a command's `defer` is sent
+ * at once (ephemeral), as the contract reads. Otherwise `defer` only records the wish and the command goes on; an answer ready before the
+ * router's timer is sent as the callback (public or ephemeral as asked), and a refusal as an
+ * ephemeral callback. A deferred reply is always ephemeral: a public answer is then posted as a
+ * follow-up, so a refusal found after deferring can still be shown only to the caller (Discord
+ * cannot make a public deferred reply private afterwards).
+ */
+function responderFor(interaction: ChatInputCommandInteraction, lane: Lane, answerWithinMs: number): { respond: Responder; acknowledge: () => Promise<void> } {
+  /** The acknowledgement sent: a deferral, or the answer itself (`answered`). */
+  let ack: Promise<unknown> | null = null;
+  let answered = false;
   let publicMessageId: string | null = null;
   let wantsPublic = false;
-  return {
+  // One acknowledgement only, even when the router's timer races the command's own defer.
+  const acknowledge = (): Promise<void> => (ack ??= interaction.deferReply({ flags: MessageFlags.Ephemeral })).then(() => undefined);
+  const answer = (payload: MessagePayload, ephemeral: boolean): Promise<void> => {
+    answered = true;
+    ack = interaction.reply({ ...toDiscordMessage(payload), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    return ack.then(() => undefined);
+  };
+  const respond: Responder = {
     defer({ ephemeral }) {
       wantsPublic ||= !ephemeral;
-      // One acknowledgement only, even when the router's safety defer races the command's own.
-      deferring ??= interaction.deferReply({ flags: MessageFlags.Ephemeral }).then(() => {
-        state.deferred = true;
-      });
-      return deferring.then(() => nextTurn(lane));
+      const soon = answerWithinMs > 0 && turnsAhead(lane) < DEFER_AT_ONCE_QUEUE;
+      return (soon ? Promise.resolve() : acknowledge()).then(() => nextTurn(lane));
     },
     async edit(payload) {
-      if (!wantsPublic) {
+      if (ack === null && answerWithinMs > 0) return answer(payload, !wantsPublic);
+      await acknowledge();
+      if (answered || !wantsPublic) {
         await interaction.editReply(toDiscordMessage(payload));
         return;
       }
@@ -178,17 +214,27 @@ function responderFor(interaction: ChatInputCommandInteraction, state: { deferre
       }
     },
     async error(payload) {
-      if (deferring === null) await this.defer({ ephemeral: true });
-      else await deferring;
-      await interaction.editReply(toDiscordMessage(payload));
+      if (ack === null && answerWithinMs > 0) return answer(payload, true);
+      await acknowledge();
+      // A public answer in the callback cannot become private: the refusal follows it, privately.
+      if (answered && wantsPublic) await interaction.followUp({ ...toDiscordMessage(payload), flags: MessageFlags.Ephemeral });
+      else await interaction.editReply(toDiscordMessage(payload));
     },
     async followUp(payload) {
+      await acknowledge();
       await interaction.followUp({ ...toDiscordMessage(payload), ...(payload.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
     },
   };
+  return { respond, acknowledge };
 }
 
-export function createRouter(commands: readonly Command[], ctx: BotContext) {
+export function createRouter(
+  commands: readonly Command[],
+  ctx: BotContext,
+  /** See ANSWER_WITHIN_MS; default 0: defer as soon as a command asks (the bot passes ANSWER_WITHIN_MS). */
+  options: { answerWithinMs?: number } = {},
+) {
+  const answerWithinMs = options.answerWithinMs ?? 0;
   const byName = new Map(commands.map((c) => [c.data.name, c]));
   const log: Logger = ctx.logger.child({ module: "router" });
 
@@ -199,16 +245,16 @@ export function createRouter(commands: readonly Command[], ctx: BotContext) {
       await interaction.reply({ content: "That command no longer exists here.", flags: MessageFlags.Ephemeral });
       return;
     }
-    const state = { deferred: false, ephemeral: true };
+    const { respond, acknowledge } = responderFor(interaction, laneOf(command, interaction.options.getSubcommand(false)), answerWithinMs);
     const input: CommandInput = {
       commandName: interaction.commandName,
       options: optionsOf(interaction),
       caller: callerOf(interaction, ctx.config.adminUserIds),
-      respond: responderFor(interaction, state, laneOf(command, interaction.options.getSubcommand(false))),
+      respond,
     };
     const safety = setTimeout(() => {
-      input.respond.defer({ ephemeral: true }).catch((err: unknown) => log.warn({ err }, "safety defer failed"));
-    }, AUTO_DEFER_MS);
+      acknowledge().catch((err: unknown) => log.warn({ err }, "safety defer failed"));
+    }, answerWithinMs || AUTO_DEFER_MS);
     try {
       await runCommand(command, input, ctx);
     } finally {

@@ -97,7 +97,8 @@ describe("npm start with a token", () => {
     const isFollowUp = (c: { method: string; path: string }) => c.method === "POST" && /^\/webhooks\/\d+\/[^/]+$/.test(c.path);
     const hold = fake.delay((r) => isFollowUp(r), 120_000);
     const handle = fake.sendInteraction(fake.chatInput({ name: "models", subcommand: "add", options: { name: "alpha_one" }, user: USER, guildId: GUILD }));
-    await handle.awaitCall((c) => c.kind === "edit-original", 30_000);
+    // The answer: the callback itself when ready within ANSWER_WITHIN_MS, else an edit of the deferred reply.
+    await handle.awaitCall((c) => c.kind === "edit-original" || (c.kind === "callback" && (c.call.json as { type?: number } | undefined)?.type === 4), 30_000);
     await waitUntil(() => fake!.calls.some(isFollowUp), "the follow-up to reach Discord", 30_000);
 
     const signalled = Date.now();

@@ -50,6 +50,12 @@ export async function startHarness(
     renderer?: Renderer;
     /** The bot's clock for component expiry (default: now); a test moves it to expire a view. */
     clock?: () => Date;
+    /**
+     * How long a command may answer in the callback (production: ANSWER_WITHIN_MS). Default 0 here:
+     * every command is deferred at once, so tests see one fixed shape (type 5, then edits of
+     * @original); test/discord/answer-in-callback.int.test.ts covers the production shape.
+     */
+    answerWithinMs?: number;
   } = {},
 ): Promise<Harness> {
   const numerai = await startFakeNumerai({
@@ -102,6 +108,7 @@ export async function startHarness(
     attachmentHosts: new Set(["127.0.0.1"]),
     ...(opts.renderer ? { renderer: opts.renderer } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    answerWithinMs: opts.answerWithinMs ?? 0,
   });
   return {
     discord,

@@ -73,9 +73,10 @@ function nextShardEvent(client: Client, event: Events.ShardResume | Events.Shard
   });
 }
 
-/** The text of an interaction's final (deferred, then edited) reply. */
+/** The text of an interaction's final reply: the callback itself (answered within ANSWER_WITHIN_MS), or the first edit of a deferred one. */
 async function finalReply(handle: InteractionHandle): Promise<string> {
-  await handle.awaitEdit(1, 5_000);
+  const callback = await handle.awaitResponse(5_000);
+  if ((callback.call.json as { type?: number } | undefined)?.type !== 4) await handle.awaitEdit(1, 5_000);
   const m = handle.original?.data;
   return [m?.content ?? "", ...(m?.embeds ?? []).map((e) => JSON.stringify(e))].join("\n");
 }
