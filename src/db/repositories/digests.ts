@@ -113,7 +113,6 @@ function takeCells(n: number): ScoreColumns {
 
 export function createDigestRepository(store: Store, tournament: number) {
   const { db, sqlite } = store;
-  const scoreStatements = new Map<string, Database.Statement>();
   const scoreColumnStatements = new Map<string, Database.Statement>();
   // better-sqlite3 types a step as (total, next); it passes every argument of the call.
   sqlite.aggregate(COLLECT_SCORES, { start: 0, step: collectCell as unknown as (n: number, key: number) => number });
@@ -398,14 +397,9 @@ export function createDigestRepository(store: Store, tournament: number) {
     },
 
     /**
-     * One model's resolved, non-null values of the given score names, by round, as
-     * [round, index of the name in `names`, value] (numbers only: the hot path of a dispatch run).
+     * One model's resolved, non-null values of the given score names as typed columns by round:
+     * `codes[i]` is the index of the name in `names` (no object per cell: the hot path of a dispatch run).
      */
-    modelScores(modelId: string, names: readonly string[]): Array<[number, number, number]> {
-      return scoreStatement(names).all(...names, modelId, ...names) as Array<[number, number, number]>;
-    },
-
-    /** What `modelScores` reads, as typed columns (the loader's form: no object per cell). */
     modelScoreColumns(modelId: string, names: readonly string[]): ScoreColumns {
       if (names.length > MAX_SCORE_NAMES) throw new Error(`modelScoreColumns reads at most ${MAX_SCORE_NAMES} score names`);
       const key = names.join("\u0000");
@@ -458,23 +452,6 @@ export function createDigestRepository(store: Store, tournament: number) {
         )
         .raw();
       multiplierStatements.set(key, stmt);
-    }
-    return stmt;
-  }
-
-  function scoreStatement(names: readonly string[]) {
-    const key = names.join("\u0000");
-    let stmt = scoreStatements.get(key);
-    if (!stmt) {
-      const code = `CASE name ${names.map((_, i) => `WHEN ? THEN ${i}`).join(" ")} END`;
-      stmt = sqlite
-        .prepare(
-          `SELECT round_number, ${code}, value FROM scores
-           WHERE model_id = ? AND name IN (${placeholders(names.length)}) AND resolved = 1 AND value IS NOT NULL
-           ORDER BY round_number`,
-        )
-        .raw();
-      scoreStatements.set(key, stmt);
     }
     return stmt;
   }
