@@ -36,6 +36,9 @@ const ACCOUNT_NAME = /^[A-Za-z0-9_]{1,64}$/;
 /** Numerai model names: letters, digits and underscores. */
 const MODEL_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
+/** Whether `name` is a Numerai model name as it stands (every stored one is: registration and CSV imports check it). */
+export const isModelName = (name: string): boolean => MODEL_NAME.test(name);
+
 /** Why `raw` is not a model name, or null when it is one (shared by Discord options and CSV imports). */
 export function modelNameProblem(raw: string): string | null {
   const name = raw.trim();

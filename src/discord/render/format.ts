@@ -4,6 +4,7 @@
  */
 import { escapeMarkdown } from "discord.js";
 import { csvRecord } from "../../services/csv.js";
+import { isModelName } from "../../services/registrations.js";
 import { truncate, type FileAttachment } from "./payload.js";
 import type { RoundSpan, RoundsUsed } from "../../services/series.js";
 import { shortenNames } from "./short-names.js";
@@ -272,12 +273,9 @@ export function linesWithin(lines: readonly string[], maxChars: number): string 
   return truncate(out.join("\n"), maxChars);
 }
 
-/** Names numer.ai serves a model page for; anything else (a CSV import's odd name) is shown unlinked. */
-const LINKABLE = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** A model's page on numer.ai, or null when its name cannot be one. */
+/** A model's page on numer.ai, or null when its name cannot be one (anything but a Numerai model name is shown unlinked). */
 export function modelUrl(name: string): string | null {
-  return LINKABLE.test(name) ? `https://numer.ai/${name.toLowerCase()}` : null;
+  return isModelName(name) ? `https://numer.ai/${name.toLowerCase()}` : null;
 }
 
 /** A model's name for markdown, linked to its numer.ai page where it has one. */
