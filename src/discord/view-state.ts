@@ -91,6 +91,9 @@ export const expiredSentence = (command: ExploreCommand): string => `This view h
 export const notYoursSentence = (command: ExploreCommand): string =>
   `Only the person who ran this /${command} can use its buttons — run /${command} yourself to explore.`;
 
+/** When a view made `now` counts as issued: whole seconds, as its custom_id carries it. */
+const issuedAtOf = (now: Date): number => Math.floor(now.getTime() / 1000) * 1000;
+
 /** Whether a view is past its life on the server's clock (expiry wins over ownership: nobody can use it). */
 export const isExpired = (state: ViewState, now: Date): boolean => now.getTime() - state.issuedAt >= VIEW_LIFETIME_MS;
 
@@ -116,7 +119,7 @@ export function initialView(
   const window = EXPLORE_WINDOWS.indexOf((asked.lastRounds ?? null) as (typeof EXPLORE_WINDOWS)[number]);
   const method = EXPLORE_METHODS.indexOf((asked.method ?? EXPLORE_METHODS[0] ?? "all").trim().toLowerCase());
   if (score < 0 || window < 0 || method < 0 || !SNOWFLAKE.test(ownerId)) return null;
-  return { command, ownerId, score, method, window, page: 0, issuedAt: Math.floor(now.getTime() / 1000) * 1000 };
+  return { command, ownerId, score, method, window, page: 0, issuedAt: issuedAtOf(now) };
 }
 
 /** The analysis options a view stands for (what the service is called with). */
@@ -146,7 +149,7 @@ const pickIndex = (values: readonly string[], of: readonly (string | number | nu
  * @throws UserFacingError for a window or value this view does not offer
  */
 export function applyPress(state: ViewState, action: string, values: readonly string[], now: Date): ViewState {
-  const issuedAt = Math.floor(now.getTime() / 1000) * 1000;
+  const issuedAt = issuedAtOf(now);
   const w = /^w(\d)$/.exec(action);
   if (w) {
     const window = Number(w[1]);
