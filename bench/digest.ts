@@ -15,7 +15,9 @@ import { payoutRuleFor } from "../src/analytics/payout-rules.js";
 import { openDatabase } from "../src/db/open.js";
 import { mulberry32 } from "../src/random.js";
 import { createDigestRepository } from "../src/db/repositories/digests.js";
+import { createScoreReadRepository } from "../src/db/repositories/score-reads.js";
 import { createDigestLoader, DIGEST_BATCH_SIZE } from "../src/services/digest/loader.js";
+import { createSeriesCache } from "../src/services/series.js";
 import { buildDigestFor } from "../src/services/digest/server.js";
 
 const TOURNAMENT = 8;
@@ -109,7 +111,7 @@ function measure(path: string, subscribers: number, periodEnd: number): Omit<Dig
   let withSuggestion = 0;
   const batch = DIGEST_BATCH_SIZE;
   // As the dispatcher does: one loader for the run, registrations and new models a batch at a time.
-  const loader = createDigestLoader(repo);
+  const loader = createDigestLoader(repo, createSeriesCache(createScoreReadRepository(store.db, TOURNAMENT)));
   const cpu0 = process.cpuUsage();
   for (let b = 0; b < users.length; b += batch) {
     const slice = users.slice(b, b + batch);

@@ -18,6 +18,7 @@ import { createDigestService } from "./digest/service.js";
 import { createExportService } from "./export.js";
 import { createModelOverviewService } from "./model-overview.js";
 import { createPortfolioService } from "./portfolio.js";
+import { createSeriesCache } from "./series.js";
 import { createRegistrationService, type ModelLookup } from "./registrations.js";
 import { createWhatIfService } from "./what-if.js";
 import { currentProcess, type ProcessIdentity } from "../process-identity.js";
@@ -53,9 +54,11 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const registrations = createRegistrationService({ lookup: source, logger, ...repos });
-  const portfolio = createPortfolioService(repos);
+  // One series cache for every reader of scores: a model is read once for commands and digests alike.
+  const series = createSeriesCache(repos.reads);
+  const portfolio = createPortfolioService({ ...repos, series });
   // The digest service owns its repository: nothing else reads subscriptions through `repos`.
-  const digest = createDigestService({ digests: createDigestRepository(store, options.tournament), portfolio, settings: repos.settings, registrations: repos.registrations, logger });
+  const digest = createDigestService({ digests: createDigestRepository(store, options.tournament), series, portfolio, settings: repos.settings, registrations: repos.registrations, logger });
   const alerts = createAlertService({ alerts: createAlertRepository(store, options.tournament), portfolio, logger });
   const modelOverview = createModelOverviewService({ ...repos, portfolio });
   const admin = createAdminService({ store, logger, ...repos, ...(options.clock ? { clock: options.clock } : {}) });

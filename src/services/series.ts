@@ -1,7 +1,7 @@
 import type { RoundSeries } from "../analytics/align.js";
 import { clippedPayout, PAYOUT_RULES, payoutRuleFor, roundScore } from "../analytics/payout-rules.js";
 import type { ModelRow } from "../db/repositories/models.js";
-import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
+import type { MultiplierColumns, NmrColumns, ScoreReadRepository, ScoreRowColumns } from "../db/repositories/score-reads.js";
 import { SCORE_NAME } from "../db/schema.js";
 import { UserFacingError } from "../errors.js";
 import { quoteInput } from "./quote-input.js";
@@ -189,30 +189,106 @@ interface Derived {
   readonly rounds: Int32Array;
   readonly values: Float64Array;
   readonly flags: Uint8Array;
+  /** The rounds kept (not left out for a missing part or factor), made on first use: the arrays above when none is left out. */
+  kept?: { readonly rounds: Int32Array; readonly values: Float64Array };
 }
+
+/** One model's series as typed arrays. */
+export interface TypedSeries {
+  readonly rounds: Int32Array;
+  readonly values: Float64Array;
+}
+
+function keptOf(d: Derived): TypedSeries {
+  if (d.kept) return d.kept;
+  let dropped = 0;
+  for (let t = 0; t < d.flags.length; t++) if ((d.flags[t] as number) & (MISSING_PART | MISSING_FACTOR)) dropped++;
+  if (dropped === 0) d.kept = { rounds: d.rounds, values: d.values };
+  else {
+    const rounds = new Int32Array(d.rounds.length - dropped);
+    const values = new Float64Array(rounds.length);
+    let k = 0;
+    for (let t = 0; t < d.flags.length; t++) {
+      if ((d.flags[t] as number) & (MISSING_PART | MISSING_FACTOR)) continue;
+      rounds[k] = d.rounds[t] as number;
+      values[k++] = d.values[t] as number;
+    }
+    d.kept = { rounds, values };
+  }
+  return d.kept;
+}
+
+/** The latest finite stake in `nmr` up to `toRound`, NaN when none. */
+function latestFiniteStake(nmr: NmrColumns, toRound: number | null): number {
+  const { rounds, atRisk } = nmr;
+  for (let f = rounds.length - 1; f >= 0; f--) {
+    if (toRound !== null && (rounds[f] as number) > toRound) continue;
+    const v = atRisk[f] as number;
+    if (Number.isFinite(v)) return v;
+  }
+  return NaN;
+}
+
+/** Stakes a stake lookup reads before it reads every round's (a stake that is not a number is rare). */
+const RECENT_STAKES = 5;
 
 /** What the store holds of one model, as of `version` of its score writes. */
 interface CachedModel {
+  readonly id: string;
   readonly version: number;
   /** Every round with any score row (any name), ascending, and whether any of its rows is resolved. */
   readonly rounds: Int32Array;
   readonly anyResolved: Uint8Array;
-  /** Bit i: combined name i has a resolved non-null value in that round. */
-  readonly resolvedMask: Uint32Array;
+  /** Bit i: combined name i has a non-null value in that round; `resolvedMask`: and it is resolved. */
+  readonly valueMask: Uint8Array;
+  readonly resolvedMask: Uint8Array;
   /** Only the combined names the model has: column of each name (-1: none), values NaN where absent. */
   readonly column: Int8Array;
   readonly columns: readonly Float64Array[];
-  /** model_rounds facts by round: multipliers NaN where null, NMR amounts as numbers (NaN where null). */
-  readonly factRounds: Int32Array;
-  readonly corrMultiplier: Float64Array;
-  readonly mmcMultiplier: Float64Array;
-  readonly payoutFactor: Float64Array;
-  readonly atRisk: Float64Array;
+  /** Stated multipliers by round (NaN where null). */
+  readonly multipliers: MultiplierColumns;
+  /**
+   * Payout factors and stakes, read on first need (payout, or a stake before a given round): text
+   * to parse, and most commands only need the latest stake (`latestStake`, one small query).
+   * Read after the version was: never older than it, and a newer write is seen on the next use.
+   */
+  nmr?: NmrColumns;
+  /** Latest finite stake at risk by the round it is asked up to (null: any round). */
+  readonly latestStake: Map<number | null, number>;
   readonly derived: Map<string, Derived>;
 }
 
 const nullIfNaN = (v: number) => (Number.isNaN(v) ? null : v);
-const decimal = (text: string | null) => (text === null ? NaN : Number(text));
+
+/** The cached form of one model's score rows: one entry per round, a column per combined name it has. */
+function cachedModel(id: string, version: number, cells: ScoreRowColumns, multipliers: MultiplierColumns): CachedModel {
+  const rows = cells.rounds.length;
+  let n = 0;
+  for (let i = 0; i < rows; i++) if (i === 0 || cells.rounds[i] !== cells.rounds[i - 1]) n++;
+  const rounds = new Int32Array(n);
+  const anyResolved = new Uint8Array(n);
+  const valueMask = new Uint8Array(n);
+  const resolvedMask = new Uint8Array(n);
+  const column = new Int8Array(COMBINED_NAMES.length).fill(-1);
+  const columns: Float64Array[] = [];
+  let t = -1;
+  for (let i = 0; i < rows; i++) {
+    if (i === 0 || cells.rounds[i] !== cells.rounds[i - 1]) rounds[++t] = cells.rounds[i] as number;
+    const resolved = cells.resolved[i] as number;
+    anyResolved[t] = (anyResolved[t] as number) | resolved;
+    const code = cells.codes[i] as number;
+    const v = cells.values[i] as number;
+    if (code >= COMBINED_NAMES.length || Number.isNaN(v)) continue;
+    if (column[code] === -1) {
+      column[code] = columns.length;
+      columns.push(new Float64Array(n).fill(NaN));
+    }
+    (columns[column[code] as number] as Float64Array)[t] = v;
+    valueMask[t] = (valueMask[t] as number) | (1 << code);
+    if (resolved) resolvedMask[t] = (resolvedMask[t] as number) | (1 << code);
+  }
+  return { id, version, rounds, anyResolved, valueMask, resolvedMask, column, columns, multipliers, latestStake: new Map(), derived: new Map() };
+}
 
 /**
  * Each model's stored series and round facts in memory, read once and reused until the score
@@ -224,96 +300,72 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
   const cache = new WeightedLru<CachedModel>(options.maxCachedRounds ?? DEFAULT_MAX_CACHED_ROUNDS, (m) => m.rounds.length);
   let loads = 0;
 
-  function build(version: number, cells: ReadonlyArray<readonly unknown[]>, facts: ReadonlyArray<readonly unknown[]>): CachedModel {
-    const n = cells.length;
-    const rounds = new Int32Array(n);
-    const anyResolved = new Uint8Array(n);
-    const resolvedMask = new Uint32Array(n);
-    const column = new Int8Array(COMBINED_NAMES.length).fill(-1);
-    const columns: Float64Array[] = [];
-    cells.forEach((c, t) => {
-      rounds[t] = c[1] as number;
-      anyResolved[t] = c[2] as number;
-      resolvedMask[t] = c[3] as number;
-      for (let i = 0; i < COMBINED_NAMES.length; i++) {
-        const v = c[4 + i] as number | null;
-        if (v === null) continue;
-        if (column[i] === -1) {
-          column[i] = columns.length;
-          columns.push(new Float64Array(n).fill(NaN));
-        }
-        (columns[column[i] as number] as Float64Array)[t] = v;
-      }
-    });
-    return {
-      version,
-      rounds,
-      anyResolved,
-      resolvedMask,
-      column,
-      columns,
-      factRounds: Int32Array.from(facts, (f) => f[1] as number),
-      corrMultiplier: Float64Array.from(facts, (f) => (f[2] as number | null) ?? NaN),
-      mmcMultiplier: Float64Array.from(facts, (f) => (f[3] as number | null) ?? NaN),
-      payoutFactor: Float64Array.from(facts, (f) => decimal(f[4] as string | null)),
-      atRisk: Float64Array.from(facts, (f) => decimal(f[5] as string | null)),
-      derived: new Map(),
-    };
-  }
-
-  /** The models, current as of the store now: one version query, then one read of the models that changed or were never read. */
+  /** The models, current as of the store now: one version query, then one read of each model that changed or was never read. */
   function modelsOf(ids: readonly string[]): CachedModel[] {
     const unique = [...new Set(ids)];
     const versions = reads.scoreVersions(unique);
     // Versions are read before the rows: a write in between leaves a newer version to see next time, never a stale entry.
     const current = new Map<string, CachedModel>();
-    const stale: string[] = [];
     for (const id of unique) {
-      const hit = cache.get(id);
-      if (hit !== undefined && hit.version === (versions.get(id) ?? 0)) {
-        current.set(id, hit);
-      } else stale.push(id);
-    }
-    if (stale.length > 0) {
-      loads += stale.length;
-      const cells = groupRows(reads.scoreCells(stale, COMBINED_NAMES));
-      const facts = groupRows(reads.factCells(stale));
-      for (const id of stale) {
-        const model = build(versions.get(id) ?? 0, cells.get(id) ?? [], facts.get(id) ?? []);
-        // Answered from `current` even when more is asked at once than the cache keeps.
-        current.set(id, model);
+      const version = versions.get(id) ?? 0;
+      let model = cache.get(id);
+      if (model === undefined || model.version !== version) {
+        loads++;
+        model = cachedModel(id, version, reads.scoreRowColumns(id, COMBINED_NAMES), reads.multiplierColumns(id));
         cache.set(id, model);
       }
+      // Answered from `current` even when more is asked at once than the cache keeps.
+      current.set(id, model);
     }
     return ids.map((id) => current.get(id) as CachedModel);
+  }
+
+  function nmrOf(m: CachedModel): NmrColumns {
+    m.nmr ??= reads.nmrColumns(m.id);
+    return m.nmr;
+  }
+
+  /** A model's latest finite stake at risk up to `toRound` (NaN when none), as the weights use it. */
+  function latestStakeOf(m: CachedModel, toRound: number | null): number {
+    let stake = m.latestStake.get(toRound);
+    if (stake !== undefined) return stake;
+    if (m.nmr) stake = latestFiniteStake(m.nmr, toRound);
+    else {
+      const recent = reads.latestStakes(m.id, toRound, RECENT_STAKES).map(Number);
+      stake = recent.find((v) => Number.isFinite(v)) ?? (recent.length < RECENT_STAKES ? NaN : latestFiniteStake(nmrOf(m), toRound));
+    }
+    m.latestStake.set(toRound, stake);
+    return stake;
   }
 
   function derive(m: CachedModel, unresolved: boolean, payout: boolean): Derived {
     const key = `${unresolved}/${payout}`;
     const done = m.derived.get(key);
     if (done) return done;
+    const present = unresolved ? m.valueMask : m.resolvedMask;
+    const facts = m.multipliers;
+    const nmr = payout ? nmrOf(m) : null;
+    let g = 0;
     const rounds: number[] = [];
     const values: number[] = [];
     const flags: number[] = [];
+    let t = 0;
+    // One lookup for the whole model, reading round t: a closure per round was a tenth of a read.
+    const valueOf = (name: string): number | undefined => {
+      const i = NAME_INDEX.get(name) as number;
+      if (((present[t] as number) & (1 << i)) === 0) return undefined;
+      return (m.columns[m.column[i] as number] as Float64Array)[t];
+    };
     let f = 0;
-    for (let t = 0; t < m.rounds.length; t++) {
-      const round = m.rounds[t] as number;
-      const mask = m.resolvedMask[t] as number;
-      const valueOf = (name: string): number | undefined => {
-        const i = NAME_INDEX.get(name) as number;
-        const col = m.column[i] as number;
-        if (col < 0) return undefined;
-        const v = (m.columns[col] as Float64Array)[t] as number;
-        if (Number.isNaN(v) || (!unresolved && (mask & (2 ** i)) === 0)) return undefined;
-        return v;
-      };
+    for (; t < m.rounds.length; t++) {
       // A round counts when any combined name has a value there (resolved, unless asked otherwise).
-      if (!COMBINED_NAMES.some((name) => valueOf(name) !== undefined)) continue;
-      while (f < m.factRounds.length && (m.factRounds[f] as number) < round) f++;
-      const hasFact = f < m.factRounds.length && m.factRounds[f] === round;
+      if (present[t] === 0) continue;
+      const round = m.rounds[t] as number;
+      while (f < facts.rounds.length && (facts.rounds[f] as number) < round) f++;
+      const hasFact = f < facts.rounds.length && facts.rounds[f] === round;
       const scored = roundScore(
         round,
-        hasFact ? { corr: nullIfNaN(m.corrMultiplier[f] as number), mmc: nullIfNaN(m.mmcMultiplier[f] as number) } : null,
+        hasFact ? { corr: nullIfNaN(facts.corrMultiplier[f] as number), mmc: nullIfNaN(facts.mmcMultiplier[f] as number) } : null,
         valueOf,
       );
       let flag = scored.fallbackMultipliers ? FALLBACK_MULTIPLIERS : 0;
@@ -321,7 +373,9 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
       if (Number.isNaN(value)) {
         flag |= MISSING_PART;
       } else if (payout) {
-        let pf = hasFact ? (m.payoutFactor[f] as number) : NaN;
+        const factors = nmr as NmrColumns;
+        while (g < factors.rounds.length && (factors.rounds[g] as number) < round) g++;
+        let pf = g < factors.rounds.length && factors.rounds[g] === round ? (factors.payoutFactor[g] as number) : NaN;
         if (!Number.isFinite(pf)) {
           if (scored.rule.defaultPayoutFactor === null) {
             flag |= MISSING_FACTOR;
@@ -422,14 +476,22 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
 
     /** Each model's latest finite stake at risk up to `toRound` (NaN when none), as the weights use it. */
     latestStakes(ids: readonly string[], toRound: number | null): number[] {
-      return modelsOf(ids).map((m) => {
-        for (let f = m.factRounds.length - 1; f >= 0; f--) {
-          if (toRound !== null && (m.factRounds[f] as number) > toRound) continue;
-          const v = m.atRisk[f] as number;
-          if (Number.isFinite(v)) return v;
-        }
-        return NaN;
-      });
+      return modelsOf(ids).map((m) => latestStakeOf(m, toRound));
+    },
+
+    /** Reads the models that are not current in the cache, so later calls for them only check versions (a digest batch's models at once). */
+    preload(ids: readonly string[]): void {
+      modelsOf(ids);
+    },
+
+    /**
+     * What a digest needs of each model, with one version check: its `score` series over every
+     * resolved round and its latest finite stake at risk (NaN when none). The arrays are the
+     * cache's own: read them, never write them.
+     */
+    resolvedScores(ids: readonly string[]): { series: TypedSeries[]; stakes: number[] } {
+      const ms = modelsOf(ids);
+      return { series: ms.map((m) => keptOf(derive(m, false, false))), stakes: ms.map((m) => latestStakeOf(m, null)) };
     },
 
     /** Models read from the store so far (a model read again after a write counts again): for tests and benchmarks. */
@@ -440,14 +502,3 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
 }
 
 export type SeriesCache = ReturnType<typeof createSeriesCache>;
-
-function groupRows<T extends readonly unknown[]>(rows: readonly T[]): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const r of rows) {
-    const id = r[0] as string;
-    const list = m.get(id);
-    if (list) list.push(r);
-    else m.set(id, [r]);
-  }
-  return m;
-}

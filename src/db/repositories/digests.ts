@@ -10,7 +10,6 @@
  * of every subscriber's models at once, and drizzle's per-row objects would dominate that.
  */
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type Database from "better-sqlite3";
 import type { WeightPolicy } from "../../analytics/weights.js";
 import type { Store } from "../open.js";
 import { digestDeliveries, digestSubscriptions } from "../schema.js";
@@ -56,70 +55,8 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(",");
 
-/** One model's score cells by round then name: `codes[i]` is the index of the name in the names asked for. */
-export interface ScoreColumns {
-  readonly rounds: Int32Array;
-  readonly codes: Uint8Array;
-  readonly values: Float64Array;
-}
-
-/** Names one score read can ask for at most (a cell's key is round × this + the name's index). */
-const MAX_SCORE_NAMES = 64;
-const COLLECT_SCORES = "modelfolio_collect_scores";
-
-/**
- * Where the collecting aggregate writes the cells of the statement being stepped (reads are
- * synchronous, so one sink serves every connection). An aggregate hands SQLite's values to a JS
- * function per row with no row array: a dispatch run reads ~2.4M cells, and building an array per
- * row was three quarters of the read.
- */
-const sink = { keys: new Float64Array(1024), values: new Float64Array(1024) };
-
-function collectCell(n: number, key: number, value: number): number {
-  if (n === sink.keys.length) {
-    const keys = new Float64Array(n * 2);
-    keys.set(sink.keys);
-    const values = new Float64Array(n * 2);
-    values.set(sink.values);
-    sink.keys = keys;
-    sink.values = values;
-  }
-  sink.keys[n] = key;
-  sink.values[n] = value;
-  return n + 1;
-}
-
-/** The sink's first `n` cells as columns, sorted by key (SQLite feeds them in index order; sorted anyway if not). */
-function takeCells(n: number): ScoreColumns {
-  let order: number[] | null = null;
-  for (let i = 1; i < n; i++) {
-    if ((sink.keys[i] as number) < (sink.keys[i - 1] as number)) {
-      order = Array.from({ length: n }, (_, j) => j).sort((a, b) => (sink.keys[a] as number) - (sink.keys[b] as number));
-      break;
-    }
-  }
-  const rounds = new Int32Array(n);
-  const codes = new Uint8Array(n);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const j = order ? (order[i] as number) : i;
-    const key = sink.keys[j] as number;
-    rounds[i] = Math.floor(key / MAX_SCORE_NAMES);
-    codes[i] = key - (rounds[i] as number) * MAX_SCORE_NAMES;
-    values[i] = sink.values[j] as number;
-  }
-  return { rounds, codes, values };
-}
-
 export function createDigestRepository(store: Store, tournament: number) {
   const { db, sqlite } = store;
-  const scoreColumnStatements = new Map<string, Database.Statement>();
-  // better-sqlite3 types a step as (total, next); it passes every argument of the call.
-  sqlite.aggregate(COLLECT_SCORES, { start: 0, step: collectCell as unknown as (n: number, key: number) => number });
-  const multiplierStatements = new Map<string, Database.Statement>();
-  const stakes = sqlite
-    .prepare("SELECT at_risk FROM model_rounds WHERE model_id = ? AND at_risk IS NOT NULL ORDER BY round_number DESC LIMIT ?")
-    .pluck();
   const keyOf = (subscriptionId: number, week: string) =>
     and(eq(digestDeliveries.subscriptionId, subscriptionId), eq(digestDeliveries.week, week));
 
@@ -395,66 +332,7 @@ export function createDigestRepository(store: Store, tournament: number) {
       }
       return out;
     },
-
-    /**
-     * One model's resolved, non-null values of the given score names as typed columns by round:
-     * `codes[i]` is the index of the name in `names` (no object per cell: the hot path of a dispatch run).
-     */
-    modelScoreColumns(modelId: string, names: readonly string[]): ScoreColumns {
-      if (names.length > MAX_SCORE_NAMES) throw new Error(`modelScoreColumns reads at most ${MAX_SCORE_NAMES} score names`);
-      const key = names.join("\u0000");
-      let stmt = scoreColumnStatements.get(key);
-      if (!stmt) {
-        const code = `CASE name ${names.map((_, i) => `WHEN ? THEN ${i}`).join(" ")} END`;
-        stmt = sqlite
-          .prepare(
-            `SELECT ${COLLECT_SCORES}(round_number * ${MAX_SCORE_NAMES} + ${code}, value) FROM scores
-             WHERE model_id = ? AND name IN (${placeholders(names.length)}) AND resolved = 1 AND value IS NOT NULL`,
-          )
-          .pluck();
-        scoreColumnStatements.set(key, stmt);
-      }
-      return takeCells(stmt.get(...names, modelId, ...names) as number);
-    },
-
-    /**
-     * One model's per-round multipliers where both are stated and differ from `defaults` (the
-     * payout period's, by first round): [round, corrMultiplier, mmcMultiplier], by round. A round
-     * not listed uses the period's multipliers — what the API states for almost every round, so
-     * this reads almost nothing.
-     */
-    modelMultipliers(
-      modelId: string,
-      defaults: ReadonlyArray<{ readonly fromRound: number; readonly corrMultiplier: number; readonly mmcMultiplier: number }>,
-    ): Array<[number, number | null, number | null]> {
-      return multiplierStatement(defaults).all(modelId) as Array<[number, number | null, number | null]>;
-    },
-
-    /** One model's latest stakes at risk (NMR decimal strings), newest round first. */
-    latestStakes(modelId: string, limit = 5): string[] {
-      return stakes.all(modelId, limit) as string[];
-    },
   };
-
-  function multiplierStatement(defaults: ReadonlyArray<{ fromRound: number; corrMultiplier: number; mmcMultiplier: number }>) {
-    const key = JSON.stringify(defaults.map((d) => [d.fromRound, d.corrMultiplier, d.mmcMultiplier]));
-    let stmt = multiplierStatements.get(key);
-    if (!stmt) {
-      const periods = [...defaults].sort((a, b) => b.fromRound - a.fromRound);
-      const pick = (field: "corrMultiplier" | "mmcMultiplier") =>
-        `CASE ${periods.map((d) => `WHEN round_number >= ${Math.trunc(d.fromRound)} THEN ${Number(d[field])}`).join(" ")} END`;
-      stmt = sqlite
-        .prepare(
-          `SELECT round_number, corr_multiplier, mmc_multiplier FROM model_rounds
-           WHERE model_id = ? AND corr_multiplier IS NOT NULL AND mmc_multiplier IS NOT NULL
-             AND (corr_multiplier <> ${pick("corrMultiplier")} OR mmc_multiplier <> ${pick("mmcMultiplier")})
-           ORDER BY round_number`,
-        )
-        .raw();
-      multiplierStatements.set(key, stmt);
-    }
-    return stmt;
-  }
 }
 
 export type DigestRepository = ReturnType<typeof createDigestRepository>;

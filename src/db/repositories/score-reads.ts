@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lte, max, min, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import type { Db } from "../open.js";
-import { models, modelRounds, rounds, SCORE_NAME, scores } from "../schema.js";
+import { models, modelRounds, rounds, scores } from "../schema.js";
 
 export interface RoundRange {
   readonly fromRound?: number | undefined;
@@ -64,57 +64,153 @@ export interface ExportRow {
 
 type RawExportRow = [string, number, string, number, string | null, number | null, number, number | null, number | null, number | null, string | null, string | null, string | null, string | null];
 
-/**
- * One round of one model for the given score names: [round, any row resolved (0/1), bit i set when
- * name i's row is resolved, then each name's value or null]. Rows with a null value count for
- * neither the mask nor the values, as `values()` skips them.
- */
-export type ScoreCell = [number, number, number, ...Array<number | null>];
+/** Code of a score row whose name is none of the names asked for (`ScoreRowColumns.codes`). */
+export const OTHER_SCORE_NAME = 255;
 
-/** One model-round's facts: [round, corrMultiplier, mmcMultiplier, payoutFactor, atRisk] (decimal strings as stored). */
-export type FactCell = [number, number | null, number | null, string | null, string | null];
+/** One model's score rows as typed columns, ordered by round (then name, as the primary key keeps them). */
+export interface ScoreRowColumns {
+  readonly rounds: Int32Array;
+  /** Index of the row's name in the names asked for, or OTHER_SCORE_NAME. */
+  readonly codes: Uint8Array;
+  /** The stored value, NaN where it is null. */
+  readonly values: Float64Array;
+  readonly resolved: Uint8Array;
+}
+
+/** One model's stated multipliers (model_rounds) as typed columns by round, NaN where null. */
+export interface MultiplierColumns {
+  readonly rounds: Int32Array;
+  readonly corrMultiplier: Float64Array;
+  readonly mmcMultiplier: Float64Array;
+}
+
+/** One model's NMR facts (model_rounds, decimal text) as numbers (`Number(text)`) by round, NaN where null. */
+export interface NmrColumns {
+  readonly rounds: Int32Array;
+  readonly payoutFactor: Float64Array;
+  readonly atRisk: Float64Array;
+}
+
+/**
+ * Growable typed columns the collecting aggregates below write the rows of the statement being
+ * stepped into. Reads are synchronous and a step never runs a query, so one sink per kind of row
+ * serves every connection. An aggregate hands SQLite's values to a JS function per row with no
+ * row array: building an array per row was most of a cold read.
+ */
+class RowSink {
+  length = 0;
+  rounds = new Int32Array(1024);
+  bytes: Uint8Array[];
+  floats: Float64Array[];
+  constructor(byteColumns: number, floatColumns: number) {
+    this.bytes = Array.from({ length: byteColumns }, () => new Uint8Array(1024));
+    this.floats = Array.from({ length: floatColumns }, () => new Float64Array(1024));
+  }
+  /** Index of a new row at `round`, growing the columns when full. */
+  push(round: number): number {
+    const n = this.length;
+    if (n === this.rounds.length) {
+      const rounds = new Int32Array(n * 2);
+      rounds.set(this.rounds);
+      this.rounds = rounds;
+      this.bytes = this.bytes.map((c) => {
+        const grown = new Uint8Array(n * 2);
+        grown.set(c);
+        return grown;
+      });
+      this.floats = this.floats.map((c) => {
+        const grown = new Float64Array(n * 2);
+        grown.set(c);
+        return grown;
+      });
+    }
+    this.rounds[n] = round;
+    this.length = n + 1;
+    return n;
+  }
+  /**
+   * The rows collected since the last take, by round: SQLite steps them in primary-key order, so
+   * this is a copy; rows out of order are stable-sorted by round first.
+   */
+  take(): { rounds: Int32Array; bytes: Uint8Array[]; floats: Float64Array[] } {
+    const n = this.length;
+    this.length = 0;
+    let order: Int32Array | null = null;
+    for (let i = 1; i < n; i++) {
+      if ((this.rounds[i] as number) < (this.rounds[i - 1] as number)) {
+        order = Int32Array.from({ length: n }, (_, j) => j).sort((x, y) => (this.rounds[x] as number) - (this.rounds[y] as number) || x - y);
+        break;
+      }
+    }
+    const pick = <T extends Int32Array | Uint8Array | Float64Array>(c: T): T => {
+      const out = c.slice(0, n) as T;
+      if (order) for (let i = 0; i < n; i++) out[i] = c[order[i] as number] as number;
+      return out;
+    };
+    return { rounds: pick(this.rounds), bytes: this.bytes.map(pick), floats: this.floats.map(pick) };
+  }
+}
+
+const SCORE_ROWS = new RowSink(2, 1);
+const MULTIPLIER_ROWS = new RowSink(0, 2);
+const NMR_ROWS = new RowSink(0, 2);
+const COLLECT_SCORE_ROWS = "modelfolio_collect_score_rows";
+const COLLECT_MULTIPLIER_ROWS = "modelfolio_collect_multiplier_rows";
+const COLLECT_NMR_ROWS = "modelfolio_collect_nmr_rows";
+const orNaN = (v: number | null) => (v === null ? NaN : v);
+const decimalOrNaN = (text: string | null) => (text === null ? NaN : Number(text));
+
+function collectScoreRow(n: number, round: number, code: number, value: number | null, resolved: number): number {
+  const i = SCORE_ROWS.push(round);
+  (SCORE_ROWS.bytes[0] as Uint8Array)[i] = code;
+  (SCORE_ROWS.bytes[1] as Uint8Array)[i] = resolved;
+  (SCORE_ROWS.floats[0] as Float64Array)[i] = orNaN(value);
+  return n + 1;
+}
+
+function collectMultiplierRow(n: number, round: number, corr: number | null, mmc: number | null): number {
+  const i = MULTIPLIER_ROWS.push(round);
+  (MULTIPLIER_ROWS.floats[0] as Float64Array)[i] = orNaN(corr);
+  (MULTIPLIER_ROWS.floats[1] as Float64Array)[i] = orNaN(mmc);
+  return n + 1;
+}
+
+function collectNmrRow(n: number, round: number, payoutFactor: string | null, atRisk: string | null): number {
+  const i = NMR_ROWS.push(round);
+  (NMR_ROWS.floats[0] as Float64Array)[i] = decimalOrNaN(payoutFactor);
+  (NMR_ROWS.floats[1] as Float64Array)[i] = decimalOrNaN(atRisk);
+  return n + 1;
+}
 
 /** Model ids bound per statement (well under SQLite's 32,766 variables). */
 const ID_CHUNK = 500;
 
 export function createScoreReadRepository(db: Db, tournament: number) {
   const sqlite = db.$client;
-  const cellStatements = new Map<string, Database.Statement<unknown[]>>();
-  /** One pass over each model's primary-key range for every name at once (one scan instead of one per name). */
-  function cellStatement(names: readonly string[], ids: number) {
-    const key = `${names.join("\u0000")}\u0001${ids}`;
-    let stmt = cellStatements.get(key);
+  // better-sqlite3 types a step as (total, next); it passes every argument of the call.
+  sqlite.aggregate(COLLECT_SCORE_ROWS, { start: 0, step: collectScoreRow as unknown as (n: number, next: number) => number });
+  sqlite.aggregate(COLLECT_MULTIPLIER_ROWS, { start: 0, step: collectMultiplierRow as unknown as (n: number, next: number) => number });
+  sqlite.aggregate(COLLECT_NMR_ROWS, { start: 0, step: collectNmrRow as unknown as (n: number, next: number) => number });
+  const scoreRowStatements = new Map<string, Database.Statement<unknown[]>>();
+  /** One pass over the model's primary-key range, every row into the sink (names coded by the CASE). */
+  function scoreRowStatement(names: readonly string[]) {
+    const key = names.join("\u0000");
+    let stmt = scoreRowStatements.get(key);
     if (!stmt) {
-      // Names are the code's own constants, written into the SQL (checked, so nothing is ever injected).
-      if (!names.every((n) => SCORE_NAME.test(n))) throw new Error("scoreCells requires plain score names");
-      const hit = (i: number) => `name = '${names[i] as string}' AND value IS NOT NULL`;
-      const mask = names.map((_, i) => `max(CASE WHEN ${hit(i)} AND resolved THEN ${2 ** i} ELSE 0 END)`).join(" + ");
-      const values = names.map((_, i) => `max(CASE WHEN ${hit(i)} THEN value END)`).join(", ");
-      const idParams = Array.from({ length: ids }, () => "?").join(", ");
-      stmt = sqlite
-        .prepare(
-          `SELECT model_id, round_number, max(resolved), ${mask}, ${values} FROM scores
-           WHERE model_id IN (${idParams}) GROUP BY model_id, round_number ORDER BY model_id, round_number`,
-        )
-        .raw();
-      cellStatements.set(key, stmt);
+      if (names.length >= OTHER_SCORE_NAME) throw new Error(`scoreRowColumns codes at most ${OTHER_SCORE_NAME - 1} score names`);
+      const code = names.length === 0 ? `${OTHER_SCORE_NAME}` : `CASE name ${names.map((_, i) => `WHEN ? THEN ${i}`).join(" ")} ELSE ${OTHER_SCORE_NAME} END`;
+      stmt = sqlite.prepare(`SELECT ${COLLECT_SCORE_ROWS}(round_number, ${code}, value, resolved) FROM scores WHERE model_id = ?`).pluck();
+      scoreRowStatements.set(key, stmt);
     }
     return stmt;
   }
-  const factStatements = new Map<number, Database.Statement<unknown[]>>();
-  function factStatement(ids: number) {
-    let stmt = factStatements.get(ids);
-    if (!stmt) {
-      stmt = sqlite
-        .prepare(
-          `SELECT model_id, round_number, corr_multiplier, mmc_multiplier, payout_factor, at_risk FROM model_rounds
-           WHERE model_id IN (${Array.from({ length: ids }, () => "?").join(", ")}) ORDER BY model_id, round_number`,
-        )
-        .raw();
-      factStatements.set(ids, stmt);
-    }
-    return stmt;
-  }
+  const multiplierStatement = sqlite
+    .prepare(`SELECT ${COLLECT_MULTIPLIER_ROWS}(round_number, corr_multiplier, mmc_multiplier) FROM model_rounds WHERE model_id = ?`)
+    .pluck();
+  const nmrStatement = sqlite.prepare(`SELECT ${COLLECT_NMR_ROWS}(round_number, payout_factor, at_risk) FROM model_rounds WHERE model_id = ?`).pluck();
+  const latestStakeStatement = sqlite
+    .prepare("SELECT at_risk FROM model_rounds WHERE model_id = ? AND round_number <= ? AND at_risk IS NOT NULL ORDER BY round_number DESC LIMIT ?")
+    .pluck();
   const versionStatements = new Map<number, Database.Statement<unknown[]>>();
   function versionStatement(ids: number) {
     let stmt = versionStatements.get(ids);
@@ -141,14 +237,30 @@ export function createScoreReadRepository(db: Db, tournament: number) {
       return new Map(chunked(modelIds, (ids) => versionStatement(ids.length).all(...ids) as Array<[string, number]>));
     },
 
-    /** Every round any score row of these models has, with the given names' values ([model id, ...ScoreCell]), by model then round. */
-    scoreCells(modelIds: readonly string[], names: readonly string[]): Array<[string, ...ScoreCell]> {
-      return chunked(modelIds, (ids) => cellStatement(names, ids.length).all(...ids) as Array<[string, ...ScoreCell]>);
+    /** Every score row of one model (any name; `names` are coded by index), by round. */
+    scoreRowColumns(modelId: string, names: readonly string[]): ScoreRowColumns {
+      scoreRowStatement(names).get(...names, modelId);
+      const { rounds, bytes, floats } = SCORE_ROWS.take();
+      return { rounds, codes: bytes[0] as Uint8Array, resolved: bytes[1] as Uint8Array, values: floats[0] as Float64Array };
     },
 
-    /** Every model-round fact of these models ([model id, ...FactCell]), by model then round. */
-    factCells(modelIds: readonly string[]): Array<[string, ...FactCell]> {
-      return chunked(modelIds, (ids) => factStatement(ids.length).all(...ids) as Array<[string, ...FactCell]>);
+    /** One model's stated multipliers, by round. */
+    multiplierColumns(modelId: string): MultiplierColumns {
+      multiplierStatement.get(modelId);
+      const { rounds, floats } = MULTIPLIER_ROWS.take();
+      return { rounds, corrMultiplier: floats[0] as Float64Array, mmcMultiplier: floats[1] as Float64Array };
+    },
+
+    /** One model's payout factors and stakes at risk, by round (text parsed in JS: a second read, made only when needed). */
+    nmrColumns(modelId: string): NmrColumns {
+      nmrStatement.get(modelId);
+      const { rounds, floats } = NMR_ROWS.take();
+      return { rounds, payoutFactor: floats[0] as Float64Array, atRisk: floats[1] as Float64Array };
+    },
+
+    /** One model's newest stakes at risk (NMR decimal text) up to `toRound`, newest first, at most `limit`. */
+    latestStakes(modelId: string, toRound: number | null, limit: number): string[] {
+      return latestStakeStatement.all(modelId, toRound ?? Number.MAX_SAFE_INTEGER, limit) as string[];
     },
 
     /** Non-null values of one score name, ordered by model then round; resolved rounds only unless asked. */

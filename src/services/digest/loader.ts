@@ -1,18 +1,13 @@
 /**
  * Reads what a digest run needs in a few batched queries: registrations and weight choices of
- * every subscriber, and each distinct model's combined score series once, shared by every
- * subscriber who holds it, within a memory bound.
+ * every subscriber; each model's series comes from the series cache the portfolio service reads
+ * (src/services/series.ts), so a model is read once and shared by every subscriber who holds it.
  */
-import { PAYOUT_RULES, roundScore } from "../../analytics/payout-rules.js";
 import { resolvePortfolioWeights } from "../../analytics/weights.js";
 import type { DigestRepository } from "../../db/repositories/digests.js";
 import { weightSourceOf, type WeightSource } from "../portfolio.js";
-import { WeightedLru } from "../weighted-lru.js";
+import type { SeriesCache, TypedSeries } from "../series.js";
 import { createSuggestionMemo, type DigestModelInput } from "./weekly.js";
-
-/** Score names the combined score can draw on in any payout period. */
-const COMBINED_NAMES = [...new Set(PAYOUT_RULES.flatMap((r) => [...r.corrNames, ...r.mmcNames]))];
-const NAME_INDEX = new Map(COMBINED_NAMES.map((n, i) => [n, i]));
 
 /** Subscribers whose registrations are read together (the dispatcher's and the benchmark's batch). */
 export const DIGEST_BATCH_SIZE = 500;
@@ -24,16 +19,6 @@ export const DIGEST_BATCH_SIZE = 500;
  */
 export const MAX_HELD_USERS = 4 * DIGEST_BATCH_SIZE;
 
-/** Score values a loader keeps in memory at most (~12 bytes each): bounds a run's memory however many models it meets. */
-export const DEFAULT_MAX_CACHED_VALUES = 4_000_000;
-
-interface CachedModel {
-  readonly rounds: Int32Array;
-  readonly values: Float64Array;
-  /** Latest stake at risk (NMR), NaN when unknown. */
-  readonly atRisk: number;
-}
-
 export interface SubscriberData {
   readonly models: readonly DigestModelInput[];
   readonly weights: Float64Array;
@@ -42,78 +27,28 @@ export interface SubscriberData {
 
 /**
  * Reads what a dispatch run needs in batches: registrations and weight choices of every user, and
- * each distinct model's combined score series once (shared by every subscriber who has it).
- * Mirrors `buildSeries(…, { kind: "score" })` and `resolveWeights` of the portfolio service
- * (tests hold them equal) without their per-user queries. To be folded into src/services/series.ts
- * as its batched, cached reader.
+ * each distinct model's combined score series through `series` (read once while the cache keeps
+ * it, and checked against the store's score versions on every use). Weights as the portfolio
+ * service resolves them (declared → API stakes → equal, unless the user chose).
  */
-export function createDigestLoader(repo: DigestRepository, options: { maxCachedValues?: number; maxHeldUsers?: number } = {}) {
+export function createDigestLoader(repo: DigestRepository, series: SeriesCache, options: { maxHeldUsers?: number } = {}) {
   const maxHeldUsers = options.maxHeldUsers ?? MAX_HELD_USERS;
-  const cache = new WeightedLru<CachedModel>(options.maxCachedValues ?? DEFAULT_MAX_CACHED_VALUES, (m) => m.values.length);
   const registrations = new Map<string, Array<{ modelId: string; name: string; declaredWeight: number | null }>>();
   const loadedUsers = new Set<string>();
   const sources: ReturnType<DigestRepository["weightSourcesOf"]> = new Map();
   let resolveTimes: Map<number, number> | null = null;
   /** This run's walk-forward suggestions, shared by subscribers with the same models and weights. */
   const suggestions = createSuggestionMemo();
-
-  /** Latest finite stake at risk (what the portfolio service's API weights use), NaN when none. */
-  function latestStake(modelId: string): number {
-    for (const limit of [5, Number.MAX_SAFE_INTEGER]) {
-      const stakes = repo.latestStakes(modelId, limit);
-      for (const text of stakes) {
-        const v = Number(text);
-        if (Number.isFinite(v)) return v;
-      }
-      if (stakes.length < limit) break;
-    }
-    return NaN;
-  }
-
   /**
-   * One model's combined score per round: corr × corrMultiplier + mmc × mmcMultiplier with the
-   * round's own multipliers (the payout period's when missing), the period's preferred score names.
+   * The models of the batch prepared last, as the series cache gave them then: the batch's
+   * subscribers are built right after, so their models are not checked again one subscriber at a time.
    */
-  function loadModel(modelId: string): CachedModel {
-    // Only rounds whose stated multipliers differ from their period's; every other round uses the period's.
-    const facts = repo.modelMultipliers(modelId, PAYOUT_RULES);
-    const cells = repo.modelScoreColumns(modelId, COMBINED_NAMES);
-    const slots = new Float64Array(COMBINED_NAMES.length);
-    const outRounds: number[] = [];
-    const outValues: number[] = [];
-    // One lookup for the whole model (it reads the current round's slots): a closure per round was a tenth of a run.
-    const slot = (name: string): number | undefined => {
-      const v = slots[NAME_INDEX.get(name) as number] as number;
-      return Number.isNaN(v) ? undefined : v;
-    };
-    const n = cells.rounds.length;
-    let f = 0;
-    let c = 0;
-    while (c < n) {
-      const round = cells.rounds[c] as number;
-      slots.fill(NaN);
-      for (; c < n && cells.rounds[c] === round; c++) slots[cells.codes[c] as number] = cells.values[c] as number;
-      while (f < facts.length && (facts[f] as [number, number | null, number | null])[0] < round) f++;
-      const fact = f < facts.length && (facts[f] as [number, number | null, number | null])[0] === round ? (facts[f] as [number, number | null, number | null]) : null;
-      const scored = roundScore(round, fact ? { corr: fact[1], mmc: fact[2] } : null, slot);
-      if (!Number.isNaN(scored.value)) {
-        outRounds.push(round);
-        outValues.push(scored.value);
-      }
-    }
-    return { rounds: Int32Array.from(outRounds), values: Float64Array.from(outValues), atRisk: latestStake(modelId) };
-  }
+  let batch = new Map<string, { series: TypedSeries; stake: number }>();
 
-  function loadModels(modelIds: readonly string[]): void {
-    for (const id of modelIds) if (!cache.has(id)) cache.set(id, loadModel(id));
-  }
-
-  function modelOf(id: string): CachedModel {
-    const hit = cache.get(id);
-    if (hit) return hit;
-    const loaded = loadModel(id);
-    cache.set(id, loaded);
-    return loaded;
+  function readModels(ids: readonly string[]): { series: TypedSeries[]; stakes: number[] } {
+    const held = ids.map((id) => batch.get(id));
+    if (held.every((h) => h !== undefined)) return { series: held.map((h) => h.series), stakes: held.map((h) => h.stake) };
+    return series.resolvedScores(ids);
   }
 
   return {
@@ -136,7 +71,9 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
         registrations.delete(u);
         sources.delete(u);
       }
-      loadModels([...new Set(fresh.flatMap((u) => (registrations.get(u) ?? []).map((r) => r.modelId)))]);
+      const ids = [...new Set(fresh.flatMap((u) => (registrations.get(u) ?? []).map((r) => r.modelId)))];
+      const read = series.resolvedScores(ids);
+      batch = new Map(ids.map((id, i) => [id, { series: read.series[i] as TypedSeries, stake: read.stakes[i] as number }]));
     },
 
     resolveTimes(): ReadonlyMap<number, number> {
@@ -148,24 +85,16 @@ export function createDigestLoader(repo: DigestRepository, options: { maxCachedV
     subscriber(userId: string): SubscriberData {
       this.prepare([userId]);
       const regs = registrations.get(userId) ?? [];
-      const cached = regs.map((r) => modelOf(r.modelId));
-      const models = regs.map((r, i) => {
-        const c = cached[i] as CachedModel;
-        return { name: r.name, series: { rounds: c.rounds, values: c.values } };
-      });
+      const read = readModels(regs.map((r) => r.modelId));
+      const models = regs.map((r, i) => ({ name: r.name, series: read.series[i] as TypedSeries }));
       const k = regs.length;
       if (k === 0) return { models, weights: new Float64Array(0), weightSource: "equal" };
       const chosen = sources.get(userId) ?? null;
       const resolved = resolvePortfolioWeights(
-        regs.map((r, i) => ({ declared: r.declaredWeight, stake: chosen === "equal" ? NaN : (cached[i] as CachedModel).atRisk })),
+        regs.map((r, i) => ({ declared: r.declaredWeight, stake: chosen === "equal" ? NaN : (read.stakes[i] as number) })),
         chosen,
       );
       return { models, weights: resolved.values, weightSource: weightSourceOf(resolved.origins) };
-    },
-
-    /** How many distinct models are held in memory (for progress logs and the benchmark). */
-    get cachedModels(): number {
-      return cache.size;
     },
   };
 }

@@ -9,6 +9,7 @@ import { UserFacingError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { PortfolioService } from "../portfolio.js";
 import { quoteInput } from "../quote-input.js";
+import type { SeriesCache } from "../series.js";
 import { createDigestLoader } from "./loader.js";
 import {
   canonicalTimeZone,
@@ -58,6 +59,8 @@ export type DigestPreview =
 
 export interface DigestServiceDeps {
   readonly digests: DigestRepository;
+  /** The series cache the portfolio service reads through: a digest run reads each model through it too. */
+  readonly series: SeriesCache;
   readonly portfolio: Pick<PortfolioService, "serverDiversity">;
   readonly settings: Pick<UserSettingsRepository, "optedIn">;
   readonly registrations: Pick<RegistrationRepository, "listForUser">;
@@ -93,7 +96,7 @@ export function createDigestService(deps: DigestServiceDeps) {
 
   /** A reader for one run: each model's series is read once and shared by every digest built from it. */
   function startRun() {
-    const loader = createDigestLoader(repo);
+    const loader = createDigestLoader(repo, deps.series);
     return {
       /** Reads these users' registrations and series together (a batch of a run). */
       prepare: (userIds: readonly string[]) => loader.prepare(userIds),

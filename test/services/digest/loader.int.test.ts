@@ -3,7 +3,7 @@ import { createDigestRepository } from "../../../src/db/repositories/digests.js"
 import { createDigestLoader } from "../../../src/services/digest/loader.js";
 import { buildDigestFor } from "../../../src/services/digest/server.js";
 import { buildWeeklyDigest } from "../../../src/services/digest/weekly.js";
-import { buildSeries } from "../../../src/services/series.js";
+import { buildSeries, createSeriesCache } from "../../../src/services/series.js";
 import { ALICE, BOB, CAROL, DAVE, MONDAY, TOURNAMENT, makeDigestWorld, type DigestWorld } from "../../jobs/digest-fixtures.js";
 
 let world: DigestWorld;
@@ -30,8 +30,10 @@ afterAll(async () => {
 
 describe("createDigestLoader", () => {
   it("reads each model's combined score exactly as the portfolio service's buildSeries does", () => {
-    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT));
+    const series = createSeriesCache(world.services.repos.reads);
+    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT), series);
     loader.prepare([ALICE, BOB, CAROL]);
+    expect(series.loads).toBe(9); // each distinct model read once, for the batch
     for (const user of [ALICE, BOB, CAROL]) {
       const regs = world.services.repos.registrations.listForUser(user);
       const expected = buildSeries(world.services.repos.reads, regs, { kind: "score" });
@@ -42,11 +44,11 @@ describe("createDigestLoader", () => {
         expect(Array.from(m.series.values)).toEqual(expected.series[i]!.values);
       });
     }
-    expect(loader.cachedModels).toBe(9);
+    expect(series.loads).toBe(9);
   });
 
   it("resolves weights as the portfolio service does (resolvePortfolioWeights: declared, else stake share, else equal), unless the user chose", () => {
-    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT));
+    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT), createSeriesCache(world.services.repos.reads));
     loader.prepare([ALICE, BOB, CAROL]);
     for (const user of [ALICE, BOB, CAROL]) {
       const regs = world.services.repos.registrations.listForUser(user);
@@ -64,19 +66,20 @@ describe("createDigestLoader", () => {
 
   it("keeps at most its memory bound of series, reloading what it dropped, with the same results", () => {
     const repo = createDigestRepository(world.store, TOURNAMENT);
-    const unbounded = createDigestLoader(repo);
+    const unbounded = createDigestLoader(repo, createSeriesCache(world.services.repos.reads));
     // Room for about two models' series (each has ~300 rounds).
-    const bounded = createDigestLoader(repo, { maxCachedValues: 700 });
-    for (const user of [ALICE, CAROL, BOB, ALICE]) {
-      expect(buildDigestFor(bounded, user, MONDAY)).toEqual(buildDigestFor(unbounded, user, MONDAY));
-      expect(bounded.cachedModels).toBeLessThanOrEqual(3);
-    }
+    const small = createSeriesCache(world.services.repos.reads, { maxCachedRounds: 700 });
+    const bounded = createDigestLoader(repo, small);
+    const users = [ALICE, CAROL, BOB, ALICE];
+    for (const user of users) expect(buildDigestFor(bounded, user, MONDAY)).toEqual(buildDigestFor(unbounded, user, MONDAY));
+    // Alice's three models were dropped for the others' and read again.
+    expect(small.loads).toBeGreaterThan(9);
   });
 
   it("forgets the registrations of earlier batches beyond its bound, reading them again with the same results", () => {
     const repo = createDigestRepository(world.store, TOURNAMENT);
-    const unbounded = createDigestLoader(repo);
-    const bounded = createDigestLoader(repo, { maxHeldUsers: 1 });
+    const unbounded = createDigestLoader(repo, createSeriesCache(world.services.repos.reads));
+    const bounded = createDigestLoader(repo, createSeriesCache(world.services.repos.reads), { maxHeldUsers: 1 });
     unbounded.prepare([ALICE, BOB, CAROL]);
     bounded.prepare([ALICE, BOB]);
     bounded.prepare([CAROL]);
@@ -87,7 +90,7 @@ describe("createDigestLoader", () => {
   });
 
   it("builds no digest for a user without models", () => {
-    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT));
+    const loader = createDigestLoader(createDigestRepository(world.store, TOURNAMENT), createSeriesCache(world.services.repos.reads));
     expect(buildDigestFor(loader, DAVE, MONDAY)).toBeNull();
     const alice = buildDigestFor(loader, ALICE, MONDAY)!;
     const data = loader.subscriber(ALICE);
