@@ -64,7 +64,8 @@ export async function forkBot(env: Record<string, string>): Promise<BotProcess> 
   const root = fileURLToPath(new URL("..", import.meta.url));
   const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
   const child = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ["--import", tsx],
+    // BENCH_BOT_CPU_PROF=DIR writes the bot's CPU profile there (open it in Chrome's DevTools) when it stops.
+    execArgv: ["--import", tsx, ...(process.env.BENCH_BOT_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_BOT_CPU_PROF}`] : [])],
     // RENDER_WORKERS and MALLOC_* pass through, so a bench can be run with and without the render pool.
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...passThrough(), ...env, [CHILD_FLAG]: "1" },
     stdio: ["ignore", "inherit", "pipe", "ipc"],

@@ -46,19 +46,21 @@ const LOOKBACK_ROUNDS = 120;
 const CORR_NAMES = ["canon_corr", "v2_corr20"] as const;
 const MMC_NAMES = ["canon_mmc", "mmc"] as const;
 
+/** Rows enough to hold every name of the newest round (one row per name at most). */
+const NEWEST_ROWS = CORR_NAMES.length + MMC_NAMES.length;
+
 export function createModelOverviewService(deps: ModelOverviewDeps) {
-  /** Latest value per model for the first name in `names` a round has. */
-  function latestBy(ids: readonly string[], names: readonly string[], fromRound: number): Map<string, Map<number, number>> {
-    const out = new Map<string, Map<number, number>>();
-    // Later names are fallbacks: read them first so the preferred name overwrites them.
-    for (const name of [...names].reverse()) {
-      for (const row of deps.reads.values(ids, name, { fromRound })) {
-        let byRound = out.get(row.modelId);
-        if (!byRound) out.set(row.modelId, (byRound = new Map<number, number>()));
-        byRound.set(row.roundNumber, row.value);
-      }
-    }
-    return out;
+  /**
+   * A model's latest resolved round with a corr or mmc score on or after `fromRound`, and the
+   * first name of each list that round has: a few index rows per model, not its history.
+   */
+  function latestOf(id: string, fromRound: number): LatestScores | null {
+    const rows = deps.reads.newestValues(id, [...CORR_NAMES, ...MMC_NAMES], NEWEST_ROWS);
+    const round = rows[0]?.[0];
+    if (round === undefined || round < fromRound) return null;
+    const at = new Map(rows.filter((r) => r[0] === round).map((r) => [r[1], r[2]]));
+    const first = (names: readonly string[]) => names.map((n) => at.get(n)).find((v) => v !== undefined) ?? null;
+    return { round, corr: first(CORR_NAMES), mmc: first(MMC_NAMES) };
   }
 
   return {
@@ -67,25 +69,17 @@ export function createModelOverviewService(deps: ModelOverviewDeps) {
       const chosenSource = deps.settings.get(userId).weightSource;
       if (regs.length === 0) return { rows: [], weightSource: chosenSource ?? "declared", chosenSource };
       const ids = regs.map((r) => r.id);
-      const span = deps.reads.roundSpan(ids);
-      const fromRound = Math.max(1, (span.last ?? 1) - LOOKBACK_ROUNDS);
-      const corr = latestBy(ids, CORR_NAMES, fromRound);
-      const mmc = latestBy(ids, MMC_NAMES, fromRound);
+      const lasts = ids.map((id) => deps.reads.lastRound(id)).filter((r): r is number => r !== null);
+      const fromRound = Math.max(1, (lasts.length > 0 ? Math.max(...lasts) : 1) - LOOKBACK_ROUNDS);
       const weights = deps.portfolio.resolveWeights({ userId }, regs, null);
-      const rows = regs.map((r, i): ModelOverviewRow => {
-        const c = corr.get(r.id);
-        const m = mmc.get(r.id);
-        const rounds = [...(c?.keys() ?? []), ...(m?.keys() ?? [])];
-        const round = rounds.length > 0 ? Math.max(...rounds) : null;
-        return {
-          name: r.name,
-          source: r.source,
-          declaredWeight: r.declaredWeight,
-          weight: weights.values[i] as number,
-          origin: (weights.origins[i] === "explicit" ? "declared" : weights.origins[i]) ?? "equal",
-          latest: round === null ? null : { round, corr: c?.get(round) ?? null, mmc: m?.get(round) ?? null },
-        };
-      });
+      const rows = regs.map((r, i): ModelOverviewRow => ({
+        name: r.name,
+        source: r.source,
+        declaredWeight: r.declaredWeight,
+        weight: weights.values[i] as number,
+        origin: (weights.origins[i] === "explicit" ? "declared" : weights.origins[i]) ?? "equal",
+        latest: latestOf(r.id, fromRound),
+      }));
       return { rows, weightSource: weights.source, chosenSource };
     },
   };

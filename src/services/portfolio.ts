@@ -21,7 +21,7 @@ import { operatorPairCorrelations } from "../analytics/server-view.js";
 import { summarize, type ModelStats } from "../analytics/summary.js";
 import { resolvePortfolioWeights, type WeightOrigin, type WeightPolicy } from "../analytics/weights.js";
 import type { ModelRepository, ModelRow, RegistrationRepository, UserSettingsRepository } from "../db/repositories/models.js";
-import type { RoundFactRow, ScoreReadRepository } from "../db/repositories/score-reads.js";
+import type { NmrColumns, ScoreReadRepository } from "../db/repositories/score-reads.js";
 import { UserFacingError } from "../errors.js";
 import { buildSeries, createSeriesCache, MAX_ROUNDS_OPTION, parseScoreChoice, roundSpan, type BuiltSeries, type RoundsUsed, type RoundWindow, type SeriesCache } from "./series.js";
 import { quoteInput } from "./quote-input.js";
@@ -213,21 +213,22 @@ export interface NmrPayouts {
  * NMR figures of one model over `rounds`, from its stored round facts; null when Numerai reported
  * no stake in any of them (unstaked, or imported scores). Amounts are the API's decimal strings.
  */
-function nmrPayouts(facts: readonly RoundFactRow[], rounds: readonly number[]): NmrPayouts | null {
+function nmrPayouts(facts: NmrColumns, rounds: readonly number[]): NmrPayouts | null {
   const wanted = new Set(rounds);
   let paid = 0;
   let atRisk = 0;
   let count = 0;
   let latest: { round: number; atRisk: number } | null = null;
-  for (const f of facts) {
-    if (!wanted.has(f.roundNumber)) continue;
-    const stake = f.atRisk === null ? NaN : Number(f.atRisk);
-    const payout = Number(f.payoutSettled ?? f.payoutPending ?? NaN);
+  for (let f = 0; f < facts.rounds.length; f++) {
+    const round = facts.rounds[f] as number;
+    if (!wanted.has(round)) continue;
+    const stake = facts.atRisk[f] as number;
+    const payout = facts.payout[f] as number;
     if (!(stake > 0) || !Number.isFinite(payout)) continue;
     paid += payout;
     atRisk += stake;
     count++;
-    if (latest === null || f.roundNumber > latest.round) latest = { round: f.roundNumber, atRisk: stake };
+    if (latest === null || round > latest.round) latest = { round, atRisk: stake };
   }
   if (latest === null) return null;
   return { stakedRounds: count, paid, meanAtRisk: atRisk / count, perUnit: paid / atRisk, latestAtRisk: latest.atRisk, latestRound: latest.round };
@@ -675,7 +676,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
       const built = read(sel, opts, 1);
       const idx = wanted ? built.models.findIndex((m) => m.name === wanted) : -1;
       const picked = idx >= 0 ? [idx] : built.models.map((_, i) => i);
-      const facts = deps.reads.roundFacts(picked.map((i) => (built.models[i] as ModelRow).id));
+      const facts = cache.nmr(picked.map((i) => (built.models[i] as ModelRow).id));
       const rows = picked.map((i) => {
         const s = built.series[i] as { rounds: readonly number[]; values: readonly number[] };
         let cum = 0;
@@ -686,10 +687,7 @@ export function createPortfolioService(deps: PortfolioDeps) {
           lastRound: s.rounds[s.rounds.length - 1] ?? null,
           stats,
           cumulative: s.rounds.map((r, t) => ({ round: r, value: (cum += s.values[t] as number) })),
-          nmr: nmrPayouts(
-            facts.filter((f) => f.modelId === (built.models[i] as ModelRow).id),
-            s.rounds,
-          ),
+          nmr: nmrPayouts(facts[picked.indexOf(i)] as NmrColumns, s.rounds),
         };
       });
       if (rows.every((r) => r.stats === null)) {

@@ -325,15 +325,17 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
     return m.nmr;
   }
 
+  /** A model's latest finite stake at risk up to `toRound` (NaN when none), read from the store: the newest few, else every round's. */
+  function stakeInStore(id: string, toRound: number | null): number {
+    const recent = reads.latestStakes(id, toRound, RECENT_STAKES).map(Number);
+    return recent.find((v) => Number.isFinite(v)) ?? (recent.length < RECENT_STAKES ? NaN : latestFiniteStake(reads.nmrColumns(id), toRound));
+  }
+
   /** A model's latest finite stake at risk up to `toRound` (NaN when none), as the weights use it. */
   function latestStakeOf(m: CachedModel, toRound: number | null): number {
     let stake = m.latestStake.get(toRound);
     if (stake !== undefined) return stake;
-    if (m.nmr) stake = latestFiniteStake(m.nmr, toRound);
-    else {
-      const recent = reads.latestStakes(m.id, toRound, RECENT_STAKES).map(Number);
-      stake = recent.find((v) => Number.isFinite(v)) ?? (recent.length < RECENT_STAKES ? NaN : latestFiniteStake(nmrOf(m), toRound));
-    }
+    stake = m.nmr ? latestFiniteStake(m.nmr, toRound) : stakeInStore(m.id, toRound);
     m.latestStake.set(toRound, stake);
     return stake;
   }
@@ -474,9 +476,22 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
       return { first, last };
     },
 
-    /** Each model's latest finite stake at risk up to `toRound` (NaN when none), as the weights use it. */
+    /**
+     * Each model's latest finite stake at risk up to `toRound` (NaN when none), as the weights use
+     * it: from the cache for a model it holds current, else with one small query, without reading
+     * the model's series (/models list, a quick command, never pays for a cold read).
+     */
     latestStakes(ids: readonly string[], toRound: number | null): number[] {
-      return modelsOf(ids).map((m) => latestStakeOf(m, toRound));
+      const versions = reads.scoreVersions([...new Set(ids)]);
+      return ids.map((id) => {
+        const hit = cache.get(id);
+        return hit !== undefined && hit.version === (versions.get(id) ?? 0) ? latestStakeOf(hit, toRound) : stakeInStore(id, toRound);
+      });
+    },
+
+    /** Each model's payout factors, stakes and payouts by round (read on first need, then kept with the model). */
+    nmr(ids: readonly string[]): NmrColumns[] {
+      return modelsOf(ids).map(nmrOf);
     },
 
     /** Reads the models that are not current in the cache, so later calls for them only check versions (a digest batch's models at once). */

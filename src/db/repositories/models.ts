@@ -94,6 +94,14 @@ export function createRegistrationRepository(db: Db, tournament: number) {
     declaredWeight: registrations.declaredWeight,
     registeredAt: registrations.createdAt,
   };
+  // Prepared once: every command lists its caller's models, and building the query each time cost more than running it.
+  const forUser = db
+    .select(cols)
+    .from(registrations)
+    .innerJoin(models, eq(models.id, registrations.modelId))
+    .where(and(eq(registrations.discordUserId, sql.placeholder("user")), eq(models.tournament, tournament)))
+    .orderBy(asc(models.name))
+    .prepare();
   return {
     /** @returns false when the user already had it. */
     add(discordUserId: string, modelId: string): boolean {
@@ -111,13 +119,7 @@ export function createRegistrationRepository(db: Db, tournament: number) {
     },
 
     listForUser(discordUserId: string): RegistrationRow[] {
-      return db
-        .select(cols)
-        .from(registrations)
-        .innerJoin(models, eq(models.id, registrations.modelId))
-        .where(and(eq(registrations.discordUserId, discordUserId), eq(models.tournament, tournament)))
-        .orderBy(asc(models.name))
-        .all();
+      return forUser.all({ user: discordUserId });
     },
 
     findForUserByName(discordUserId: string, name: string): RegistrationRow | undefined {
@@ -197,9 +199,10 @@ export function createRegistrationRepository(db: Db, tournament: number) {
 }
 
 export function createUserSettingsRepository(db: Db) {
+  const settingsOf = db.select().from(userSettings).where(eq(userSettings.discordUserId, sql.placeholder("user"))).prepare();
   return {
     get(discordUserId: string): { weightSource: WeightPolicy | null } {
-      const row = db.select().from(userSettings).where(eq(userSettings.discordUserId, discordUserId)).get();
+      const row = settingsOf.get({ user: discordUserId });
       return { weightSource: row?.weightSource ?? null };
     },
     setWeightSource(discordUserId: string, weightSource: WeightPolicy): void {

@@ -14,18 +14,6 @@ export interface ScoreValueRow {
   readonly value: number;
 }
 
-export interface RoundFactRow {
-  readonly modelId: string;
-  readonly roundNumber: number;
-  readonly atRisk: string | null;
-  readonly corrMultiplier: number | null;
-  readonly mmcMultiplier: number | null;
-  readonly payoutFactor: string | null;
-  readonly payoutPending: string | null;
-  readonly payoutSettled: string | null;
-  readonly resolved: boolean;
-}
-
 /**
  * What an export row carries besides model, round, score name and value, keyed as the schema
  * names them (so the CSV's column names come from the schema, not from a second list).
@@ -89,6 +77,8 @@ export interface NmrColumns {
   readonly rounds: Int32Array;
   readonly payoutFactor: Float64Array;
   readonly atRisk: Float64Array;
+  /** The settled payout, else the pending one. */
+  readonly payout: Float64Array;
 }
 
 /**
@@ -153,7 +143,7 @@ class RowSink {
 
 const SCORE_ROWS = new RowSink(2, 1);
 const MULTIPLIER_ROWS = new RowSink(0, 2);
-const NMR_ROWS = new RowSink(0, 2);
+const NMR_ROWS = new RowSink(0, 3);
 const COLLECT_SCORE_ROWS = "modelfolio_collect_score_rows";
 const COLLECT_MULTIPLIER_ROWS = "modelfolio_collect_multiplier_rows";
 const COLLECT_NMR_ROWS = "modelfolio_collect_nmr_rows";
@@ -175,10 +165,11 @@ function collectMultiplierRow(n: number, round: number, corr: number | null, mmc
   return n + 1;
 }
 
-function collectNmrRow(n: number, round: number, payoutFactor: string | null, atRisk: string | null): number {
+function collectNmrRow(n: number, round: number, payoutFactor: string | null, atRisk: string | null, payout: string | null): number {
   const i = NMR_ROWS.push(round);
   (NMR_ROWS.floats[0] as Float64Array)[i] = decimalOrNaN(payoutFactor);
   (NMR_ROWS.floats[1] as Float64Array)[i] = decimalOrNaN(atRisk);
+  (NMR_ROWS.floats[2] as Float64Array)[i] = decimalOrNaN(payout);
   return n + 1;
 }
 
@@ -207,7 +198,22 @@ export function createScoreReadRepository(db: Db, tournament: number) {
   const multiplierStatement = sqlite
     .prepare(`SELECT ${COLLECT_MULTIPLIER_ROWS}(round_number, corr_multiplier, mmc_multiplier) FROM model_rounds WHERE model_id = ?`)
     .pluck();
-  const nmrStatement = sqlite.prepare(`SELECT ${COLLECT_NMR_ROWS}(round_number, payout_factor, at_risk) FROM model_rounds WHERE model_id = ?`).pluck();
+  const nmrStatement = sqlite.prepare(`SELECT ${COLLECT_NMR_ROWS}(round_number, payout_factor, at_risk, coalesce(payout_settled, payout_pending)) FROM model_rounds WHERE model_id = ?`).pluck();
+  const lastRoundStatement = sqlite.prepare("SELECT max(round_number) FROM scores WHERE model_id = ?").pluck();
+  const newestStatements = new Map<number, Database.Statement<unknown[]>>();
+  function newestStatement(names: number) {
+    let stmt = newestStatements.get(names);
+    if (!stmt) {
+      stmt = sqlite
+        .prepare(
+          `SELECT round_number, name, value FROM scores WHERE model_id = ? AND name IN (${Array.from({ length: names }, () => "?").join(", ")})
+           AND resolved = 1 AND value IS NOT NULL ORDER BY round_number DESC LIMIT ?`,
+        )
+        .raw();
+      newestStatements.set(names, stmt);
+    }
+    return stmt;
+  }
   const latestStakeStatement = sqlite
     .prepare("SELECT at_risk FROM model_rounds WHERE model_id = ? AND round_number <= ? AND at_risk IS NOT NULL ORDER BY round_number DESC LIMIT ?")
     .pluck();
@@ -251,11 +257,22 @@ export function createScoreReadRepository(db: Db, tournament: number) {
       return { rounds, corrMultiplier: floats[0] as Float64Array, mmcMultiplier: floats[1] as Float64Array };
     },
 
-    /** One model's payout factors and stakes at risk, by round (text parsed in JS: a second read, made only when needed). */
+    /** One model's payout factors, stakes at risk and payouts, by round (text parsed in JS: a second read, made only when needed). */
     nmrColumns(modelId: string): NmrColumns {
       nmrStatement.get(modelId);
       const { rounds, floats } = NMR_ROWS.take();
-      return { rounds, payoutFactor: floats[0] as Float64Array, atRisk: floats[1] as Float64Array };
+      return { rounds, payoutFactor: floats[0] as Float64Array, atRisk: floats[1] as Float64Array, payout: floats[2] as Float64Array };
+    },
+
+    /** The newest round with any score row of one model (null: none); an index seek. */
+    lastRound(modelId: string): number | null {
+      return lastRoundStatement.get(modelId) as number | null;
+    },
+
+    /** One model's newest resolved, non-null values of these score names ([round, name, value]), newest round first, at most `limit`. */
+    newestValues(modelId: string, names: readonly string[], limit: number): Array<[number, string, number]> {
+      if (names.length === 0) return [];
+      return newestStatement(names.length).all(modelId, ...names, limit) as Array<[number, string, number]>;
     },
 
     /** One model's newest stakes at risk (NMR decimal text) up to `toRound`, newest first, at most `limit`. */
@@ -280,26 +297,6 @@ export function createScoreReadRepository(db: Db, tournament: number) {
         )
         .orderBy(asc(scores.modelId), asc(scores.roundNumber))
         .all() as ScoreValueRow[];
-    },
-
-    roundFacts(modelIds: readonly string[], range: RoundRange = {}): RoundFactRow[] {
-      if (modelIds.length === 0) return [];
-      return db
-        .select({
-          modelId: modelRounds.modelId,
-          roundNumber: modelRounds.roundNumber,
-          atRisk: modelRounds.atRisk,
-          corrMultiplier: modelRounds.corrMultiplier,
-          mmcMultiplier: modelRounds.mmcMultiplier,
-          payoutFactor: modelRounds.payoutFactor,
-          payoutPending: modelRounds.payoutPending,
-          payoutSettled: modelRounds.payoutSettled,
-          resolved: modelRounds.resolved,
-        })
-        .from(modelRounds)
-        .where(and(inArray(modelRounds.modelId, [...modelIds]), roundFilter(modelRounds.roundNumber, range)))
-        .orderBy(asc(modelRounds.modelId), asc(modelRounds.roundNumber))
-        .all();
     },
 
     /** Distinct score names stored for these models (for validation and autocomplete). */

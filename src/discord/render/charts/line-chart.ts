@@ -17,7 +17,7 @@ import {
 } from "./svg.js";
 import { shortenNames } from "../short-names.js";
 import { measureText } from "./text-metrics.js";
-import { resolveTheme, seriesStyle, type Theme } from "./theme.js";
+import { LINE_JOIN, resolveTheme, seriesStyle, type Theme } from "./theme.js";
 
 export interface LinePoint {
   x: number;
@@ -150,7 +150,7 @@ export function renderLineChart(input: LineChartInput): ChartImage {
     renderHeader(theme, WIDTH, input.title, input.subtitle),
     legend.markup,
     el("g", {}, axes),
-    el("g", { fill: "none", "stroke-width": 2, "stroke-linejoin": "round" }, lines),
+    el("g", { fill: "none", "stroke-width": 2, "stroke-linejoin": LINE_JOIN }, lines),
   ];
   return rasterizeSvg(renderDocument(theme, WIDTH, height, body), input.scale);
 }

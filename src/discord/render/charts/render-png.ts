@@ -36,7 +36,8 @@ export function rasterizeSvg(svg: string, scale: number = DEFAULT_SCALE): ChartI
     fitTo: { mode: "zoom", value: scale },
     font: {
       loadSystemFonts: false,
-      fontFiles: [FONT_FILES.regular, FONT_FILES.bold],
+      // Labels are drawn as glyph paths; only a label that needs shaping stays <text> and needs the fonts loaded.
+      fontFiles: svg.includes("<text") ? [FONT_FILES.regular, FONT_FILES.bold] : [],
       defaultFontFamily: FONT_FAMILY,
       sansSerifFamily: FONT_FAMILY,
     },

@@ -2,7 +2,7 @@ import { integerTicks, renderLegend, renderSeries, type LineSeries } from "./lin
 import { rasterizeSvg, type ChartImage, type ChartOptions } from "./render-png.js";
 import { FONT, PAD, el, formatFixed, headerBottom, linearScale, niceTicks, renderDocument, renderHeader, renderNoData, text } from "./svg.js";
 import { measureText } from "./text-metrics.js";
-import { resolveTheme, seriesStyle } from "./theme.js";
+import { LINE_JOIN, resolveTheme, seriesStyle } from "./theme.js";
 
 /** One plot of a stacked chart: its own y axis, the shared x axis. */
 export interface LinePanel {
@@ -90,7 +90,7 @@ export function renderStackedLineChart(input: StackedLineChartInput): ChartImage
       }
     }
     const lines = p.series.map((s) => renderSeries(s.points, seriesStyle(theme, styleIndex++), x, y));
-    parts.push(el("g", {}, axes), el("g", { fill: "none", "stroke-width": 2, "stroke-linejoin": "round" }, lines));
+    parts.push(el("g", {}, axes), el("g", { fill: "none", "stroke-width": 2, "stroke-linejoin": LINE_JOIN }, lines));
   });
   parts.push(text(input.xLabel, { x: (plotLeft + plotRight) / 2, y: height - PAD, style: FONT.label, fill: theme.text, anchor: "middle", maxWidth: plotRight - plotLeft }));
   return rasterizeSvg(renderDocument(theme, WIDTH, height, parts), input.scale);
