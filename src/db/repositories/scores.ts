@@ -34,6 +34,15 @@ export interface ScoreRow {
   readonly percentile: number | null;
 }
 
+/** Bare score rows as columns: row i is (`modelIds[i]`, `roundNumbers[i]`, `names[i]`, `values[i]`) for i < `length`. */
+export interface ScoreColumns {
+  readonly length: number;
+  readonly modelIds: readonly string[];
+  readonly roundNumbers: ArrayLike<number>;
+  readonly names: readonly string[];
+  readonly values: ArrayLike<number>;
+}
+
 type ScoreParam = string | number | null;
 /** Rows per multi-row upsert: 8 parameters each, well under SQLite's limit of 32,766. */
 const SCORE_CHUNK = 64;
@@ -153,6 +162,25 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
   }
 
   /**
+   * Writes an import's batch held as columns (row i: `modelIds[i]`, `roundNumbers[i]`, `names[i]`,
+   * `values[i]`, the first `length` of each), so a batch of thousands of rows is a few arrays, not
+   * an object per row. Must run inside a transaction. Imported history counts as resolved.
+   */
+  function writeScoreColumns(cols: ScoreColumns): number {
+    const { length, modelIds, roundNumbers, names, values } = cols;
+    const models = new Set<string>();
+    for (let i = 0; i < length; i++) models.add(modelIds[i] as string);
+    for (const id of models) bumpVersion.run(id);
+    const params: ScoreParam[] = [];
+    for (let i = 0; i < length; i++) {
+      params.push(modelIds[i] as string, roundNumbers[i] as number, names[i] as string, values[i] as number, null, null, null, 1);
+      if (params.length === SCORE_CHUNK * 8) upsertScores(params.splice(0));
+    }
+    upsertScores(params);
+    return length;
+  }
+
+  /**
    * Runs a bulk write (an import of millions of rows) with SQLite's page cache bounded to
    * `kib`, then restores the configured size. Sorted bulk writes touch each page about once, so
    * a large cache only keeps pages nobody reads again, and the process's peak memory with them.
@@ -175,7 +203,7 @@ export function createScoreWriter(sqlite: Database.Database, tournament: number)
     return sqlite.transaction(fn).immediate();
   }
 
-  return { writeRounds, writeScoreRows, writeBatch, withBoundedCache };
+  return { writeRounds, writeScoreRows, writeScoreColumns, writeBatch, withBoundedCache };
 }
 
 export type ScoreWriter = ReturnType<typeof createScoreWriter>;
