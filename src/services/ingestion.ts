@@ -391,15 +391,24 @@ export function createIngestionService(deps: IngestionDeps) {
           if (++cells > MAX_IMPORT_ROWS) throw new UserFacingError(`Import rejected: more than ${MAX_IMPORT_ROWS} rows.`);
           cellsOfModel.set(c.model, (cellsOfModel.get(c.model) ?? 0) + 1);
           // A wide file cannot repeat a key: its columns and its rounds are checked for repeats instead.
-          if (long) duplicates.add(c);
+          if (long) duplicates.track(c);
         },
         error: (line, message) => errors.add(line, message),
       }, (f) => (long = f === "long"));
     } catch (err) {
       throw rejected(err);
     }
-    // Repeated keys are rare: only then read the file once more to name the lines that repeat one.
-    const repeated = format === "long" ? duplicates.repeated() : new Set<number>();
+    // Pairs out of order are rare: only then read the file again to compare their keys, and only
+    // when some key repeats, once more to name the lines that repeat one.
+    let repeated = new Set<number>();
+    if (format === "long" && duplicates.mayRepeat()) {
+      try {
+        readImport(req, maxRound, { cell: (c) => duplicates.addKey(c), error: () => undefined });
+      } catch (err) {
+        throw rejected(err);
+      }
+      repeated = duplicates.repeated();
+    }
     const duplicateErrors = createErrorList(MAX_REPORTED_ERRORS);
     if (repeated.size > 0) {
       const firstSeen = new Set<number>();
