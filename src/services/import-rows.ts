@@ -2,7 +2,8 @@
  * What an import file means, one record at a time: the header picks the format (wide: a
  * "roundNumber" column, then one column per model; long: model,round,score,value), and each data
  * record becomes score cells or errors naming its line. Nothing here holds the file: the import
- * reads it twice (once to validate, once to write), so memory does not grow with its length.
+ * reads it once to validate and once to write (and, only for a long file whose rows repeat or go
+ * back in rounds, once or twice more to find the repeated keys), so memory does not grow with its length.
  */
 import type { CsvRecord } from "./csv.js";
 import { SCORE_NAME } from "../db/schema.js";
