@@ -85,19 +85,6 @@ export function parseAnalysisOptions(args: AnalyzeArgs): AnalysisOptions & { min
   };
 }
 
-/** Typed arrays become plain arrays and NaN becomes null, so `--json` is valid JSON at full precision. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_k, v: unknown) => {
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-      if (v instanceof Map) return Object.fromEntries(v as Map<unknown, unknown>) as unknown;
-      return v;
-    },
-    2,
-  );
-}
-
 export function runAnalysis(ctx: AppContext, analysis: string | undefined, args: AnalyzeArgs): unknown {
   if (!analysis || !(ANALYSES as readonly string[]).includes(analysis)) {
     throw new UserFacingError(`analyze takes one of: ${ANALYSES.join(", ")}`);

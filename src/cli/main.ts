@@ -14,6 +14,7 @@ import { EXIT_CODE, isUserFacing, UserFacingError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { NumeraiError } from "../numerai/errors.js";
 import { parseModelNames } from "../services/registrations.js";
+import { toJson } from "./json.js";
 import { SHELL_USER_ID } from "../shell/identity.js";
 
 export const USAGE = `modelfolio — your Numerai models as a portfolio
@@ -345,7 +346,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     ctx = createAppContext(config, logger);
     const outcome: Outcome = { exitCode: EXIT_CODE.ok };
     const result = await dispatch(ctx, parsed.positionals, values, io, outcome);
-    if (values.json) io.out((await import("./analyze.js")).toJson(result));
+    if (values.json) io.out(toJson(result));
     return outcome.exitCode;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
 import type { z } from "zod";
 import { silentLogger } from "../logger.js";
 import {
@@ -159,10 +159,18 @@ export function createGraphQLTransport(opts: NumeraiClientOptions): GraphQLTrans
   const log = (opts.logger ?? silentLogger).child({ module: "numerai" });
   const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
   const semaphore = new Semaphore(Math.max(1, opts.concurrency));
-  const agent = new Agent({ connections: Math.max(1, opts.concurrency), headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
+  // undici is loaded with the first request, not with the client: most CLI commands (import,
+  // export, analyze, status) never ask Numerai anything, and undici is ~9 MB of RSS once loaded.
+  let http: Promise<{ agent: Agent; request: typeof import("undici").request }> | undefined;
+  const loadHttp = () =>
+    (http ??= import("undici").then(({ Agent, request }) => ({
+      agent: new Agent({ connections: Math.max(1, opts.concurrency), headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs }),
+      request,
+    })));
   const closing = new AbortController();
 
   async function attemptOnce<T>(req: GraphQLRequest<T>): Promise<T> {
+    const { agent, request } = await loadHttp();
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", "user-agent": userAgent };
     if (req.authenticated) headers.authorization = `Token ${opts.publicId ?? ""}$${opts.secretKey ?? ""}`;
     const timeout = AbortSignal.timeout(opts.timeoutMs);
@@ -262,7 +270,7 @@ export function createGraphQLTransport(opts: NumeraiClientOptions): GraphQLTrans
     async close() {
       if (closing.signal.aborted) return;
       closing.abort();
-      await agent.destroy();
+      if (http) await (await http).agent.destroy();
     },
   };
 }

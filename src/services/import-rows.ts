@@ -2,7 +2,8 @@
  * What an import file means, one record at a time: the header picks the format (wide: a
  * "roundNumber" column, then one column per model; long: model,round,score,value), and each data
  * record becomes score cells or errors naming its line. Nothing here holds the file: the import
- * reads it twice (once to validate, once to write), so memory does not grow with its length.
+ * reads it once to validate and once to write (and, only for a long file whose rows repeat or go
+ * back in rounds, once or twice more to find the repeated keys), so memory does not grow with its length.
  */
 import type { CsvRecord } from "./csv.js";
 import { SCORE_NAME } from "../db/schema.js";
@@ -135,35 +136,76 @@ export function importReader(header: CsvRecord, options: { scoreName?: string | 
 }
 
 /**
- * Finds repeated (model, round, score) keys of a long file without a set of millions of strings:
- * each cell becomes one float64 (index of its model+score pair × 2^26 + index of its round; both
- * stay below 2^26 because a file holds at most a few million cells), sorted once at the end.
+ * Finds repeated (model, round, score) keys of a long file without a set of millions of strings,
+ * and usually without memory per cell. A key can only repeat within a model+score pair whose
+ * rounds do not strictly increase down the file, and files list each pair's rounds in order (an
+ * export, Numerai's history; by model or by round alike). So the validating pass `track`s every
+ * cell and keeps one number per pair, its last round. Only when some pair is out of order
+ * (`mayRepeat`) does a second pass give `addKey` the cells of those pairs: each one float64
+ * (index of its pair × 2^26 + index of its round; both stay below 2^26 because a file holds at
+ * most a few million cells), sorted once at the end.
  */
 export function createDuplicateFinder() {
   const pairs = new Map<string, number>();
   const rounds = new Map<number, number>();
-  let keys = new Float64Array(1 << 16);
+  // Per pair: the last round seen (0: none; rounds start at 1), and whether one came out of order.
+  let lastRound = new Float64Array(1 << 10);
+  let unordered = new Uint8Array(1 << 10);
+  let unorderedPairs = 0;
+  let keys = new Float64Array(0);
   let count = 0;
 
-  function keyOf(cell: ImportCell): number {
+  function pairOf(cell: ImportCell): number {
     const pairKey = `${cell.model}\u0000${cell.name}`;
     let pair = pairs.get(pairKey);
-    if (pair === undefined) pairs.set(pairKey, (pair = pairs.size));
-    let round = rounds.get(cell.roundNumber);
-    if (round === undefined) rounds.set(cell.roundNumber, (round = rounds.size));
-    return pair * 2 ** 26 + round;
+    if (pair === undefined) {
+      pairs.set(pairKey, (pair = pairs.size));
+      if (pair === lastRound.length) {
+        const last = new Float64Array(pair * 2);
+        last.set(lastRound);
+        lastRound = last;
+        const flags = new Uint8Array(pair * 2);
+        flags.set(unordered);
+        unordered = flags;
+      }
+    }
+    return pair;
   }
 
-  function add(cell: ImportCell): void {
+  function keyOf(cell: ImportCell): number {
+    let round = rounds.get(cell.roundNumber);
+    if (round === undefined) rounds.set(cell.roundNumber, (round = rounds.size));
+    return pairOf(cell) * 2 ** 26 + round;
+  }
+
+  /** Every cell of the validating pass. */
+  function track(cell: ImportCell): void {
+    const pair = pairOf(cell);
+    if (unordered[pair] === 1) return;
+    if (cell.roundNumber > (lastRound[pair] as number)) {
+      lastRound[pair] = cell.roundNumber;
+    } else {
+      unordered[pair] = 1;
+      unorderedPairs++;
+    }
+  }
+
+  /** Whether some pair's rounds came out of order: only then can a key repeat, and `addKey` needs a pass. */
+  const mayRepeat = () => unorderedPairs > 0;
+
+  /** Every cell of the pass after `track`'s, when `mayRepeat`: the keys of the pairs out of order are kept. */
+  function addKey(cell: ImportCell): void {
+    const pair = pairOf(cell);
+    if (unordered[pair] !== 1) return;
     if (count === keys.length) {
-      const grown = new Float64Array(keys.length * 2);
+      const grown = new Float64Array(Math.max(1 << 16, keys.length * 2));
       grown.set(keys);
       keys = grown;
     }
     keys[count++] = keyOf(cell);
   }
 
-  /** The keys seen more than once (usually none). Call once, after the last `add`. */
+  /** The keys `addKey` saw more than once. Call once, after the last `addKey`. */
   function repeated(): Set<number> {
     const sorted = keys.subarray(0, count).sort();
     const out = new Set<number>();
@@ -172,7 +214,7 @@ export function createDuplicateFinder() {
     return out;
   }
 
-  return { add, keyOf, repeated };
+  return { track, mayRepeat, addKey, keyOf, repeated };
 }
 
 /** The first `max` errors in line order, and how many there were: a file of a million bad lines costs no more. */

@@ -4,7 +4,7 @@ import type { ModelRepository, ModelRow, RegistrationRepository } from "../db/re
 import type { IngestionRun, IngestionRunRepository } from "../db/repositories/ingestion-runs.js";
 import { isProcessAlive } from "../process-identity.js";
 import type { ScoreReadRepository } from "../db/repositories/score-reads.js";
-import type { RoundRecord, ScoreRow, ScoreWriter } from "../db/repositories/scores.js";
+import type { RoundRecord, ScoreWriter } from "../db/repositories/scores.js";
 import { asStorageError, StorageError } from "../db/errors.js";
 import { AlreadyRunningError, UserFacingError } from "../errors.js";
 import { createCsvParser, CsvSyntaxError, readCsvFile, type CsvRecord } from "./csv.js";
@@ -391,15 +391,24 @@ export function createIngestionService(deps: IngestionDeps) {
           if (++cells > MAX_IMPORT_ROWS) throw new UserFacingError(`Import rejected: more than ${MAX_IMPORT_ROWS} rows.`);
           cellsOfModel.set(c.model, (cellsOfModel.get(c.model) ?? 0) + 1);
           // A wide file cannot repeat a key: its columns and its rounds are checked for repeats instead.
-          if (long) duplicates.add(c);
+          if (long) duplicates.track(c);
         },
         error: (line, message) => errors.add(line, message),
       }, (f) => (long = f === "long"));
     } catch (err) {
       throw rejected(err);
     }
-    // Repeated keys are rare: only then read the file once more to name the lines that repeat one.
-    const repeated = format === "long" ? duplicates.repeated() : new Set<number>();
+    // Pairs out of order are rare: only then read the file again to compare their keys, and only
+    // when some key repeats, once more to name the lines that repeat one.
+    let repeated = new Set<number>();
+    if (format === "long" && duplicates.mayRepeat()) {
+      try {
+        readImport(req, maxRound, { cell: (c) => duplicates.addKey(c), error: () => undefined });
+      } catch (err) {
+        throw rejected(err);
+      }
+      repeated = duplicates.repeated();
+    }
     const duplicateErrors = createErrorList(MAX_REPORTED_ERRORS);
     if (repeated.size > 0) {
       const firstSeen = new Set<number>();
@@ -453,7 +462,31 @@ export function createIngestionService(deps: IngestionDeps) {
         }
       }
     };
-    const writeBatch = (batch: readonly ImportCell[], lastLine: number, final: boolean) =>
+    // The rows waiting for their transaction, as columns: a model is its index in allNames (-1: one
+    // the validating pass never saw), a score name one shared string. No object per row outlives
+    // the record it came from, so the heap holds one batch of numbers, not a batch of objects.
+    const modelIndex = new Map(allNames.map((name, i) => [name, i]));
+    const sharedNames = new Map<string, string>();
+    const batch = {
+      size: 0,
+      lastLine: 0,
+      models: new Int32Array(batchRows),
+      rounds: new Float64Array(batchRows),
+      values: new Float64Array(batchRows),
+      names: new Array<string>(batchRows),
+      ids: new Array<string>(batchRows),
+    };
+    const addToBatch = (c: ImportCell, line: number) => {
+      const i = batch.size++;
+      batch.models[i] = modelIndex.get(c.model) ?? -1;
+      batch.rounds[i] = c.roundNumber;
+      batch.values[i] = c.value;
+      let name = sharedNames.get(c.name);
+      if (name === undefined) sharedNames.set(c.name, (name = c.name));
+      batch.names[i] = name;
+      batch.lastLine = line;
+    };
+    const writeBatch = (final: boolean) =>
       deps.writer.writeBatch(() => {
         const version = deps.store.sqlite.pragma("data_version", { simple: true });
         if (runId === undefined || version !== dataVersion) resolveNames();
@@ -469,20 +502,28 @@ export function createIngestionService(deps: IngestionDeps) {
           const params = { fileName: req.fileName ?? null, format, scoreName: req.scoreName ?? null, rows: cells - skippedRows, skippedRows };
           runId = deps.runs.start("import", params, cells, req.requestedBy ?? null, now()).id;
         }
-        const rows: ScoreRow[] = [];
-        for (const c of batch) {
-          const modelId = ids.get(c.model);
-          if (modelId === undefined) throw new FileChangedError();
+        // Rows of models whose scores come from Numerai are left out, the others moved up in place.
+        let kept = 0;
+        for (let i = 0; i < batch.size; i++) {
+          const model = allNames[batch.models[i] as number];
+          const modelId = model === undefined ? undefined : ids.get(model);
+          if (model === undefined || modelId === undefined) throw new FileChangedError();
           if (modelId === null) continue;
-          rows.push({ modelId, roundNumber: c.roundNumber, name: c.name, value: c.value, percentile: null });
-          writtenModels.add(c.model);
-          scoreNames.add(c.name);
-          if (c.roundNumber < first) first = c.roundNumber;
-          if (c.roundNumber > last) last = c.roundNumber;
+          const round = batch.rounds[i] as number;
+          const name = batch.names[i] as string;
+          batch.ids[kept] = modelId;
+          batch.rounds[kept] = round;
+          batch.values[kept] = batch.values[i] as number;
+          batch.names[kept] = name;
+          kept++;
+          writtenModels.add(model);
+          scoreNames.add(name);
+          if (round < first) first = round;
+          if (round > last) last = round;
         }
-        const n = deps.writer.writeScoreRows(rows);
-        cellsDone += batch.length;
-        deps.runs.advance(runId, { line: lastLine }, cellsDone, n, now());
+        const n = deps.writer.writeScoreColumns({ length: kept, modelIds: batch.ids, roundNumbers: batch.rounds, names: batch.names, values: batch.values });
+        cellsDone += batch.size;
+        deps.runs.advance(runId, { line: batch.lastLine }, cellsDone, n, now());
         if (final) {
           if (cellsDone !== cells) throw new FileChangedError();
           deps.runs.succeed(runId, now());
@@ -491,23 +532,20 @@ export function createIngestionService(deps: IngestionDeps) {
       });
 
     try {
-      let batch: ImportCell[] = [];
-      let lastLine = 0;
       deps.writer.withBoundedCache(() => {
         readImport(req, maxRound, {
           cell(c, line) {
-            batch.push(c);
-            lastLine = line;
-            if (batch.length === batchRows) {
-              writeBatch(batch, lastLine, false);
-              batch = [];
+            addToBatch(c, line);
+            if (batch.size === batchRows) {
+              writeBatch(false);
+              batch.size = 0;
             }
           },
           error: () => {
             throw new FileChangedError();
           },
         });
-        writeBatch(batch, lastLine, true);
+        writeBatch(true);
       });
     } catch (err) {
       const thrown = err instanceof CsvSyntaxError ? new FileChangedError() : err;
