@@ -12,15 +12,14 @@ export const command = defineCommand({
   async execute({ args, caller, respond }, ctx) {
     const analysis = analysisOf(args);
     await respond.defer({ ephemeral: isEphemeral(args) });
-    const result = ctx.services.portfolio.contribution({ userId: caller.userId }, analysis);
     // Views carry score and window only: a missing:zero reply gets links but no components.
     const view = analysis.missingAsZero ? null : initialView("contribution", caller.userId, analysis, clockOf(ctx));
-    await respond.edit(await ctx.render("contribution", { ...result, ...(ctx.interactive ? { discord: { view } } : {}) }));
+    const extra = ctx.interactive ? { discord: { view } } : {};
+    await respond.edit(await ctx.analyse("contribution", { selection: { userId: caller.userId }, options: analysis, extra }));
   },
   async components({ state, action, values, caller, respond }, ctx) {
     const view = applyPress(state, action, values, clockOf(ctx));
-    const result = ctx.services.portfolio.contribution({ userId: caller.userId }, viewAnalysis(view));
-    await respond.update(await ctx.render("contribution", { ...result, discord: { view } }));
+    await respond.update(await ctx.analyse("contribution", { selection: { userId: caller.userId }, options: viewAnalysis(view), extra: { discord: { view } } }));
   },
   autocomplete: analysisAutocomplete,
 });

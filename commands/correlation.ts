@@ -28,15 +28,14 @@ export const command = defineCommand({
     const analysis = analysisOf(args);
     const method = args.method ?? "pearson";
     await respond.defer({ ephemeral: isEphemeral(args) });
-    const result = ctx.services.portfolio.correlation({ userId: caller.userId }, { ...analysis, method });
     // Views carry score and window only: a Spearman or missing:zero reply gets links but no components.
     const view = method === "pearson" && !analysis.missingAsZero ? initialView("correlation", caller.userId, analysis, clockOf(ctx)) : null;
-    await respond.edit(await ctx.render("correlation", { ...result, ...(ctx.interactive ? { discord: { view } } : {}) }));
+    const extra = ctx.interactive ? { discord: { view } } : {};
+    await respond.edit(await ctx.analyse("correlation", { selection: { userId: caller.userId }, options: { ...analysis, method }, extra }));
   },
   async components({ state, action, values, caller, respond }, ctx) {
     const view = applyPress(state, action, values, clockOf(ctx));
-    const result = ctx.services.portfolio.correlation({ userId: caller.userId }, viewAnalysis(view));
-    await respond.update(await ctx.render("correlation", { ...result, discord: { view } }));
+    await respond.update(await ctx.analyse("correlation", { selection: { userId: caller.userId }, options: viewAnalysis(view), extra: { discord: { view } } }));
   },
   autocomplete: analysisAutocomplete,
 });

@@ -12,16 +12,15 @@ export const command = defineCommand({
   async execute({ args, caller, respond }, ctx) {
     const analysis = analysisOf(args);
     await respond.defer({ ephemeral: isEphemeral(args) });
-    // The service checks the model is the caller's (autocomplete values are only suggestions).
-    const result = ctx.services.portfolio.performance({ userId: caller.userId }, { ...analysis, model: args.model });
     // Views carry score, window and page only: a one-model reply gets links but no components.
     const view = args.model === undefined ? initialView("performance", caller.userId, analysis, clockOf(ctx)) : null;
-    await respond.edit(await ctx.render("performance", { ...result, ...(ctx.interactive ? { discord: { view } } : {}) }));
+    const extra = ctx.interactive ? { discord: { view } } : {};
+    // The service checks the model is the caller's (autocomplete values are only suggestions).
+    await respond.edit(await ctx.analyse("performance", { selection: { userId: caller.userId }, options: { ...analysis, model: args.model }, extra }));
   },
   async components({ state, action, values, caller, respond }, ctx) {
     const view = applyPress(state, action, values, clockOf(ctx));
-    const result = ctx.services.portfolio.performance({ userId: caller.userId }, viewAnalysis(view));
-    await respond.update(await ctx.render("performance", { ...result, discord: { view } }));
+    await respond.update(await ctx.analyse("performance", { selection: { userId: caller.userId }, options: viewAnalysis(view), extra: { discord: { view } } }));
   },
   autocomplete: analysisAutocomplete,
 });

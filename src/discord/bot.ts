@@ -6,6 +6,7 @@ import type { AppContext } from "../context.js";
 import { UserFacingError } from "../errors.js";
 import type { AttachmentInput, BotContext, Command } from "./command.js";
 import { createClient } from "./client.js";
+import { analysisResult } from "./analyses.js";
 import { inlineRenderer, rendererFor, type Renderer } from "./render-pool.js";
 import { ANSWER_WITHIN_MS, createRouter } from "./router.js";
 
@@ -34,6 +35,8 @@ export function createBotContext(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.interactive ? { interactive: true } : {}),
     render: (kind, input) => renderer.render(kind, input),
+    analyse: (kind, request) =>
+      renderer.analyse ? renderer.analyse(kind, request) : Promise.resolve().then(() => renderer.render(kind, analysisResult(ctx.services.portfolio, kind, request))),
     background(label, work) {
       const p = work().catch((err: unknown) => ctx.logger.error({ err, task: label }, "background task failed"));
       pending.add(p);
@@ -99,7 +102,7 @@ export async function startBot(
 ): Promise<Bot> {
   if (!ctx.config.discordToken) throw new Error("DISCORD_TOKEN is missing");
   const client = createClient(ctx.config, options.clientOptions ?? {});
-  const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers);
+  const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers, { databasePath: ctx.config.databasePath, tournament: ctx.config.numeraiTournament });
   const context = createBotContext(ctx, { ...options, renderer, interactive: true });
   const route = createRouter(commands, context, { answerWithinMs: options.answerWithinMs ?? ANSWER_WITHIN_MS });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));

@@ -9,6 +9,7 @@ import type { AppContext } from "../context.js";
 import { argumentsOf, toRequestBody, type ArgumentsOf, type CommandDefinition } from "./arguments.js";
 import type { MessagePayload } from "./render/payload.js";
 import type { Renderer } from "./render-pool.js";
+import type { AnalysisKind, AnalysisRequest } from "./analyses.js";
 import type { ViewState } from "./view-state.js";
 
 export interface AttachmentInput {
@@ -86,6 +87,12 @@ export interface BotContext extends AppContext {
   readonly fetchAttachment: (attachment: AttachmentInput, maxBytes: number) => Promise<Buffer>;
   /** Draws an analysis reply (charts) from a service's result: in the bot's render pool, inline in the shell. */
   readonly render: Renderer["render"];
+  /**
+   * Runs an analysis (its service call and rendering): whole in a worker of the bot's render
+   * pool, with the worker's own read-only connection, when the pool has the database; else the
+   * service here and the rendering through `render`.
+   */
+  readonly analyse: <K extends AnalysisKind>(kind: K, request: AnalysisRequest<K>) => Promise<MessagePayload>;
   /** The server's clock for component expiry (injectable so tests can move it); default: now. */
   readonly clock?: () => Date;
   /**

@@ -15,10 +15,14 @@ import { Piscina } from "piscina";
 import { UserFacingError } from "../errors.js";
 import type { MessagePayload } from "./render/payload.js";
 import { renderNow, type RenderInput, type RenderKind } from "./render/registry.js";
-import type { RenderOutcome, RenderTask } from "./render/worker.js";
+import type { AnalysisWorkerData, RenderOutcome, RenderTask } from "./render/worker.js";
+import type { AnalysisKind, AnalysisRequest } from "./analyses.js";
+import { DEFAULT_MAX_CACHED_ROUNDS } from "../services/series.js";
 
 export interface Renderer {
   render<K extends RenderKind>(kind: K, input: RenderInput<K>): Promise<MessagePayload>;
+  /** Runs an analysis whole (service call + render) in a worker; absent when the pool has no database (the caller runs the service, then `render`). */
+  analyse?<K extends AnalysisKind>(kind: K, request: AnalysisRequest<K>): Promise<MessagePayload>;
   close(): Promise<void>;
 }
 
@@ -40,33 +44,42 @@ export function workerModule(here: string = import.meta.url): { filename: string
   return { filename: new URL("./render/worker.ts", here).href, execArgv: ["--import", tsx] };
 }
 
-export function createRenderPool(options: { threads: number; filename?: string }): Renderer {
+export function createRenderPool(options: { threads: number; filename?: string; database?: AnalysisWorkerData }): Renderer {
   const module = workerModule();
   const pool = new Piscina<RenderTask, RenderOutcome>({
     filename: options.filename ?? module.filename,
     execArgv: options.filename?.endsWith(".js") ? [] : module.execArgv,
+    ...(options.database ? { workerData: options.database } : {}),
     minThreads: options.threads,
     maxThreads: options.threads,
     // A chart task never waits on I/O: more than one at a time per thread only adds latency.
     concurrentTasksPerWorker: 1,
   });
+  async function run(task: RenderTask): Promise<MessagePayload> {
+    let outcome: RenderOutcome;
+    try {
+      outcome = await pool.run(task);
+    } catch (err) {
+      throw new Error(`${"request" in task ? "running" : "rendering"} ${task.kind} failed in the render pool`, { cause: err });
+    }
+    if (!outcome.ok) throw new UserFacingError(outcome.refusal);
+    // Transferred bytes arrive as Uint8Array; discord.js wants Buffers.
+    return { ...outcome.payload, ...(outcome.payload.files ? { files: outcome.payload.files.map((f) => ({ ...f, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength) })) } : {}) };
+  }
   return {
-    async render(kind, input) {
-      let outcome: RenderOutcome;
-      try {
-        outcome = await pool.run({ kind, input });
-      } catch (err) {
-        throw new Error(`rendering ${kind} failed in the render pool`, { cause: err });
-      }
-      if (!outcome.ok) throw new UserFacingError(outcome.refusal);
-      // Transferred bytes arrive as Uint8Array; discord.js wants Buffers.
-      return { ...outcome.payload, ...(outcome.payload.files ? { files: outcome.payload.files.map((f) => ({ ...f, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength) })) } : {}) };
-    },
+    render: (kind, input) => run({ kind, input }),
+    ...(options.database ? { analyse: <K extends AnalysisKind>(kind: K, request: AnalysisRequest<K>) => run({ kind, request }) } : {}),
     close: () => pool.destroy(),
   };
 }
 
-/** The pool for `threads` workers, or the inline renderer for 0. */
-export function rendererFor(threads: number): Renderer {
-  return threads === 0 ? inlineRenderer : createRenderPool({ threads });
+/**
+ * The pool for `threads` workers, or the inline renderer for 0. With a database file the workers
+ * also run the analyses whole (an in-memory store is this process's alone: they only render).
+ * Each worker's series cache gets an equal share of the process's usual bound.
+ */
+export function rendererFor(threads: number, store?: { databasePath: string; tournament: number }): Renderer {
+  if (threads === 0) return inlineRenderer;
+  const database = store && store.databasePath !== ":memory:" ? { ...store, maxCachedRounds: Math.ceil(DEFAULT_MAX_CACHED_ROUNDS / threads) } : undefined;
+  return createRenderPool({ threads, ...(database ? { database } : {}) });
 }

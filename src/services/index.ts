@@ -65,7 +65,7 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   const exporter = createExportService(repos);
   const whatIf = createWhatIfService({ portfolio, reads: repos.reads });
   const adoption = createAdoptionService({ portfolio, registrations, settings: repos.settings });
-  return { repos, ingestion, registrations, portfolio, digest, alerts, modelOverview, admin, exporter, whatIf, adoption };
+  return { repos, series, ingestion, registrations, portfolio, digest, alerts, modelOverview, admin, exporter, whatIf, adoption };
 }
 
 export type Services = ReturnType<typeof createServices>;
