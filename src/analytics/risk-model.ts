@@ -16,6 +16,18 @@ import { mean } from "./moments.js";
  * @example covarianceMatrix([[1, 2, 3], [1, 2, 4]]) // => Float64Array [1, 1.5, 1.5, 2.333…]
  */
 export function covarianceMatrix(columns: readonly ArrayLike<number>[], correction = 1): Float64Array {
+  return covarianceAbout(columns, columnMeans(columns), correction);
+}
+
+/** The compensated mean of each column. */
+function columnMeans(columns: readonly ArrayLike<number>[]): Float64Array {
+  const means = new Float64Array(columns.length);
+  for (let i = 0; i < columns.length; i++) means[i] = mean(columns[i] as ArrayLike<number>);
+  return means;
+}
+
+/** {@link covarianceMatrix} given the columns' means (so a caller that needs them too computes them once). */
+function covarianceAbout(columns: readonly ArrayLike<number>[], means: Float64Array, correction: number): Float64Array {
   const k = columns.length;
   const out = new Float64Array(k * k);
   if (k === 0) return out;
@@ -24,7 +36,7 @@ export function covarianceMatrix(columns: readonly ArrayLike<number>[], correcti
     if (c.length !== n) throw new Error("covarianceMatrix requires columns of equal length");
   }
   if (n - correction <= 0) return out.fill(NaN);
-  const g = crossProducts(centreColumns(columns, n, Float64Array.from(columns, (c) => mean(c))), k, n);
+  const g = crossProducts(centreColumns(columns, n, means), k, n);
   const scale = n - correction;
   for (let i = 0; i < k * k; i++) out[i] = (g[i] as number) / scale;
   return out;
@@ -61,11 +73,8 @@ export function correlationMatrix(columns: readonly ArrayLike<number>[]): Float6
  * @example sampleMoments([Float64Array.of(1, 2, 3), Float64Array.of(1, 2, 4)]).cov // => Float64Array [1, 1.5, 1.5, 2.333333333333333]
  */
 export function sampleMoments(columns: readonly ArrayLike<number>[]): { mu: Float64Array; cov: Float64Array; k: number } {
-  return {
-    mu: Float64Array.from(columns, (c) => mean(c)),
-    cov: covarianceMatrix(columns, 1),
-    k: columns.length,
-  };
+  const mu = columnMeans(columns);
+  return { mu, cov: covarianceAbout(columns, mu, 1), k: columns.length };
 }
 
 /** A shrunk covariance (row-major k×k) and the shrinkage intensity δ ∈ [0, 1] that produced it. */
@@ -144,7 +153,7 @@ export function ledoitWolfWithCrossProducts(columns: readonly ArrayLike<number>[
     if (c.length !== n) throw new Error("ledoitWolf requires columns of equal length");
     if (!allFinite(c)) throw new Error("ledoitWolf requires finite values");
   }
-  const means = Float64Array.from(columns, (c) => mean(c));
+  const means = columnMeans(columns);
   if (n < 2) return { estimate: { cov: new Float64Array(k * k).fill(NaN), shrinkage: NaN }, means, gram: null, n };
   const d = centreColumns(columns, n, means);
   const gram = crossProducts(d, k, n);
