@@ -202,6 +202,8 @@ export class RunningMoments {
   private readonly row: Float64Array;
   private readonly block: Float64Array;
   private readonly emp: Float64Array;
+  private readonly mean: Float64Array;
+  private readonly cov: Float64Array;
 
   constructor(
     private readonly rows: Float64Array,
@@ -214,6 +216,8 @@ export class RunningMoments {
     this.row = new Float64Array(k);
     this.block = new Float64Array(4 * k);
     this.emp = new Float64Array(k * k);
+    this.mean = new Float64Array(k);
+    this.cov = new Float64Array(k * k);
   }
 
   /** Adds (sign 1) or removes (sign −1) rows [from, to). */
@@ -279,12 +283,17 @@ export class RunningMoments {
     }
   }
 
-  /** Mean (of x), sample covariance (ddof 1) and Ledoit–Wolf covariance of the current window. */
-  snapshot(): { mu: Float64Array; cov: Float64Array; shrunkCov: Float64Array } {
+  /**
+   * Mean (of x), sample covariance (ddof 1) and, when `shrunk`, the Ledoit–Wolf covariance of the
+   * current window. The mean and covariance are this instance's own arrays, overwritten by the
+   * next snapshot: a walk-forward takes one per rebalance, and a k-sized typed array costs as much
+   * as the O(k²) arithmetic here.
+   */
+  snapshot(shrunk: boolean): { mu: Float64Array; cov: Float64Array; shrunkCov: Float64Array | undefined } {
     const { k, n, s11, emp } = this;
-    const m = new Float64Array(k);
+    const m = this.mean;
     for (let i = 0; i < k; i++) m[i] = (this.s1[i] as number) / n;
-    const cov = new Float64Array(k * k);
+    const cov = this.cov;
     for (let i = 0; i < k; i++) {
       const mi = m[i] as number;
       for (let j = i; j < k; j++) {
@@ -309,7 +318,7 @@ export class RunningMoments {
       mSm += mi * row;
     }
     const beta = this.a2 - 4 * pm + 4 * mSm + 2 * mm * this.a - 3 * n * mm * mm;
-    const shrunkCov = ledoitWolfFromMoments(emp, k, n, beta).cov;
+    const shrunkCov = shrunk ? ledoitWolfFromMoments(emp, k, n, beta).cov : undefined;
     for (let i = 0; i < k; i++) m[i] = (m[i] as number) + (this.shift[i] as number);
     return { mu: m, cov, shrunkCov };
   }
