@@ -29,17 +29,21 @@ function columnMeans(columns: readonly ArrayLike<number>[]): Float64Array {
 /** {@link covarianceMatrix} given the columns' means (so a caller that needs them too computes them once). */
 function covarianceAbout(columns: readonly ArrayLike<number>[], means: Float64Array, correction: number): Float64Array {
   const k = columns.length;
-  const out = new Float64Array(k * k);
-  if (k === 0) return out;
+  if (k === 0) return new Float64Array(0);
   const n = (columns[0] as ArrayLike<number>).length;
   for (const c of columns) {
     if (c.length !== n) throw new Error("covarianceMatrix requires columns of equal length");
   }
-  if (n - correction <= 0) return out.fill(NaN);
-  const g = crossProducts(centreColumns(columns, n, means), k, n);
+  if (n - correction <= 0) return new Float64Array(k * k).fill(NaN);
+  return covarianceOfCentred(centreColumns(columns, n, means), k, n, correction);
+}
+
+/** Σ = G/(n − correction) from k centred columns packed model-major (d[i·n + t]); n − correction > 0. */
+function covarianceOfCentred(d: Float64Array, k: number, n: number, correction: number): Float64Array {
+  const g = crossProducts(d, k, n);
   const scale = n - correction;
-  for (let i = 0; i < k * k; i++) out[i] = (g[i] as number) / scale;
-  return out;
+  for (let i = 0; i < k * k; i++) g[i] = (g[i] as number) / scale;
+  return g;
 }
 
 /**
@@ -64,6 +68,20 @@ export function correlationFromCovariance(cov: Float64Array, k: number): Float64
  */
 export function correlationMatrix(columns: readonly ArrayLike<number>[]): Float64Array {
   return correlationFromCovariance(covarianceMatrix(columns), columns.length);
+}
+
+/**
+ * @internal {@link correlationMatrix} of columns already centred on their (compensated) means and
+ * packed model-major, d[i·n + t] = xᵢₜ − x̄ᵢ (as `centreColumns` packs them): for a caller that
+ * keeps centred columns to reuse, e.g. one model's window shared by many portfolios. The same
+ * numbers as correlationMatrix of the uncentred columns, bit for bit.
+ * @throws "correlationOfCentred requires k·n values"
+ * @example correlationOfCentred(Float64Array.of(-1, 0, 1, -2, -1, 3), 2, 3)[1] // => 0.944911182523068 (columns [1, 2, 3] and [1, 2, 6] centred: 5/√28)
+ */
+export function correlationOfCentred(d: Float64Array, k: number, n: number): Float64Array {
+  if (d.length !== k * n) throw new Error("correlationOfCentred requires k·n values");
+  if (n - 1 <= 0) return new Float64Array(k * k).fill(NaN);
+  return correlationFromCovariance(covarianceOfCentred(d, k, n, 1), k);
 }
 
 /**

@@ -4,8 +4,9 @@
  * model's counted scores (finite, resolved by then), which depend only on the model, the resolve
  * times and the time: a run's {@link RoundAxisCache} works them out once per model and reuses
  * them for every subscriber who holds the model (a model of a 5,000-model pool is held by ~20 of
- * 10,000 subscribers).
+ * 10,000 subscribers), and likewise each model's means over the correlation windows.
  */
+import { mean } from "../../analytics/moments.js";
 
 export interface AxisSeries {
   /** Rounds ascending. */
@@ -71,6 +72,7 @@ function resolvedAtOf(index: ResolveIndex, round: number): number {
 
 function countedSeries(series: AxisSeries, index: ResolveIndex, end: number): CountedSeries {
   const n = series.rounds.length;
+  // Filled as the scores are checked; dropped for the series' own arrays when every score counts.
   const rounds = new Int32Array(n);
   const values = new Float64Array(n);
   let m = 0;
@@ -88,7 +90,14 @@ function countedSeries(series: AxisSeries, index: ResolveIndex, end: number): Co
     rounds[m] = r;
     values[m++] = v;
   }
-  return { rounds: rounds.slice(0, m), values: values.slice(0, m), ascending, consecutive: ascending && consecutive };
+  // Usually every score counts: then the loader's own arrays serve (a run's cache holds no second copy).
+  const all = m === n && series.rounds instanceof Int32Array && series.values instanceof Float64Array;
+  return {
+    rounds: all ? series.rounds : rounds.slice(0, m),
+    values: all ? series.values : values.slice(0, m),
+    ascending,
+    consecutive: ascending && consecutive,
+  };
 }
 
 /**
@@ -101,13 +110,15 @@ export interface RoundAxisCache {
   index: ResolveIndex | null;
   /** By digest time (a run has a few: one per schedule slot), the counted series by value array. */
   readonly byEnd: Map<number, WeakMap<object, { readonly rounds: ArrayLike<number>; readonly counted: CountedSeries }>>;
+  /** Per counted series, its mean over windows of consecutive rounds, by first round and length (see {@link centreWindow}). */
+  readonly windowMeans: WeakMap<CountedSeries, Map<string, number>>;
 }
 
 /** Digest times a cache keeps counted series for (oldest dropped first). */
 const CACHED_ENDS = 8;
 
 export function createRoundAxisCache(): RoundAxisCache {
-  return { index: null, byEnd: new Map() };
+  return { index: null, byEnd: new Map(), windowMeans: new WeakMap() };
 }
 
 function countedOf(series: AxisSeries, index: ResolveIndex, end: number, cache: RoundAxisCache | undefined): CountedSeries {
@@ -226,4 +237,36 @@ export function columnsAt(columns: readonly Float64Array[], rows: readonly numbe
     for (let i = 0; i < n; i++) out[i] = c[rows[i] as number] as number;
     return out;
   });
+}
+
+/** Window means a cache keeps per model (oldest dropped first): a digest asks for five, mostly the same ones for every holder. */
+const CACHED_WINDOWS = 16;
+
+/**
+ * Centres one model's scores over the `n` consecutive rounds from `fromRound` on their
+ * (compensated) mean into `out` at `offset` — what `centreColumns` makes of the column over those
+ * rounds — and returns false (writing nothing) when the model's counted rounds are not consecutive
+ * or do not cover them. With a cache, each window's mean is worked out once per run.
+ */
+export function centreWindow(counted: CountedSeries, fromRound: number, n: number, out: Float64Array, offset: number, cache?: RoundAxisCache): boolean {
+  const len = counted.rounds.length;
+  const from = fromRound - (counted.rounds[0] as number);
+  if (!counted.consecutive || len === 0 || from < 0 || from + n > len) return false;
+  const values = counted.values;
+  const key = `${fromRound}:${n}`;
+  let byKey = cache?.windowMeans.get(counted);
+  let m = byKey?.get(key);
+  if (m === undefined) {
+    m = mean(values.subarray(from, from + n));
+    if (cache) {
+      if (!byKey) {
+        byKey = new Map();
+        cache.windowMeans.set(counted, byKey);
+      }
+      byKey.set(key, m);
+      if (byKey.size > CACHED_WINDOWS) byKey.delete(byKey.keys().next().value as string);
+    }
+  }
+  for (let t = 0; t < n; t++) out[offset + t] = (values[from + t] as number) - m;
+  return true;
 }

@@ -12,8 +12,8 @@ import { sharpe } from "../../analytics/sharpe.js";
 import { WALK_FORWARD, walkForward } from "../../analytics/walk-forward.js";
 import { NEAR_DUPLICATE_RHO, type WeightSource } from "../portfolio.js";
 import { WEEK_MS } from "./schedule.js";
-import { correlationMatrix, sampleMoments } from "../../analytics/risk-model.js";
-import { columnsAt, roundAxis, sharedRows, type CountedSeries, type RoundAxis, type RoundAxisCache } from "./round-axis.js";
+import { correlationMatrix, correlationOfCentred, sampleMoments } from "../../analytics/risk-model.js";
+import { centreWindow, columnsAt, roundAxis, sharedRows, type CountedSeries, type RoundAxis, type RoundAxisCache } from "./round-axis.js";
 
 export interface DigestModelInput {
   readonly name: string;
@@ -276,13 +276,31 @@ function ownWeek(col: Float64Array, counted: CountedSeries, weekStart: number, s
   return firstNew < 0 ? null : versusHistory(own, firstNew);
 }
 
+/**
+ * Correlation matrix of the models over the axis positions `rows` (ascending). Over consecutive
+ * rounds each model's window mean is reused across the run's digests (`centreWindow`), and the
+ * matrix is the same as correlationMatrix of the gathered columns, bit for bit.
+ */
+function windowCorrelation(axis: RoundAxis, rows: readonly number[], cache: RoundAxisCache | undefined): Float64Array {
+  const n = rows.length;
+  const k = axis.counted.length;
+  const fromRound = axis.rounds[rows[0] as number] as number;
+  if (n > 0 && (axis.rounds[rows[n - 1] as number] as number) - fromRound === n - 1) {
+    const d = new Float64Array(k * n);
+    let i = 0;
+    while (i < k && centreWindow(axis.counted[i] as CountedSeries, fromRound, n, d, i * n, cache)) i++;
+    if (i === k) return correlationOfCentred(d, k, n);
+  }
+  return correlationMatrix(columnsAt(axis.columns, rows));
+}
+
 interface Snapshot {
   readonly snap: DiversificationSnapshot;
   readonly corr: Float64Array;
 }
 
 /** Average pair correlation and effective bets over the last `windowRounds` shared rounds resolved by `cutoff`. */
-function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o: Settings): Snapshot | null {
+function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o: Settings, cache: RoundAxisCache | undefined): Snapshot | null {
   const k = axis.columns.length;
   if (k < 2) return null;
   const win: number[] = [];
@@ -292,7 +310,7 @@ function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o:
   }
   if (win.length < o.minRounds) return null;
   win.reverse();
-  const corr = correlationMatrix(columnsAt(axis.columns, win));
+  const corr = windowCorrelation(axis, win, cache);
   let off = 0;
   let count = 0;
   for (let i = 0; i < k; i++) {
@@ -321,12 +339,12 @@ function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o:
  * `end`'s, and the latest one (`now`, the snapshot the digest already has). One snapshot more, so
  * the digest costs what it did. Null unless both windows are full and that month has a round.
  */
-function betsThroughTimeOf(axis: RoundAxis, rows: readonly number[], now: Snapshot | null, end: number, o: Settings): BetsThroughTime | null {
+function betsThroughTimeOf(axis: RoundAxis, rows: readonly number[], now: Snapshot | null, end: number, o: Settings, cache: RoundAxisCache | undefined): BetsThroughTime | null {
   if (!now || now.snap.rounds < o.windowRounds) return null;
   const endDate = new Date(end);
   const from = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS, 1);
   const to = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS + 1, 1);
-  const then = snapshotAt(axis, rows, to - 1, o);
+  const then = snapshotAt(axis, rows, to - 1, o, cache);
   if (!then || then.snap.rounds < o.windowRounds) return null;
   const lastAt = axis.resolvedAt[axis.rounds.indexOf(then.snap.lastRound)] as number;
   if (!(lastAt >= from) || !Number.isFinite(then.snap.effectiveBets) || !Number.isFinite(now.snap.effectiveBets)) return null;
@@ -404,8 +422,9 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
   if (newRounds.length === 0) notes.push("No round resolved this week (has the score sync run?).");
 
   const rows = sharedRows(axis);
-  const now = snapshotAt(axis, rows, end, o);
-  const weekAgo = snapshotAt(axis, rows, end - WEEK_MS, o);
+  const cache = input.axisCache;
+  const now = snapshotAt(axis, rows, end, o, cache);
+  const weekAgo = snapshotAt(axis, rows, end - WEEK_MS, o, cache);
   if (k >= 2 && !now) notes.push(`Correlations need at least ${o.minRounds} rounds that all your models share.`);
 
   // Contribution and the suggestion use every shared round.
@@ -442,10 +461,10 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
     ...bestAndWorst(axis, names, weekStart),
     diversification: {
       now: now?.snap ?? null,
-      weeksAgo4: snapshotAt(axis, rows, end - 4 * WEEK_MS, o)?.snap ?? null,
-      weeksAgo12: snapshotAt(axis, rows, end - 12 * WEEK_MS, o)?.snap ?? null,
+      weeksAgo4: snapshotAt(axis, rows, end - 4 * WEEK_MS, o, cache)?.snap ?? null,
+      weeksAgo12: snapshotAt(axis, rows, end - 12 * WEEK_MS, o, cache)?.snap ?? null,
     },
-    betsThroughTime: betsThroughTimeOf(axis, rows, now, end, o),
+    betsThroughTime: betsThroughTimeOf(axis, rows, now, end, o, cache),
     newNearDuplicates: newNearDuplicatesOf(now, weekAgo, names, o.nearDuplicateRho),
     nearDuplicateRho: o.nearDuplicateRho,
     contribution: cols ? contributionOf(cols, weights, names) : null,
