@@ -111,14 +111,28 @@ export interface RoundAxisCache {
   /** By digest time (a run has a few: one per schedule slot), the counted series by value array. */
   readonly byEnd: Map<number, WeakMap<object, { readonly rounds: ArrayLike<number>; readonly counted: CountedSeries }>>;
   /** Per counted series, its mean over windows of consecutive rounds, by first round and length (see {@link centreWindow}). */
-  readonly windowMeans: WeakMap<CountedSeries, Map<string, number>>;
+  readonly windowMeans: WeakMap<CountedSeries, Map<number, number>>;
+  /** Scratch for one step of one digest at a time (see {@link scratchOf}). */
+  scratch: Float64Array;
 }
 
 /** Digest times a cache keeps counted series for (oldest dropped first). */
 const CACHED_ENDS = 8;
 
 export function createRoundAxisCache(): RoundAxisCache {
-  return { index: null, byEnd: new Map(), windowMeans: new WeakMap() };
+  return { index: null, byEnd: new Map(), windowMeans: new WeakMap(), scratch: new Float64Array(0) };
+}
+
+/**
+ * A buffer of at least `size` numbers for a step of a digest that needs it only while it runs (a
+ * window's centred scores, the portfolio's per-round values): with a cache, the run's one buffer,
+ * since digests are built one at a time and no step keeps it; else a new one. A typed array of a
+ * few hundred numbers costs ~1 µs to allocate, about what the step's arithmetic costs.
+ */
+export function scratchOf(cache: RoundAxisCache | undefined, size: number): Float64Array {
+  if (!cache) return new Float64Array(size);
+  if (cache.scratch.length < size) cache.scratch = new Float64Array(Math.max(size, 2 * cache.scratch.length));
+  return cache.scratch;
 }
 
 function countedOf(series: AxisSeries, index: ResolveIndex, end: number, cache: RoundAxisCache | undefined): CountedSeries {
@@ -181,11 +195,11 @@ export function roundAxis(models: readonly AxisSeries[], resolveTimes: ReadonlyM
   for (const c of counted) for (let i = 0; i < c.rounds.length; i++) position[(c.rounds[i] as number) - minRound] = 0;
   const rounds: number[] = [];
   for (let d = 0; d < span; d++) if (position[d] === 0) position[d] = rounds.push(minRound + d) - 1;
-  const general = counted.map((c) => {
-    const col = new Float64Array(rounds.length).fill(NaN);
+  const general = columnBuffers(counted.length, rounds.length);
+  counted.forEach((c, m) => {
+    const col = general[m] as Float64Array;
     // In series order, so a repeated round keeps its last score.
     for (let i = 0; i < c.rounds.length; i++) col[position[(c.rounds[i] as number) - minRound] as number] = c.values[i] as number;
-    return col;
   });
   const resolvedAt = new Float64Array(rounds.length);
   for (let t = 0; t < rounds.length; t++) resolvedAt[t] = resolvedAtOf(index, rounds[t] as number);
@@ -203,11 +217,17 @@ function blockColumns(counted: readonly CountedSeries[], minRound: number, span:
     if ((r[0] as number) > covered + 1) return null;
     covered = Math.max(covered, r[r.length - 1] as number);
   }
-  return counted.map((c) => {
-    const col = new Float64Array(span).fill(NaN);
-    if (c.rounds.length > 0) col.set(c.values, (c.rounds[0] as number) - minRound);
-    return col;
+  const columns = columnBuffers(counted.length, span);
+  counted.forEach((c, i) => {
+    if (c.rounds.length > 0) (columns[i] as Float64Array).set(c.values, (c.rounds[0] as number) - minRound);
   });
+  return columns;
+}
+
+/** k NaN-filled columns of n as views of one buffer: one allocation instead of k. */
+function columnBuffers(k: number, n: number): Float64Array[] {
+  const buffer = new Float64Array(k * n).fill(NaN);
+  return Array.from({ length: k }, (_, i) => buffer.subarray(i * n, (i + 1) * n));
 }
 
 /** Axis positions where every model has a score (listwise rows). */
@@ -241,6 +261,7 @@ export function columnsAt(columns: readonly Float64Array[], rows: readonly numbe
 
 /** Window means a cache keeps per model (oldest dropped first): a digest asks for five, mostly the same ones for every holder. */
 const CACHED_WINDOWS = 16;
+const WINDOW_KEY = 100_000;
 
 /**
  * Centres one model's scores over the `n` consecutive rounds from `fromRound` on their
@@ -253,18 +274,19 @@ export function centreWindow(counted: CountedSeries, fromRound: number, n: numbe
   const from = fromRound - (counted.rounds[0] as number);
   if (!counted.consecutive || len === 0 || from < 0 || from + n > len) return false;
   const values = counted.values;
-  const key = `${fromRound}:${n}`;
+  // One number for (first round, length); a window too long for it is not cached.
+  const key = n < WINDOW_KEY ? fromRound * WINDOW_KEY + n : NaN;
   let byKey = cache?.windowMeans.get(counted);
   let m = byKey?.get(key);
   if (m === undefined) {
     m = mean(values.subarray(from, from + n));
-    if (cache) {
+    if (cache && !Number.isNaN(key)) {
       if (!byKey) {
         byKey = new Map();
         cache.windowMeans.set(counted, byKey);
       }
       byKey.set(key, m);
-      if (byKey.size > CACHED_WINDOWS) byKey.delete(byKey.keys().next().value as string);
+      if (byKey.size > CACHED_WINDOWS) byKey.delete(byKey.keys().next().value as number);
     }
   }
   for (let t = 0; t < n; t++) out[offset + t] = (values[from + t] as number) - m;

@@ -13,7 +13,7 @@ import { WALK_FORWARD, walkForward } from "../../analytics/walk-forward.js";
 import { NEAR_DUPLICATE_RHO, type WeightSource } from "../portfolio.js";
 import { WEEK_MS } from "./schedule.js";
 import { correlationMatrix, correlationOfCentred, sampleMoments } from "../../analytics/risk-model.js";
-import { centreWindow, columnsAt, roundAxis, sharedRows, type CountedSeries, type RoundAxis, type RoundAxisCache } from "./round-axis.js";
+import { centreWindow, columnsAt, roundAxis, scratchOf, sharedRows, type CountedSeries, type RoundAxis, type RoundAxisCache } from "./round-axis.js";
 
 export interface DigestModelInput {
   readonly name: string;
@@ -209,8 +209,8 @@ function usableWeights(raw: ArrayLike<number>, k: number): Float64Array {
 }
 
 /** The portfolio per round, re-weighted over the models scored that round, with its cumulative sum. */
-function portfolioSeries(axis: RoundAxis, weights: Float64Array, weekStart: number): { portfolio: WeeklyDigest["portfolio"] } {
-  const values = new Float64Array(axis.rounds.length);
+function portfolioSeries(axis: RoundAxis, weights: Float64Array, weekStart: number, cache: RoundAxisCache | undefined): { portfolio: WeeklyDigest["portfolio"] } {
+  const values = scratchOf(cache, axis.rounds.length);
   const rounds: number[] = [];
   let m = 0;
   let firstOfWeek = -1;
@@ -286,7 +286,8 @@ function windowCorrelation(axis: RoundAxis, rows: readonly number[], cache: Roun
   const k = axis.counted.length;
   const fromRound = axis.rounds[rows[0] as number] as number;
   if (n > 0 && (axis.rounds[rows[n - 1] as number] as number) - fromRound === n - 1) {
-    const d = new Float64Array(k * n);
+    const buffer = scratchOf(cache, k * n);
+    const d = buffer.length === k * n ? buffer : buffer.subarray(0, k * n);
     let i = 0;
     while (i < k && centreWindow(axis.counted[i] as CountedSeries, fromRound, n, d, i * n, cache)) i++;
     if (i === k) return correlationOfCentred(d, k, n);
@@ -457,7 +458,7 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
     modelCount: k,
     weightSource: input.weightSource,
     newRounds,
-    ...portfolioSeries(axis, weights, weekStart),
+    ...portfolioSeries(axis, weights, weekStart, cache),
     ...bestAndWorst(axis, names, weekStart),
     diversification: {
       now: now?.snap ?? null,
