@@ -3,7 +3,7 @@
  * against the rest R₋ᵢ = the other models' weighted portfolio — one model (`hedgeValue`) or all
  * of them in one O(k·n) pass (`hedgeValues`).
  */
-import { mean } from "./moments.js";
+import { mean, RunningSum } from "./moments.js";
 
 /** How model i behaves relative to the rest of the portfolio, round by round. */
 export interface HedgeValue {
@@ -78,44 +78,47 @@ export function hedgeValue(
     const col = columns[j] as ArrayLike<number>;
     for (let t = 0; t < n; t++) rest[t] = (rest[t] as number) + w * (col[t] as number);
   }
-  return hedgeAgainstRest(x, rest, n, c, base.mean, new Float64Array(n));
+  return hedgeAgainstRest(x, rest, n, c, base.mean);
 }
 
-/** The figures of {@link HedgeValue} from model i's scores x and the rest's per-round R₋ᵢ. */
-function hedgeAgainstRest(x: ArrayLike<number>, rest: Float64Array, n: number, c: number, plainMean: number, buffer: Float64Array): HedgeValue {
-  // buffer: the down-round scores fill it from the front, the up-round scores from the back.
+/**
+ * The figures of {@link HedgeValue} from model i's scores x and the rest's per-round R₋ᵢ. The
+ * means are compensated sums taken in round order, as `mean` of the down-round, up-round and
+ * amplified scores would take them, but summed as the rounds go by: no per-model arrays.
+ */
+function hedgeAgainstRest(x: ArrayLike<number>, rest: Float64Array, n: number, c: number, plainMean: number): HedgeValue {
   let nDown = 0;
   let nUp = 0;
-  const quadrants = { restUpModelBeats: 0, restUpModelLags: 0, restDownModelBeats: 0, restDownModelLags: 0 };
-  const amplified = new Float64Array(n);
+  let downBeats = 0;
+  let upBeats = 0;
+  const down = new RunningSum();
+  const up = new RunningSum();
+  const amplified = new RunningSum();
   for (let t = 0; t < n; t++) {
     const xt = x[t] as number;
     const rt = rest[t] as number;
-    const beats = xt > rt;
+    const beats = xt > rt ? 1 : 0;
     if (rt < 0) {
-      buffer[nDown++] = xt;
-      amplified[t] = c * xt;
-      if (beats) quadrants.restDownModelBeats++;
-      else quadrants.restDownModelLags++;
+      nDown++;
+      downBeats += beats;
+      down.add(xt);
+      amplified.add(c * xt);
     } else {
       nUp++;
-      buffer[n - nUp] = xt;
-      amplified[t] = xt;
-      if (beats) quadrants.restUpModelBeats++;
-      else quadrants.restUpModelLags++;
+      upBeats += beats;
+      up.add(xt);
+      amplified.add(xt);
     }
   }
-  // The up-round scores sit reversed at the back; put them in round order for the (compensated) mean.
-  buffer.subarray(n - nUp).reverse();
   return {
-    quadrants,
+    quadrants: { restUpModelBeats: upBeats, restUpModelLags: nUp - upBeats, restDownModelBeats: downBeats, restDownModelLags: nDown - downBeats },
     mean: plainMean,
     amplification: c,
-    meanWhenRestDown: mean(buffer.subarray(0, nDown)),
-    meanWhenRestUp: mean(buffer.subarray(n - nUp)),
+    meanWhenRestDown: nDown === 0 ? NaN : down.value / nDown,
+    meanWhenRestUp: nUp === 0 ? NaN : up.value / nUp,
     countDown: nDown,
     countUp: nUp,
-    amplifiedPayout: mean(amplified),
+    amplifiedPayout: n === 0 ? NaN : amplified.value / n,
   };
 }
 
@@ -199,7 +202,6 @@ export function hedgeValues(
   // |subtracted − direct| ≤ 2·γ_{k+3}·Σⱼ|wⱼxⱼₜ| / Σ_{j≠i}wⱼ (both are k-term sums); doubled for margin.
   const slack = 4 * (k + 4) * Number.EPSILON;
   const rest = new Float64Array(n);
-  const buffer = new Float64Array(n);
   const out: HedgeValue[] = [];
   for (let i = 0; i < k; i++) {
     const x = columns[i] as ArrayLike<number>;
@@ -220,7 +222,7 @@ export function hedgeValues(
       continue;
     }
     restBySubtraction(columns, weights, i, restWeight, total, magnitude, slack, rest);
-    out.push(hedgeAgainstRest(x, rest, n, c, plainMean, buffer));
+    out.push(hedgeAgainstRest(x, rest, n, c, plainMean));
   }
   return out;
 }

@@ -16,18 +16,34 @@ import { mean } from "./moments.js";
  * @example covarianceMatrix([[1, 2, 3], [1, 2, 4]]) // => Float64Array [1, 1.5, 1.5, 2.333…]
  */
 export function covarianceMatrix(columns: readonly ArrayLike<number>[], correction = 1): Float64Array {
+  return covarianceAbout(columns, columnMeans(columns), correction);
+}
+
+/** The compensated mean of each column. */
+function columnMeans(columns: readonly ArrayLike<number>[]): Float64Array {
+  const means = new Float64Array(columns.length);
+  for (let i = 0; i < columns.length; i++) means[i] = mean(columns[i] as ArrayLike<number>);
+  return means;
+}
+
+/** {@link covarianceMatrix} given the columns' means (so a caller that needs them too computes them once). */
+function covarianceAbout(columns: readonly ArrayLike<number>[], means: Float64Array, correction: number): Float64Array {
   const k = columns.length;
-  const out = new Float64Array(k * k);
-  if (k === 0) return out;
+  if (k === 0) return new Float64Array(0);
   const n = (columns[0] as ArrayLike<number>).length;
   for (const c of columns) {
     if (c.length !== n) throw new Error("covarianceMatrix requires columns of equal length");
   }
-  if (n - correction <= 0) return out.fill(NaN);
-  const g = crossProducts(centreColumns(columns, n, Float64Array.from(columns, (c) => mean(c))), k, n);
+  if (n - correction <= 0) return new Float64Array(k * k).fill(NaN);
+  return covarianceOfCentred(centreColumns(columns, n, means), k, n, correction);
+}
+
+/** Σ = G/(n − correction) from k centred columns packed model-major (d[i·n + t]); n − correction > 0. */
+function covarianceOfCentred(d: Float64Array, k: number, n: number, correction: number): Float64Array {
+  const g = crossProducts(d, k, n);
   const scale = n - correction;
-  for (let i = 0; i < k * k; i++) out[i] = (g[i] as number) / scale;
-  return out;
+  for (let i = 0; i < k * k; i++) g[i] = (g[i] as number) / scale;
+  return g;
 }
 
 /**
@@ -55,17 +71,28 @@ export function correlationMatrix(columns: readonly ArrayLike<number>[]): Float6
 }
 
 /**
+ * @internal {@link correlationMatrix} of columns already centred on their (compensated) means and
+ * packed model-major, d[i·n + t] = xᵢₜ − x̄ᵢ (as `centreColumns` packs them): for a caller that
+ * keeps centred columns to reuse, e.g. one model's window shared by many portfolios. The same
+ * numbers as correlationMatrix of the uncentred columns, bit for bit.
+ * @throws "correlationOfCentred requires k·n values"
+ * @example correlationOfCentred(Float64Array.of(-1, 0, 1, -2, -1, 3), 2, 3)[1] // => 0.944911182523068 (columns [1, 2, 3] and [1, 2, 6] centred: 5/√28)
+ */
+export function correlationOfCentred(d: Float64Array, k: number, n: number): Float64Array {
+  if (d.length !== k * n) throw new Error("correlationOfCentred requires k·n values");
+  if (n - 1 <= 0) return new Float64Array(k * k).fill(NaN);
+  return correlationFromCovariance(covarianceOfCentred(d, k, n, 1), k);
+}
+
+/**
  * Sample mean vector μ and sample covariance Σ (ddof 1, row-major k×k) of equal-length,
  * already aligned columns (use `alignByRound` first).
  * @throws "covarianceMatrix requires columns of equal length"
  * @example sampleMoments([Float64Array.of(1, 2, 3), Float64Array.of(1, 2, 4)]).cov // => Float64Array [1, 1.5, 1.5, 2.333333333333333]
  */
 export function sampleMoments(columns: readonly ArrayLike<number>[]): { mu: Float64Array; cov: Float64Array; k: number } {
-  return {
-    mu: Float64Array.from(columns, (c) => mean(c)),
-    cov: covarianceMatrix(columns, 1),
-    k: columns.length,
-  };
+  const mu = columnMeans(columns);
+  return { mu, cov: covarianceAbout(columns, mu, 1), k: columns.length };
 }
 
 /** A shrunk covariance (row-major k×k) and the shrinkage intensity δ ∈ [0, 1] that produced it. */
@@ -144,7 +171,7 @@ export function ledoitWolfWithCrossProducts(columns: readonly ArrayLike<number>[
     if (c.length !== n) throw new Error("ledoitWolf requires columns of equal length");
     if (!allFinite(c)) throw new Error("ledoitWolf requires finite values");
   }
-  const means = Float64Array.from(columns, (c) => mean(c));
+  const means = columnMeans(columns);
   if (n < 2) return { estimate: { cov: new Float64Array(k * k).fill(NaN), shrinkage: NaN }, means, gram: null, n };
   const d = centreColumns(columns, n, means);
   const gram = crossProducts(d, k, n);
@@ -193,6 +220,8 @@ export class RunningMoments {
   private readonly row: Float64Array;
   private readonly block: Float64Array;
   private readonly emp: Float64Array;
+  private readonly mean: Float64Array;
+  private readonly cov: Float64Array;
 
   constructor(
     private readonly rows: Float64Array,
@@ -205,6 +234,8 @@ export class RunningMoments {
     this.row = new Float64Array(k);
     this.block = new Float64Array(4 * k);
     this.emp = new Float64Array(k * k);
+    this.mean = new Float64Array(k);
+    this.cov = new Float64Array(k * k);
   }
 
   /** Adds (sign 1) or removes (sign −1) rows [from, to). */
@@ -270,12 +301,17 @@ export class RunningMoments {
     }
   }
 
-  /** Mean (of x), sample covariance (ddof 1) and Ledoit–Wolf covariance of the current window. */
-  snapshot(): { mu: Float64Array; cov: Float64Array; shrunkCov: Float64Array } {
+  /**
+   * Mean (of x), sample covariance (ddof 1) and, when `shrunk`, the Ledoit–Wolf covariance of the
+   * current window. The mean and covariance are this instance's own arrays, overwritten by the
+   * next snapshot: a walk-forward takes one per rebalance, and a k-sized typed array costs as much
+   * as the O(k²) arithmetic here.
+   */
+  snapshot(shrunk: boolean): { mu: Float64Array; cov: Float64Array; shrunkCov: Float64Array | undefined } {
     const { k, n, s11, emp } = this;
-    const m = new Float64Array(k);
+    const m = this.mean;
     for (let i = 0; i < k; i++) m[i] = (this.s1[i] as number) / n;
-    const cov = new Float64Array(k * k);
+    const cov = this.cov;
     for (let i = 0; i < k; i++) {
       const mi = m[i] as number;
       for (let j = i; j < k; j++) {
@@ -300,7 +336,7 @@ export class RunningMoments {
       mSm += mi * row;
     }
     const beta = this.a2 - 4 * pm + 4 * mSm + 2 * mm * this.a - 3 * n * mm * mm;
-    const shrunkCov = ledoitWolfFromMoments(emp, k, n, beta).cov;
+    const shrunkCov = shrunk ? ledoitWolfFromMoments(emp, k, n, beta).cov : undefined;
     for (let i = 0; i < k; i++) m[i] = (m[i] as number) + (this.shift[i] as number);
     return { mu: m, cov, shrunkCov };
   }

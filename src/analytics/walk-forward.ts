@@ -226,6 +226,8 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
     shift[i] = mean(head);
   }
   const moments = new RunningMoments(rows, shift, k);
+  // Only maximumSharpe fits on the Ledoit–Wolf covariance.
+  const shrunk = methods.includes("maximumSharpe");
   let lo = 0;
   let hi = 0;
   for (let t = first; t < n; t += every) {
@@ -235,15 +237,17 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
     if (lo < start) moments.update(lo, start, -1);
     hi = Math.max(hi, end);
     lo = Math.max(lo, start);
-    const fit = moments.snapshot();
-    const input: AllocationInput = { mu: fit.mu, cov: fit.cov, k, shrunkCov: fit.shrunkCov };
+    const fit = moments.snapshot(shrunk);
+    const input: AllocationInput = fit.shrunkCov ? { mu: fit.mu, cov: fit.cov, k, shrunkCov: fit.shrunkCov } : { mu: fit.mu, cov: fit.cov, k };
     const round = rounds[t] as number;
     const lastFitRound = rounds[end - 1] as number;
     const until = Math.min(n, t + every);
     for (let m = 0; m < methods.length; m++) {
       const previous = held[m];
       const method = methods[m] as AllocationMethod;
-      let w = previous === undefined ? allocate(method, input, bounds) : allocate(method, input, { cap, floor, start: previous });
+      // Equal weights do not depend on the fit: refitted, they are the same array of numbers (held as the current weights are).
+      let w =
+        previous === undefined ? allocate(method, input, bounds) : method === "equal" ? previous : allocate(method, input, { cap, floor, start: previous });
       const undefinedFit = Number.isNaN(w[0]);
       if (undefinedFit) w = previous ?? allocate("equal", input, bounds);
       held[m] = w;

@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadVlad, VLAD_PRESENT, VLAD_SKIP_REASON } from "../fixtures/allocation/vlad.js";
-import { allocationInput, correlationMatrix, ledoitWolf, sampleMoments } from "../../src/analytics/risk-model.js";
+import { allocationInput, correlationMatrix, correlationOfCentred, ledoitWolf, sampleMoments } from "../../src/analytics/risk-model.js";
+import { centreColumns } from "../../src/analytics/dense.js";
+import { mean } from "../../src/analytics/moments.js";
 
 interface Case {
   name: string;
@@ -106,5 +108,25 @@ describe("sample moments and correlation (one risk model for every caller)", () 
     expect(corr[0]).toBe(1);
     expect(Number.isNaN(corr[1])).toBe(true);
     expect(Number.isNaN(corr[3])).toBe(true);
+  });
+});
+
+describe("correlationOfCentred", () => {
+  it("is 5/√28 for [1, 2, 3] and [1, 2, 6] centred (doc example)", () => {
+    expect(correlationOfCentred(Float64Array.of(-1, 0, 1, -2, -1, 3), 2, 3)[1]).toBeCloseTo(5 / Math.sqrt(28), 15);
+  });
+
+  it("gives correlationMatrix's numbers bit for bit from the same columns centred on their means", () => {
+    const columns = [0, 1, 2].map((i) => Array.from({ length: 61 }, (_, t) => Math.sin(0.7 * t + i) * 0.02 + 0.001 * i));
+    const d = centreColumns(columns, 61, columns.map((c) => mean(c)));
+    expect(Array.from(correlationOfCentred(d, 3, 61))).toEqual(Array.from(correlationMatrix(columns)));
+  });
+
+  it("is NaN with fewer than two rows, as correlationMatrix", () => {
+    expect(Array.from(correlationOfCentred(Float64Array.of(0, 0), 2, 1)).every(Number.isNaN)).toBe(true);
+  });
+
+  it("throws when d is not k·n values", () => {
+    expect(() => correlationOfCentred(new Float64Array(5), 2, 3)).toThrow("correlationOfCentred requires k·n values");
   });
 });

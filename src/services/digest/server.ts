@@ -6,6 +6,7 @@ import type { UserSettingsRepository } from "../../db/repositories/models.js";
 import { UserFacingError } from "../../errors.js";
 import type { PortfolioService } from "../portfolio.js";
 import type { DigestLoader } from "./loader.js";
+import { createRoundAxisCache, type RoundAxisCache } from "./round-axis.js";
 import { WEEK_MS } from "./schedule.js";
 import { buildWeeklyDigest, type DigestOptions, type WeeklyDigest } from "./weekly.js";
 
@@ -27,6 +28,18 @@ export interface ServerDigest {
     | { readonly error: string };
 }
 
+/** Each loader's (each run's) round-axis cache: what a model's digests share is worked out once per run. */
+const axisCaches = new WeakMap<DigestLoader, RoundAxisCache>();
+
+function axisCacheOf(loader: DigestLoader): RoundAxisCache {
+  let cache = axisCaches.get(loader);
+  if (!cache) {
+    cache = createRoundAxisCache();
+    axisCaches.set(loader, cache);
+  }
+  return cache;
+}
+
 /** Builds one subscriber's digest from a prepared loader; null when the user has no models. */
 export function buildDigestFor(loader: DigestLoader, userId: string, periodEnd: Date, options?: DigestOptions): WeeklyDigest | null {
   const data = loader.subscriber(userId);
@@ -38,6 +51,7 @@ export function buildDigestFor(loader: DigestLoader, userId: string, periodEnd: 
     resolveTimes: loader.resolveTimes(),
     periodEnd,
     suggestions: loader.suggestions,
+    axisCache: axisCacheOf(loader),
     ...(options ? { options } : {}),
   });
 }

@@ -12,7 +12,8 @@ import { sharpe } from "../../analytics/sharpe.js";
 import { WALK_FORWARD, walkForward } from "../../analytics/walk-forward.js";
 import { NEAR_DUPLICATE_RHO, type WeightSource } from "../portfolio.js";
 import { WEEK_MS } from "./schedule.js";
-import { correlationMatrix, sampleMoments } from "../../analytics/risk-model.js";
+import { correlationMatrix, correlationOfCentred, sampleMoments } from "../../analytics/risk-model.js";
+import { centreWindow, columnsAt, roundAxis, scratchOf, sharedRows, type CountedSeries, type RoundAxis, type RoundAxisCache } from "./round-axis.js";
 
 export interface DigestModelInput {
   readonly name: string;
@@ -51,6 +52,8 @@ export interface DigestInput {
    * server digests) who hold the same models with the same weights get the same one.
    */
   readonly suggestions?: SuggestionMemo;
+  /** The run's per-model round filtering (see `RoundAxisCache`): the same digest, less work per subscriber. */
+  readonly axisCache?: RoundAxisCache;
 }
 
 /** A run's suggestions by input (see `DigestInput.suggestions`), with how often one was reused. */
@@ -197,62 +200,6 @@ function versusHistory(values: ArrayLike<number>, weekStart: number): VersusHist
   };
 }
 
-/** Pearson correlation matrix of the columns over the given rows (NaN entries where a column is constant). */
-function correlationOver(columns: readonly Float64Array[], rows: readonly number[]): Float64Array {
-  return correlationMatrix(columns.map((c) => gather(c, rows)));
-}
-
-
-/** Every model's scores on one round axis: rounds resolved by `end` that any model scored. */
-interface RoundAxis {
-  readonly rounds: readonly number[];
-  /** One column per model on the axis (NaN = not scored that round). */
-  readonly columns: readonly Float64Array[];
-  /** Resolve time (ms) of each axis round; -Infinity when unknown (resolved long ago). */
-  readonly resolvedAt: Float64Array;
-}
-
-/**
- * Round numbers are dense integers, so the axis is built by direct indexing over the span of
- * rounds, not by sorting.
- */
-function roundAxis(models: readonly DigestModelInput[], resolveTimes: ReadonlyMap<number, number>, end: number): RoundAxis {
-  let minRound = Infinity;
-  let maxRound = -Infinity;
-  for (const m of models) {
-    const len = m.series.rounds.length;
-    if (len === 0) continue;
-    minRound = Math.min(minRound, m.series.rounds[0] as number);
-    maxRound = Math.max(maxRound, m.series.rounds[len - 1] as number);
-  }
-  const span = models.length > 0 && maxRound >= minRound ? maxRound - minRound + 1 : 0;
-  const spanResolve = new Float64Array(span);
-  for (let d = 0; d < span; d++) spanResolve[d] = resolveTimes.get(minRound + d) ?? -Infinity;
-  const counts = (v: number, d: number) => Number.isFinite(v) && (spanResolve[d] as number) <= end;
-  // Which rounds of the span any model scored (resolved by the end), then their axis positions.
-  const position = new Int32Array(span).fill(-1);
-  for (const m of models) {
-    for (let i = 0; i < m.series.rounds.length; i++) {
-      const d = (m.series.rounds[i] as number) - minRound;
-      if (counts(m.series.values[i] as number, d)) position[d] = 0;
-    }
-  }
-  const axis: number[] = [];
-  for (let d = 0; d < span; d++) if (position[d] === 0) position[d] = axis.push(d) - 1;
-  const columns = models.map((m) => {
-    const col = new Float64Array(axis.length).fill(NaN);
-    for (let i = 0; i < m.series.rounds.length; i++) {
-      const d = (m.series.rounds[i] as number) - minRound;
-      const v = m.series.values[i] as number;
-      if (counts(v, d)) col[position[d] as number] = v;
-    }
-    return col;
-  });
-  const resolvedAt = new Float64Array(axis.length);
-  for (let t = 0; t < axis.length; t++) resolvedAt[t] = spanResolve[axis[t] as number] as number;
-  return { rounds: axis.map((d) => minRound + d), columns, resolvedAt };
-}
-
 /** Normalised non-negative weights; equal weights when none is usable (rather than no digest). */
 function usableWeights(raw: ArrayLike<number>, k: number): Float64Array {
   if (k === 0) return new Float64Array(0);
@@ -262,9 +209,10 @@ function usableWeights(raw: ArrayLike<number>, k: number): Float64Array {
 }
 
 /** The portfolio per round, re-weighted over the models scored that round, with its cumulative sum. */
-function portfolioSeries(axis: RoundAxis, weights: Float64Array, weekStart: number): { portfolio: WeeklyDigest["portfolio"] } {
-  const values: number[] = [];
+function portfolioSeries(axis: RoundAxis, weights: Float64Array, weekStart: number, cache: RoundAxisCache | undefined): { portfolio: WeeklyDigest["portfolio"] } {
+  const values = scratchOf(cache, axis.rounds.length);
   const rounds: number[] = [];
+  let m = 0;
   let firstOfWeek = -1;
   for (let t = 0; t < axis.rounds.length; t++) {
     let s = 0;
@@ -277,19 +225,19 @@ function portfolioSeries(axis: RoundAxis, weights: Float64Array, weekStart: numb
       }
     }
     if (w > 0) {
-      if (t >= weekStart && firstOfWeek < 0) firstOfWeek = values.length;
-      values.push(s / w);
+      if (t >= weekStart && firstOfWeek < 0) firstOfWeek = m;
+      values[m++] = s / w;
       rounds.push(axis.rounds[t] as number);
     }
   }
-  const cumulativeValues = new Float64Array(values.length);
+  const cumulativeValues = new Float64Array(m);
   let cumulative = 0;
-  values.forEach((v, t) => (cumulativeValues[t] = cumulative += v));
+  for (let t = 0; t < m; t++) cumulativeValues[t] = cumulative += values[t] as number;
   return {
     portfolio: {
-      week: firstOfWeek >= 0 ? versusHistory(values, firstOfWeek) : null,
+      week: firstOfWeek >= 0 ? versusHistory(values.subarray(0, m), firstOfWeek) : null,
       cumulative,
-      rounds: values.length,
+      rounds: m,
       chart: { rounds, cumulative: cumulativeValues },
     },
   };
@@ -299,16 +247,9 @@ function portfolioSeries(axis: RoundAxis, weights: Float64Array, weekStart: numb
 function bestAndWorst(axis: RoundAxis, names: readonly string[], weekStart: number): Pick<WeeklyDigest, "best" | "worst"> {
   let best: WeeklyDigest["best"] = null;
   let worst: WeeklyDigest["worst"] = null;
+  const startRound = weekStart < axis.rounds.length ? (axis.rounds[weekStart] as number) : Infinity;
   axis.columns.forEach((col, i) => {
-    const own: number[] = [];
-    let firstNew = -1;
-    for (let t = 0; t < col.length; t++) {
-      const v = col[t] as number;
-      if (Number.isNaN(v)) continue;
-      if (firstNew < 0 && t >= weekStart) firstNew = own.length;
-      own.push(v);
-    }
-    const vh = firstNew < 0 ? null : versusHistory(own, firstNew);
+    const vh = ownWeek(col, axis.counted[i] as CountedSeries, weekStart, startRound);
     if (!vh) return;
     const entry = { name: names[i] as string, ...vh };
     if (!best || vh.weekMean > best.weekMean) best = entry;
@@ -317,22 +258,41 @@ function bestAndWorst(axis: RoundAxis, names: readonly string[], weekStart: numb
   return { best, worst: names.length < 2 ? null : worst };
 }
 
-/** `column` at the positions `rows` (a plain loop: Float64Array.from with a map function was 20% of a digest run). */
-function gather(column: Float64Array, rows: readonly number[]): Float64Array {
-  const out = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = column[rows[i] as number] as number;
-  return out;
+/** One model's week against its own scored rounds: its counted scores themselves when their rounds ascend, else its column without the NaNs. */
+function ownWeek(col: Float64Array, counted: CountedSeries, weekStart: number, startRound: number): VersusHistory | null {
+  if (counted.ascending) {
+    let firstNew = counted.rounds.length;
+    while (firstNew > 0 && (counted.rounds[firstNew - 1] as number) >= startRound) firstNew--;
+    return firstNew === counted.rounds.length ? null : versusHistory(counted.values, firstNew);
+  }
+  const own: number[] = [];
+  let firstNew = -1;
+  for (let t = 0; t < col.length; t++) {
+    const v = col[t] as number;
+    if (Number.isNaN(v)) continue;
+    if (firstNew < 0 && t >= weekStart) firstNew = own.length;
+    own.push(v);
+  }
+  return firstNew < 0 ? null : versusHistory(own, firstNew);
 }
 
-/** Axis positions where every model has a score (listwise rows). */
-function sharedRows(axis: RoundAxis): number[] {
-  const rows: number[] = [];
-  // Plain loops: this runs once per digest over every round of every model (issue 13's digest figure).
-  outer: for (let t = 0; t < axis.rounds.length; t++) {
-    for (const c of axis.columns) if (!Number.isFinite(c[t])) continue outer;
-    rows.push(t);
+/**
+ * Correlation matrix of the models over the axis positions `rows` (ascending). Over consecutive
+ * rounds each model's window mean is reused across the run's digests (`centreWindow`), and the
+ * matrix is the same as correlationMatrix of the gathered columns, bit for bit.
+ */
+function windowCorrelation(axis: RoundAxis, rows: readonly number[], cache: RoundAxisCache | undefined): Float64Array {
+  const n = rows.length;
+  const k = axis.counted.length;
+  const fromRound = axis.rounds[rows[0] as number] as number;
+  if (n > 0 && (axis.rounds[rows[n - 1] as number] as number) - fromRound === n - 1) {
+    const buffer = scratchOf(cache, k * n);
+    const d = buffer.length === k * n ? buffer : buffer.subarray(0, k * n);
+    let i = 0;
+    while (i < k && centreWindow(axis.counted[i] as CountedSeries, fromRound, n, d, i * n, cache)) i++;
+    if (i === k) return correlationOfCentred(d, k, n);
   }
-  return rows;
+  return correlationMatrix(columnsAt(axis.columns, rows));
 }
 
 interface Snapshot {
@@ -341,7 +301,7 @@ interface Snapshot {
 }
 
 /** Average pair correlation and effective bets over the last `windowRounds` shared rounds resolved by `cutoff`. */
-function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o: Settings): Snapshot | null {
+function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o: Settings, cache: RoundAxisCache | undefined): Snapshot | null {
   const k = axis.columns.length;
   if (k < 2) return null;
   const win: number[] = [];
@@ -351,7 +311,7 @@ function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o:
   }
   if (win.length < o.minRounds) return null;
   win.reverse();
-  const corr = correlationOver(axis.columns, win);
+  const corr = windowCorrelation(axis, win, cache);
   let off = 0;
   let count = 0;
   for (let i = 0; i < k; i++) {
@@ -380,12 +340,12 @@ function snapshotAt(axis: RoundAxis, rows: readonly number[], cutoff: number, o:
  * `end`'s, and the latest one (`now`, the snapshot the digest already has). One snapshot more, so
  * the digest costs what it did. Null unless both windows are full and that month has a round.
  */
-function betsThroughTimeOf(axis: RoundAxis, rows: readonly number[], now: Snapshot | null, end: number, o: Settings): BetsThroughTime | null {
+function betsThroughTimeOf(axis: RoundAxis, rows: readonly number[], now: Snapshot | null, end: number, o: Settings, cache: RoundAxisCache | undefined): BetsThroughTime | null {
   if (!now || now.snap.rounds < o.windowRounds) return null;
   const endDate = new Date(end);
   const from = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS, 1);
   const to = Date.UTC(endDate.getUTCFullYear(), endDate.getUTCMonth() - BETS_LOOKBACK_MONTHS + 1, 1);
-  const then = snapshotAt(axis, rows, to - 1, o);
+  const then = snapshotAt(axis, rows, to - 1, o, cache);
   if (!then || then.snap.rounds < o.windowRounds) return null;
   const lastAt = axis.resolvedAt[axis.rounds.indexOf(then.snap.lastRound)] as number;
   if (!(lastAt >= from) || !Number.isFinite(then.snap.effectiveBets) || !Number.isFinite(now.snap.effectiveBets)) return null;
@@ -454,7 +414,7 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
   const k = names.length;
   const notes: string[] = [];
 
-  const axis = roundAxis(input.models, input.resolveTimes, end);
+  const axis = roundAxis(input.models.map((m) => m.series), input.resolveTimes, end, input.axisCache);
   const weights = usableWeights(input.weights, k);
   // Rounds resolve in order, so the week's rounds are the tail of the axis.
   let weekStart = axis.rounds.length;
@@ -463,12 +423,13 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
   if (newRounds.length === 0) notes.push("No round resolved this week (has the score sync run?).");
 
   const rows = sharedRows(axis);
-  const now = snapshotAt(axis, rows, end, o);
-  const weekAgo = snapshotAt(axis, rows, end - WEEK_MS, o);
+  const cache = input.axisCache;
+  const now = snapshotAt(axis, rows, end, o, cache);
+  const weekAgo = snapshotAt(axis, rows, end - WEEK_MS, o, cache);
   if (k >= 2 && !now) notes.push(`Correlations need at least ${o.minRounds} rounds that all your models share.`);
 
   // Contribution and the suggestion use every shared round.
-  const cols = k >= 2 && rows.length >= o.minRounds ? axis.columns.map((c) => gather(c, rows)) : null;
+  const cols = k >= 2 && rows.length >= o.minRounds ? columnsAt(axis.columns, rows) : null;
   const needed = WALK_FORWARD.minFit + WALK_FORWARD.resolutionLag + o.suggestionMinOosRounds;
   let suggestion: Suggestion | null = null;
   if (cols && rows.length >= needed && weights.every((w) => Number.isFinite(w))) {
@@ -497,14 +458,14 @@ export function buildWeeklyDigest(input: DigestInput): WeeklyDigest {
     modelCount: k,
     weightSource: input.weightSource,
     newRounds,
-    ...portfolioSeries(axis, weights, weekStart),
+    ...portfolioSeries(axis, weights, weekStart, cache),
     ...bestAndWorst(axis, names, weekStart),
     diversification: {
       now: now?.snap ?? null,
-      weeksAgo4: snapshotAt(axis, rows, end - 4 * WEEK_MS, o)?.snap ?? null,
-      weeksAgo12: snapshotAt(axis, rows, end - 12 * WEEK_MS, o)?.snap ?? null,
+      weeksAgo4: snapshotAt(axis, rows, end - 4 * WEEK_MS, o, cache)?.snap ?? null,
+      weeksAgo12: snapshotAt(axis, rows, end - 12 * WEEK_MS, o, cache)?.snap ?? null,
     },
-    betsThroughTime: betsThroughTimeOf(axis, rows, now, end, o),
+    betsThroughTime: betsThroughTimeOf(axis, rows, now, end, o, cache),
     newNearDuplicates: newNearDuplicatesOf(now, weekAgo, names, o.nearDuplicateRho),
     nearDuplicateRho: o.nearDuplicateRho,
     contribution: cols ? contributionOf(cols, weights, names) : null,
