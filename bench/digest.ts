@@ -154,7 +154,7 @@ export function benchDigest(options: DigestBenchOptions = {}): DigestFigures {
     const s0 = performance.now();
     buildStore(path, o, periodEnd);
     const setupSeconds = (performance.now() - s0) / 1000;
-    const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), CHILD_FLAG, path, String(o.subscribers), String(periodEnd)], {
+    const child = spawnSync(process.execPath, [...(process.env.BENCH_DIGEST_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_DIGEST_CPU_PROF}`] : []), "--import", "tsx", fileURLToPath(import.meta.url), CHILD_FLAG, path, String(o.subscribers), String(periodEnd)], {
       encoding: "utf8",
       maxBuffer: 1 << 20,
     });
