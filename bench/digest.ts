@@ -6,6 +6,7 @@
  * digest's own and not the set-up's. Targets (issue 13): ≤ 3 s and < 300 MB on a 2-core machine; 100k subscribers ≤ 30 s.
  * Rendering (a PNG per digest) and posting are paced by Discord and not part of this figure.
  */
+import { peakRssMb } from "./peak-rss.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -137,7 +138,7 @@ function measure(path: string, subscribers: number, periodEnd: number): Omit<Dig
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     loadSeconds: load / 1000,
     computeSeconds: compute / 1000,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
     digests,
     withSuggestion,
     suggestionsComputed: loader.suggestions.computed,

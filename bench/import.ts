@@ -4,6 +4,7 @@
  * FILE` (the CLI's own entry, `runCli`) into a fresh store, in a fresh child process so the peak
  * RSS is the import's own. Target: peak RSS ≤ 250 MB.
  */
+import { peakRssMb } from "./peak-rss.js";
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,7 +58,7 @@ async function measure(cli: string, csv: string, dbPath: string): Promise<{ exit
   const t0 = performance.now();
   const exit = await runCli(["import", csv, "--json"], { ...process.env, DATABASE_PATH: dbPath, LOG_LEVEL: "warn" }, io);
   const seconds = (performance.now() - t0) / 1000;
-  return { exit, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, loadedRssMb, out: out.slice(-3).map((l) => l.slice(0, 300)) };
+  return { exit, seconds, peakRssMb: peakRssMb(), loadedRssMb, out: out.slice(-3).map((l) => l.slice(0, 300)) };
 }
 
 export function benchImport(options: ImportBenchOptions = {}): ImportFigures {
