@@ -301,17 +301,22 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
   let loads = 0;
 
   /** The models, current as of the store now: one version query, then one read of each model that changed or was never read. */
+  /** The cached entry of `id` if it is as new as the store's version of it, else undefined. */
+  function currentEntry(id: string, versions: ReadonlyMap<string, number>): CachedModel | undefined {
+    const hit = cache.get(id);
+    return hit !== undefined && hit.version === (versions.get(id) ?? 0) ? hit : undefined;
+  }
+
   function modelsOf(ids: readonly string[]): CachedModel[] {
     const unique = [...new Set(ids)];
     const versions = reads.scoreVersions(unique);
     // Versions are read before the rows: a write in between leaves a newer version to see next time, never a stale entry.
     const current = new Map<string, CachedModel>();
     for (const id of unique) {
-      const version = versions.get(id) ?? 0;
-      let model = cache.get(id);
-      if (model === undefined || model.version !== version) {
+      let model = currentEntry(id, versions);
+      if (model === undefined) {
         loads++;
-        model = cachedModel(id, version, reads.scoreRowColumns(id, COMBINED_NAMES), reads.multiplierColumns(id));
+        model = cachedModel(id, versions.get(id) ?? 0, reads.scoreRowColumns(id, COMBINED_NAMES), reads.multiplierColumns(id));
         cache.set(id, model);
       }
       // Answered from `current` even when more is asked at once than the cache keeps.
@@ -462,7 +467,7 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
       return opts.limit !== undefined ? sorted.slice(0, opts.limit) : sorted;
     },
 
-    /** As `reads.roundSpan`: first and last round with any score of these models. */
+    /** First and last round with any score of these models. */
     roundSpan(ids: readonly string[]): { first: number | null; last: number | null } {
       let first: number | null = null;
       let last: number | null = null;
@@ -484,8 +489,8 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
     latestStakes(ids: readonly string[], toRound: number | null): number[] {
       const versions = reads.scoreVersions([...new Set(ids)]);
       return ids.map((id) => {
-        const hit = cache.get(id);
-        return hit !== undefined && hit.version === (versions.get(id) ?? 0) ? latestStakeOf(hit, toRound) : stakeInStore(id, toRound);
+        const hit = currentEntry(id, versions);
+        return hit ? latestStakeOf(hit, toRound) : stakeInStore(id, toRound);
       });
     },
 

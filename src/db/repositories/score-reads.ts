@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, max, min, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import type { Db } from "../open.js";
 import { models, modelRounds, rounds, scores } from "../schema.js";
@@ -340,16 +340,6 @@ export function createScoreReadRepository(db: Db, tournament: number) {
         )
         .orderBy(desc(scores.roundNumber));
       return (opts.limit !== undefined ? q.limit(opts.limit) : q).all().map((r) => r.n);
-    },
-
-    roundSpan(modelIds: readonly string[]): { first: number | null; last: number | null } {
-      if (modelIds.length === 0) return { first: null, last: null };
-      const row = db
-        .select({ first: min(scores.roundNumber), last: max(scores.roundNumber) })
-        .from(scores)
-        .where(inArray(scores.modelId, [...modelIds]))
-        .get();
-      return { first: row?.first ?? null, last: row?.last ?? null };
     },
 
     /** Open and resolve times (ms) of the tournament's rounds first…last that the API gave; rounds without either are left out. */
