@@ -85,6 +85,15 @@ export function createModelRepository(db: Db, tournament: number) {
   };
 }
 
+/**
+ * `models.tournament = t` for a join driven by registrations. Every model of a tournament matches,
+ * yet without table statistics SQLite prefers to start from models_tournament_name_unique (it
+ * also serves ORDER BY name) and probe registrations once per model: one user's ten rows then cost
+ * a walk over every model in the store (0.47 ms with 2,000 models; 47 ms for a digest batch of 100
+ * users). The unary + keeps that index out of the plan, so the user's registrations lead.
+ */
+const inTournament = (tournament: number) => sql`+${models.tournament} = ${tournament}`;
+
 export function createRegistrationRepository(db: Db, tournament: number) {
   const cols = {
     id: models.id,
@@ -99,7 +108,7 @@ export function createRegistrationRepository(db: Db, tournament: number) {
     .select(cols)
     .from(registrations)
     .innerJoin(models, eq(models.id, registrations.modelId))
-    .where(and(eq(registrations.discordUserId, sql.placeholder("user")), eq(models.tournament, tournament)))
+    .where(and(eq(registrations.discordUserId, sql.placeholder("user")), inTournament(tournament)))
     .orderBy(asc(models.name))
     .prepare();
   return {
@@ -191,7 +200,7 @@ export function createRegistrationRepository(db: Db, tournament: number) {
         .select({ ...cols, discordUserId: registrations.discordUserId })
         .from(registrations)
         .innerJoin(models, eq(models.id, registrations.modelId))
-        .where(and(inArray(registrations.discordUserId, [...discordUserIds]), eq(models.tournament, tournament)))
+        .where(and(inArray(registrations.discordUserId, [...discordUserIds]), inTournament(tournament)))
         .orderBy(asc(registrations.discordUserId), asc(models.name))
         .all();
     },
