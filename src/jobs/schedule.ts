@@ -3,6 +3,7 @@ import type { AppContext } from "../context.js";
 import type { DiscordDelivery } from "../discord/delivery.js";
 import { ALERTS_CRON, runAlerts } from "./alerts.js";
 import { runScoreSync } from "./sync-scores.js";
+import { runSeriesWarmup, WARM_SERIES_CRON } from "./warm-series.js";
 import { runDigestDispatch, SINGLE_SHARD, type ShardInfo } from "./weekly-digest.js";
 
 export interface Scheduler {
@@ -37,16 +38,21 @@ export function startScheduler(ctx: AppContext, options: SchedulerOptions = {}):
     return p;
   };
   const tasks = new Map<string, ScheduledTask>();
+  const warmSeries = (now: Date) => track(runSeriesWarmup(ctx, now));
   if (shard.ids.includes(0)) {
     tasks.set(
       "sync-scores",
-      cron.schedule(ctx.config.syncCron, ({ date }) => track(runScoreSync(ctx, date)), {
+      // New scores invalidate the cached series of their models: read them again now, not on the next command.
+      cron.schedule(ctx.config.syncCron, ({ date }) => track(runScoreSync(ctx, date).then(() => warmSeries(new Date()))), {
         name: "sync-scores",
         timezone: "UTC",
         noOverlap: true,
       }),
     );
   }
+  // Every shard has its own cache; the minute's tick sees writes by other processes.
+  tasks.set("warm-series", cron.schedule(WARM_SERIES_CRON, ({ date }) => warmSeries(date), { name: "warm-series", timezone: "UTC", noOverlap: true }));
+  void warmSeries(new Date());
   const digest = options.digest;
   if (digest) {
     const dispatch = (now: Date) => track(runDigestDispatch({ ...ctx, discord: digest.discord, shard }, now));

@@ -260,11 +260,17 @@ interface CachedModel {
 
 const nullIfNaN = (v: number) => (Number.isNaN(v) ? null : v);
 
+/** Distinct rounds of a model's score rows (ordered by round): its weight in the cache. */
+function roundsIn(cells: ScoreRowColumns): number {
+  let n = 0;
+  for (let i = 0; i < cells.rounds.length; i++) if (i === 0 || cells.rounds[i] !== cells.rounds[i - 1]) n++;
+  return n;
+}
+
 /** The cached form of one model's score rows: one entry per round, a column per combined name it has. */
 function cachedModel(id: string, version: number, cells: ScoreRowColumns, multipliers: MultiplierColumns): CachedModel {
   const rows = cells.rounds.length;
-  let n = 0;
-  for (let i = 0; i < rows; i++) if (i === 0 || cells.rounds[i] !== cells.rounds[i - 1]) n++;
+  const n = roundsIn(cells);
   const rounds = new Int32Array(n);
   const anyResolved = new Uint8Array(n);
   const valueMask = new Uint8Array(n);
@@ -300,13 +306,13 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
   const cache = new WeightedLru<CachedModel>(options.maxCachedRounds ?? DEFAULT_MAX_CACHED_ROUNDS, (m) => m.rounds.length);
   let loads = 0;
 
-  /** The models, current as of the store now: one version query, then one read of each model that changed or was never read. */
   /** The cached entry of `id` if it is as new as the store's version of it, else undefined. */
   function currentEntry(id: string, versions: ReadonlyMap<string, number>): CachedModel | undefined {
     const hit = cache.get(id);
     return hit !== undefined && hit.version === (versions.get(id) ?? 0) ? hit : undefined;
   }
 
+  /** The models, current as of the store now: one version query, then one read of each model that changed or was never read. */
   function modelsOf(ids: readonly string[]): CachedModel[] {
     const unique = [...new Set(ids)];
     const versions = reads.scoreVersions(unique);
@@ -497,6 +503,29 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
     /** Each model's payout factors, stakes and payouts by round (read on first need, then kept with the model). */
     nmr(ids: readonly string[]): NmrColumns[] {
       return modelsOf(ids).map(nmrOf);
+    },
+
+    /**
+     * Refresh-ahead (src/jobs/warm-series.ts): reads the models of `ids` that are not current, in
+     * order, so a command finds them in memory. A stale entry is always replaced (same weight);
+     * a model not held is added only while the cache has room for it without dropping anything,
+     * since what commands read recently matters more than what might be asked. `full`: it stopped
+     * for want of room, leaving the rest unread.
+     */
+    warm(ids: readonly string[]): { read: number; full: boolean } {
+      const versions = reads.scoreVersions([...new Set(ids)]);
+      let read = 0;
+      for (const id of ids) {
+        if (currentEntry(id, versions) !== undefined) continue;
+        const cells = reads.scoreRowColumns(id, COMBINED_NAMES);
+        const stale = cache.has(id);
+        // Weighed before it is stored: a model that does not fit is left unread, not read and dropped.
+        if (!stale && cells.rounds.length > 0 && cache.room < roundsIn(cells)) return { read, full: true };
+        loads++;
+        read++;
+        cache.set(id, cachedModel(id, versions.get(id) ?? 0, cells, reads.multiplierColumns(id)));
+      }
+      return { read, full: false };
     },
 
     /** Reads the models that are not current in the cache, so later calls for them only check versions (a digest batch's models at once). */

@@ -46,4 +46,9 @@ export class WeightedLru<V> {
   get size(): number {
     return this.entries.size;
   }
+
+  /** Weight that can still be added without dropping anything (0 when full). */
+  get room(): number {
+    return Math.max(0, this.maxWeight - this.weight);
+  }
 }

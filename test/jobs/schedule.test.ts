@@ -26,11 +26,23 @@ afterAll(async () => {
 });
 
 describe("startScheduler", () => {
+  it("warms the series cache every minute on every shard, and once at start", async () => {
+    const registered = world.services.repos.registrations.registeredModels().length;
+    expect(registered).toBeGreaterThan(0);
+    const loads = world.services.series.loads;
+    const one = startScheduler(ctx, { shard: { ids: [1], count: 2 } });
+    expect(one.tasks.get("warm-series")).toBeDefined();
+    const next = one.nextRuns()["warm-series"]!;
+    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
+    await one.stop(); // waits for the start-up run
+    expect(world.services.series.loads).toBe(loads + registered);
+  });
+
   it("runs the score sync only on shard 0", async () => {
     const zero = startScheduler(ctx, { shard: { ids: [0], count: 2 } });
     const one = startScheduler(ctx, { shard: { ids: [1], count: 2 } });
-    expect([...zero.tasks.keys()]).toEqual(["sync-scores"]);
-    expect([...one.tasks.keys()]).toEqual([]);
+    expect([...zero.tasks.keys()]).toEqual(["sync-scores", "warm-series"]);
+    expect([...one.tasks.keys()]).toEqual(["warm-series"]);
     await Promise.all([zero.stop(), one.stop()]);
   });
 
@@ -45,7 +57,7 @@ describe("startScheduler", () => {
     const rest = new REST({ ...fakeClientOptions(fake).rest }).setToken(fake.token);
     const scheduler = startScheduler(ctx, { shard: { ids: [1], count: 2 }, digest: { discord: createDiscordDelivery(rest) } });
     // Alerts go through REST: only shard 0 checks them.
-    expect([...scheduler.tasks.keys()]).toEqual(["digest-dispatch"]);
+    expect([...scheduler.tasks.keys()]).toEqual(["warm-series", "digest-dispatch"]);
     const next = scheduler.nextRuns()["digest-dispatch"]!;
     expect(next.getUTCMinutes() % 5).toBe(0);
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000);
@@ -53,7 +65,7 @@ describe("startScheduler", () => {
     await scheduler.stop();
     expect(fake.messages.get(fake.dmChannelFor(ALICE)) ?? []).toHaveLength(0);
     const zero = startScheduler(ctx, { shard: { ids: [0], count: 2 }, digest: { discord: createDiscordDelivery(rest) } });
-    expect([...zero.tasks.keys()]).toEqual(["sync-scores", "digest-dispatch", "alerts"]);
+    expect([...zero.tasks.keys()]).toEqual(["sync-scores", "warm-series", "digest-dispatch", "alerts"]);
     const alertsNext = zero.nextRuns()["alerts"]!;
     expect(alertsNext.getUTCMinutes()).toBe(7);
     expect(alertsNext.getTime() - Date.now()).toBeLessThanOrEqual(60 * 60_000);
