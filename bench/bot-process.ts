@@ -7,6 +7,7 @@
  * environment (DATABASE_PATH, NUMERAI_API_URL, DISCORD_TOKEN, DISCORD_API_BASE, LOG_LEVEL) and
  * speaks over IPC, one request at a time:
  *   → { type: "sync", at }        runScoreSync at that instant     ← { type: "synced", rows, failures }
+ *   → { type: "warm", at }        the series warm-up job, to the end ← { type: "warmed", models, read, full, ms }
  *   → { type: "digest", at }      one digest dispatcher run         ← { type: "digested", sent, failed }
  *   → { type: "subscribe", userIds, weekday, hour, at }  DM digest subscriptions  ← { type: "subscribed" }
  *   → { type: "memory" }          after a full GC                   ← { type: "memory", rss, heapUsed, external, restHandlers, restHashes }
@@ -26,10 +27,12 @@ import { startBot } from "../src/discord/bot.js";
 import { createDiscordDelivery } from "../src/discord/delivery.js";
 import { runDigestDispatch } from "../src/jobs/weekly-digest.js";
 import { runScoreSync } from "../src/jobs/sync-scores.js";
+import { runSeriesWarmup, type WarmSummary } from "../src/jobs/warm-series.js";
 import { createLogger } from "../src/logger.js";
 
 export type BotRequest =
   | { type: "sync"; at: string }
+  | { type: "warm"; at: string }
   | { type: "digest"; at: string }
   | { type: "subscribe"; userIds: string[]; weekday: number; hour: number; at: string }
   | { type: "memory" }
@@ -38,6 +41,7 @@ export type BotRequest =
 export type BotReply =
   | { type: "ready" }
   | { type: "synced"; rows: number; failures: number }
+  | ({ type: "warmed" } & WarmSummary)
   | { type: "digested"; sent: number; failed: number }
   | { type: "subscribed" }
   | { type: "memory"; rss: number; heapUsed: number; external: number; restHandlers: number; restHashes: number }
@@ -141,6 +145,10 @@ async function main(): Promise<void> {
           now = Date.parse(raw.at);
           const result = await runScoreSync(ctx, new Date(now));
           return { type: "synced", rows: result?.rowsWritten ?? -1, failures: result?.failures.length ?? -1 };
+        }
+        case "warm": {
+          now = Date.parse(raw.at);
+          return { type: "warmed", ...(await runSeriesWarmup(ctx, new Date(now))) };
         }
         case "digest": {
           now = Date.parse(raw.at);

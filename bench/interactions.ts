@@ -16,9 +16,9 @@ import { openDatabase } from "../src/db/open.js";
 import { createModelRepository, createRegistrationRepository } from "../src/db/repositories/models.js";
 import { createScoreWriter, type RoundRecord } from "../src/db/repositories/scores.js";
 import { gaussian, mulberry32 } from "../src/random.js";
-import { startFakeDiscord, type InteractionHandle } from "../test/helpers/fake-discord/index.js";
+import { startFakeDiscord, type FakeDiscord, type InteractionHandle } from "../test/helpers/fake-discord/index.js";
 import { startFakeNumerai } from "../test/helpers/fake-numerai.js";
-import { forkBot } from "./bot-process.js";
+import { forkBot, type BotProcess } from "./bot-process.js";
 
 const GUILD = "500000000000000001";
 const CHANNEL = "500000000000000002";
@@ -125,8 +125,8 @@ export interface LatencyFigures {
   max: number;
 }
 
-export interface InteractionFigures {
-  seed: SeedFigures;
+/** One burst of `interactions` commands at once against one bot. */
+export interface BurstFigures {
   interactions: number;
   ackMs: LatencyFigures;
   /** Interactions whose acknowledgement Discord accepted and that got their answer. */
@@ -145,6 +145,14 @@ export interface InteractionFigures {
   /** Error-level lines in the bot's log during the run, and the first few of them. */
   botErrorLines: number;
   botErrorSample: string[];
+}
+
+export interface InteractionFigures {
+  seed: SeedFigures;
+  /** A bot just started, nothing read yet: every analysis reads its models from the store. */
+  cold: BurstFigures;
+  /** A running bot after its series warm-up job (src/jobs/warm-series.ts): how it usually meets a crowd. */
+  warm: BurstFigures & { warmup: { models: number; read: number; full: boolean; ms: number } };
 }
 
 /** Nearest-rank percentile of ascending `sorted`. */
@@ -182,6 +190,50 @@ async function finalReply(handle: InteractionHandle, timeoutMs: number): Promise
   }
 }
 
+async function withBot<T>(env: Record<string, string>, use: (bot: BotProcess) => Promise<T>): Promise<T> {
+  const bot = await forkBot(env);
+  try {
+    return await use(bot);
+  } finally {
+    await bot.stop();
+  }
+}
+
+/** One warm-up command per kind (JIT, prepared statements, fonts; not counted), then `count` at once. */
+async function burst(bot: BotProcess, discord: FakeDiscord, count: number, users: number): Promise<BurstFigures> {
+  for (const [i, mix] of MIX.entries()) {
+    const warm = await finalReply(discord.sendInteraction(discord.chatInput({ ...mix, guildId: GUILD, user: userId(i) })), 30_000);
+    if (!warm?.accepted) throw new Error(`warm-up /${mix.name} got no reply: ${bot.errorLines.slice(0, 3).join("\n")}`);
+  }
+  const errorsBefore = bot.errorLines.length;
+  const started = performance.now();
+  const handles = Array.from({ length: count }, (_, i) => {
+    const mix = MIX[i % MIX.length] as Mix;
+    return { mix, handle: discord.sendInteraction(discord.chatInput({ ...mix, guildId: GUILD, user: userId(i % users) })) };
+  });
+  const outcomes = await Promise.all(handles.map(async ({ mix, handle }) => ({ mix, outcome: await finalReply(handle, 60_000) })));
+  const wallMs = performance.now() - started;
+  const results = outcomes.flatMap(({ mix, outcome }) => (outcome ? [{ mix, ...outcome }] : []));
+  const byCommand: Record<string, number[]> = {};
+  // A reply only counts where Discord took the acknowledgement; a refused one never reaches the user.
+  const delivered = results.filter((r) => r.accepted);
+  for (const r of delivered) (byCommand[r.mix.name] ??= []).push(r.finalMs);
+  const errors = bot.errorLines.slice(errorsBefore);
+  return {
+    interactions: count,
+    ackMs: latency(results.map((r) => r.ackMs)),
+    delivered: delivered.length,
+    finalMs: latency(delivered.map((r) => r.finalMs)),
+    finalByCommand: Object.fromEntries(Object.entries(byCommand).map(([k, v]) => [k, latency(v)])),
+    lateAcks: results.filter((r) => r.ackMs > ACK_LIMIT_MS || !r.accepted).length,
+    unanswered: count - results.length,
+    errorReplies: results.filter((r) => /something went wrong|not answering properly/.test(r.text)).length,
+    wallMs,
+    botErrorLines: errors.length,
+    botErrorSample: errors.slice(0, 3),
+  };
+}
+
 export async function benchInteractions(
   opts: { users?: number; modelsPerUser?: number; rounds?: number; interactions?: number } = {},
 ): Promise<InteractionFigures> {
@@ -199,43 +251,23 @@ export async function benchInteractions(
   });
   try {
     const seed = seededStore(path, users, modelsPerUser, rounds);
-    const bot = await forkBot({ DATABASE_PATH: path, NUMERAI_API_URL: numerai.url, DISCORD_TOKEN: discord.token, DISCORD_API_BASE: discord.restBase, LOG_LEVEL: "warn" });
-    try {
-      // One warm-up command per kind (JIT, prepared statements, fonts), not counted.
-      for (const [i, mix] of MIX.entries()) {
-        const warm = await finalReply(discord.sendInteraction(discord.chatInput({ ...mix, guildId: GUILD, user: userId(i) })), 30_000);
-        if (!warm?.accepted) throw new Error(`warm-up /${mix.name} got no reply: ${bot.errorLines.slice(0, 3).join("\n")}`);
-      }
-
-      const started = performance.now();
-      const handles = Array.from({ length: count }, (_, i) => {
-        const mix = MIX[i % MIX.length] as Mix;
-        return { mix, handle: discord.sendInteraction(discord.chatInput({ ...mix, guildId: GUILD, user: userId(i % users) })) };
-      });
-      const outcomes = await Promise.all(handles.map(async ({ mix, handle }) => ({ mix, outcome: await finalReply(handle, 60_000) })));
-      const wallMs = performance.now() - started;
-      const results = outcomes.flatMap(({ mix, outcome }) => (outcome ? [{ mix, ...outcome }] : []));
-      const byCommand: Record<string, number[]> = {};
-      // A reply only counts where Discord took the acknowledgement; a refused one never reaches the user.
-      const delivered = results.filter((r) => r.accepted);
-      for (const r of delivered) (byCommand[r.mix.name] ??= []).push(r.finalMs);
-      return {
-        seed,
-        interactions: count,
-        ackMs: latency(results.map((r) => r.ackMs)),
-        delivered: delivered.length,
-        finalMs: latency(delivered.map((r) => r.finalMs)),
-        finalByCommand: Object.fromEntries(Object.entries(byCommand).map(([k, v]) => [k, latency(v)])),
-        lateAcks: results.filter((r) => r.ackMs > ACK_LIMIT_MS || !r.accepted).length,
-        unanswered: count - results.length,
-        errorReplies: results.filter((r) => /something went wrong|not answering properly/.test(r.text)).length,
-        wallMs,
-        botErrorLines: bot.errorLines.length,
-        botErrorSample: bot.errorLines.slice(0, 3),
-      };
-    } finally {
-      await bot.stop();
-    }
+    // The series cache sized to the store (2M model-rounds, ~120 MB), as the README advises: the warm-up then holds every model.
+    const env = {
+      DATABASE_PATH: path,
+      NUMERAI_API_URL: numerai.url,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_BASE: discord.restBase,
+      LOG_LEVEL: "warn",
+      SERIES_CACHE_ROUNDS: String(users * modelsPerUser * rounds),
+    };
+    const cold = await withBot(env, (bot) => burst(bot, discord, count, users));
+    const warm = await withBot(env, async (bot) => {
+      const reply = await bot.request({ type: "warm", at: new Date().toISOString() });
+      if (reply.type !== "warmed") throw new Error(`warm-up answered ${reply.type}`);
+      const { type: _, ...warmup } = reply;
+      return { ...(await burst(bot, discord, count, users)), warmup };
+    });
+    return { seed, cold, warm };
   } finally {
     await discord.close();
     await numerai.close();
@@ -247,20 +279,30 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (x: number) => `${fmt(x)} ms`;
 
 /** The figures as printed by `npm run bench` (and by this file run alone); never asserted. */
-export function interactionLines(burst: InteractionFigures): string[] {
+export function interactionLines(figures: InteractionFigures): string[] {
   const l = (x: LatencyFigures) => `p50 ${ms(x.p50)}, p99 ${ms(x.p99)}, max ${ms(x.max)}`;
-  const list = burst.finalByCommand.models;
+  const { seed, cold, warm } = figures;
+  const burstLines = (b: BurstFigures) => {
+    const list = b.finalByCommand.models;
+    return [
+      `    acknowledgement: ${l(b.ackMs)} (Discord's limit ${fmt(ACK_LIMIT_MS)} ms)`,
+      `    final reply (${b.delivered} delivered): ${l(b.finalMs)} (target p99 ≤ 3,000 ms)`,
+      `    /models list alone: ${list ? l(list) : "none delivered"} (target p99 ≤ 300 ms)`,
+      ...Object.entries(b.finalByCommand).map(([name, x]) => `      /${name.padEnd(12)} ${l(x)}`),
+      `    lost: ${b.interactions - b.delivered} (acknowledged late and refused: ${b.lateAcks}, no reply within 60 s: ${b.unanswered}), error replies: ${b.errorReplies}, ` +
+        `bot error log lines: ${b.botErrorLines}${b.lateAcks + b.unanswered + b.errorReplies > 0 ? "  ← NOT GOOD ENOUGH" : ""}`,
+      ...b.botErrorSample.map((line) => `      ${line.slice(0, 200)}`),
+    ];
+  };
+  const w = warm.warmup;
   return [
-    `Interactions (${burst.interactions} at once through the stand-in Discord; bot in its own process; ` +
-      `${fmt(burst.seed.models)} models × ${fmt(burst.seed.rounds)} rounds, 10 per user)`,
-    `  store: ${fmt(burst.seed.scoreRows)} score rows ${burst.seed.cached ? `copied from the cache of an earlier run in ${burst.seed.seconds.toFixed(1)} s` : `written through the score writer in ${burst.seed.seconds.toFixed(1)} s`}`,
-    `  acknowledgement: ${l(burst.ackMs)} (Discord's limit ${fmt(ACK_LIMIT_MS)} ms)`,
-    `  final reply (${burst.delivered} delivered): ${l(burst.finalMs)} (target p99 ≤ 3,000 ms)`,
-    `  /models list alone: ${list ? l(list) : "none delivered"} (target p99 ≤ 300 ms)`,
-    ...Object.entries(burst.finalByCommand).map(([name, x]) => `    /${name.padEnd(12)} ${l(x)}`),
-    `  lost: ${burst.interactions - burst.delivered} (acknowledged late and refused: ${burst.lateAcks}, no reply within 60 s: ${burst.unanswered}), error replies: ${burst.errorReplies}, ` +
-      `bot error log lines: ${burst.botErrorLines}${burst.lateAcks + burst.unanswered + burst.errorReplies > 0 ? "  ← NOT GOOD ENOUGH" : ""}`,
-    ...burst.botErrorSample.map((line) => `    ${line.slice(0, 200)}`),
+    `Interactions (${cold.interactions} at once through the stand-in Discord; bot in its own process; ` +
+      `${fmt(seed.models)} models × ${fmt(seed.rounds)} rounds, 10 per user)`,
+    `  store: ${fmt(seed.scoreRows)} score rows ${seed.cached ? `copied from the cache of an earlier run in ${seed.seconds.toFixed(1)} s` : `written through the score writer in ${seed.seconds.toFixed(1)} s`}`,
+    "  a bot just started, nothing read yet (every analysis reads its models from the store):",
+    ...burstLines(cold),
+    `  a running bot, after its series warm-up job (${fmt(w.read)} of ${fmt(w.models)} registered models read in ${fmt(w.ms)} ms${w.full ? ", stopped when the cache was full" : ""}):`,
+    ...burstLines(warm),
   ];
 }
 

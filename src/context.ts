@@ -35,6 +35,7 @@ export function createAppContext(
   const services = createServices(store, numerai, logger, {
     tournament: config.numeraiTournament,
     syncLookbackRounds: config.syncLookbackRounds,
+    seriesCacheRounds: config.seriesCacheRounds,
     ...serviceOverrides,
   });
   // Bot and CLI alike: a run left "running" by a killed process is recorded as interrupted.

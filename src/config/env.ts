@@ -48,6 +48,8 @@ const envSchema = z.object({
   DIGEST_CONCURRENCY: intWithDefault(4, 1, 16),
   // Opt-in: with the pool the soak's bot RSS grew ~800 MB/hour (heap flat); inline it stays flat.
   RENDER_WORKERS: intWithDefault(0, 0, 64),
+  // Unset: the series cache's own bound (src/services/series.ts, DEFAULT_MAX_CACHED_ROUNDS).
+  SERIES_CACHE_ROUNDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(1_000_000_000).optional()),
   DISCOURSE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   DISCOURSE_API_KEY: optionalString,
   DISCOURSE_USERNAME: z.preprocess(emptyToUndefined, z.string().default("system")),
@@ -101,6 +103,7 @@ const configSchema = envSchema.transform((e) => ({
   digestCatchupDays: e.DIGEST_CATCHUP_DAYS,
   digestConcurrency: e.DIGEST_CONCURRENCY,
   renderWorkers: e.RENDER_WORKERS,
+  seriesCacheRounds: e.SERIES_CACHE_ROUNDS,
   discourseUrl: e.DISCOURSE_URL,
   discourseApiKey: e.DISCOURSE_API_KEY,
   discourseUsername: e.DISCOURSE_USERNAME,

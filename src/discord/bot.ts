@@ -102,7 +102,7 @@ export async function startBot(
 ): Promise<Bot> {
   if (!ctx.config.discordToken) throw new Error("DISCORD_TOKEN is missing");
   const client = createClient(ctx.config, options.clientOptions ?? {});
-  const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers, { databasePath: ctx.config.databasePath, tournament: ctx.config.numeraiTournament });
+  const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers, { databasePath: ctx.config.databasePath, tournament: ctx.config.numeraiTournament, maxCachedRounds: ctx.config.seriesCacheRounds });
   const context = createBotContext(ctx, { ...options, renderer, interactive: true });
   const route = createRouter(commands, context, { answerWithinMs: options.answerWithinMs ?? ANSWER_WITHIN_MS });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));

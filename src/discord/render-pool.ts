@@ -1,8 +1,7 @@
 /**
- * Where charts are drawn: a piscina pool of worker threads (RENDER_WORKERS, default the core
- * count), so a crowd of analyses renders on every core while the main thread keeps reading
- * interactions and the database. Reads stay on the main thread; a task carries a service's result
- * in (structured clone: it may share arrays with the series cache, so nothing is transferred in)
+ * Where charts are drawn: a piscina pool of worker threads (RENDER_WORKERS, opt-in), so a
+ * crowd of analyses renders on every core while the main thread keeps reading interactions and
+ * the database. Reads stay on the main thread; a task carries a service's result in (structured clone: it may share arrays with the series cache, so nothing is transferred in)
  * and the payload out (PNG bytes transferred). One error path: a refusal inside the worker comes
  * back as the same UserFacingError; any other failure, a crashed worker included, rejects with an
  * Error that the router turns into its apology. piscina replaces a worker that died.
@@ -76,10 +75,13 @@ export function createRenderPool(options: { threads: number; filename?: string; 
 /**
  * The pool for `threads` workers, or the inline renderer for 0. With a database file the workers
  * also run the analyses whole (an in-memory store is this process's alone: they only render).
- * Each worker's series cache gets an equal share of the process's usual bound.
+ * Each worker's series cache gets an equal share of the process's bound (SERIES_CACHE_ROUNDS).
  */
-export function rendererFor(threads: number, store?: { databasePath: string; tournament: number }): Renderer {
+export function rendererFor(threads: number, store?: { databasePath: string; tournament: number; maxCachedRounds?: number | undefined }): Renderer {
   if (threads === 0) return inlineRenderer;
-  const database = store && store.databasePath !== ":memory:" ? { ...store, maxCachedRounds: Math.ceil(DEFAULT_MAX_CACHED_ROUNDS / threads) } : undefined;
+  const database =
+    store && store.databasePath !== ":memory:"
+      ? { databasePath: store.databasePath, tournament: store.tournament, maxCachedRounds: Math.ceil((store.maxCachedRounds ?? DEFAULT_MAX_CACHED_ROUNDS) / threads) }
+      : undefined;
   return createRenderPool({ threads, ...(database ? { database } : {}) });
 }

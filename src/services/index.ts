@@ -29,6 +29,8 @@ export interface ServiceOptions {
   readonly backfillBatchRounds?: number;
   readonly importBatchRows?: number;
   readonly clock?: () => Date;
+  /** Model-rounds the series cache keeps (default: its own bound). */
+  readonly seriesCacheRounds?: number | undefined;
   /** The process recorded on ingestion runs (default: this one). */
   readonly owner?: ProcessIdentity;
 }
@@ -55,7 +57,7 @@ export function createServices(store: Store, source: ScoreSource & ModelLookup, 
   });
   const registrations = createRegistrationService({ lookup: source, logger, ...repos });
   // One series cache for every reader of scores: a model is read once for commands and digests alike.
-  const series = createSeriesCache(repos.reads);
+  const series = createSeriesCache(repos.reads, options.seriesCacheRounds !== undefined ? { maxCachedRounds: options.seriesCacheRounds } : {});
   const portfolio = createPortfolioService({ ...repos, series });
   // The digest service owns its repository: nothing else reads subscriptions through `repos`.
   const digest = createDigestService({ digests: createDigestRepository(store, options.tournament), series, portfolio, settings: repos.settings, registrations: repos.registrations, logger });

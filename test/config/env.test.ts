@@ -12,6 +12,15 @@ describe("loadConfig", () => {
     expect(c.syncCron).toBe("17 6 * * *");
     expect(c.adminUserIds).toEqual([]);
     expect(c.discordToken).toBeUndefined();
+    expect(c.seriesCacheRounds).toBeUndefined(); // the cache's own bound
+  });
+
+  it("takes the series cache's size in model-rounds, and refuses one that is not a whole number of 1,000 or more", () => {
+    expect(loadConfig({ SERIES_CACHE_ROUNDS: "2000000" }, { createDirs: false }).seriesCacheRounds).toBe(2_000_000);
+    expect(loadConfig({ SERIES_CACHE_ROUNDS: "" }, { createDirs: false }).seriesCacheRounds).toBeUndefined();
+    for (const bad of ["lots", "500", "1.5e6x", "2500.5"]) {
+      expect(() => loadConfig({ SERIES_CACHE_ROUNDS: bad }, { createDirs: false })).toThrow(/SERIES_CACHE_ROUNDS/);
+    }
   });
 
   it("reports every problem at once, each with its variable's name", () => {
