@@ -3,6 +3,7 @@
  * host's installed fonts.
  */
 import { Resvg } from "@resvg/resvg-js";
+import { endianness } from "node:os";
 import { crc32, deflateSync } from "node:zlib";
 import { FONT_FAMILY, FONT_FILES } from "./fonts.js";
 import type { ThemeName } from "./theme.js";
@@ -57,6 +58,20 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
+const LITTLE_ENDIAN = endianness() === "LE";
+
+/** Every pixel's alpha is 255: a word at a time where it can (a byte loop was ~2 ms a chart). */
+function opaque(rgba: Buffer): boolean {
+  if (LITTLE_ENDIAN && rgba.byteOffset % 4 === 0 && rgba.length % 4 === 0) {
+    // Alpha is each pixel's fourth byte, the top byte of a little-endian word: opaque iff the word is ≥ 0xff000000.
+    const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length / 4);
+    for (let i = 0; i < pixels.length; i++) if ((pixels[i] as number) < 0xff000000) return false;
+    return true;
+  }
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
+}
+
 /**
  * RGBA pixels as a PNG compressed at zlib level 1, no row filters: charts are large flat areas,
  * so this is about as small as resvg's own encoder (default level) and 2-4× faster. `undefined`
@@ -65,7 +80,7 @@ function chunk(type: string, data: Buffer): Buffer {
  */
 export function encodePng(rgba: Buffer, width: number, height: number): Buffer | undefined {
   const stride = width * 4;
-  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return undefined;
+  if (!opaque(rgba)) return undefined;
   const raw = Buffer.allocUnsafe((stride + 1) * height);
   for (let y = 0; y < height; y++) {
     raw[y * (stride + 1)] = 0; // filter type None

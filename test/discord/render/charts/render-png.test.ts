@@ -66,6 +66,21 @@ describe("encodePng", () => {
   it("declines translucent pixels, which resvg hands over premultiplied", () => {
     const rgba = Buffer.from([10, 20, 30, 255, 5, 5, 5, 128]);
     expect(encodePng(rgba, 2, 1)).toBeUndefined();
+    // A large buffer (its own, aligned: checked a word at a time) and one cut at an odd offset (byte by byte).
+    const card = Buffer.alloc(400 * 300 * 4, 255);
+    expect(encodePng(card, 400, 300)).toBeDefined();
+    for (const alpha of [254, 0]) {
+      const one = Buffer.from(card);
+      one[(150 * 400 + 123) * 4 + 3] = alpha;
+      expect(encodePng(one, 400, 300)).toBeUndefined();
+      const odd = Buffer.alloc(one.length + 1);
+      one.copy(odd, 1);
+      expect(encodePng(odd.subarray(1), 400, 300)).toBeUndefined();
+    }
+    // Colour bytes of 0 and 255 never pass for alpha.
+    const colours = Buffer.alloc(8, 0);
+    colours.set([255, 255, 255, 0, 0, 0, 0, 255]);
+    expect(encodePng(colours, 2, 1)).toBeUndefined();
   });
 
   it("leaves a document without an opaque card to resvg's encoder, unpremultiplied", () => {
