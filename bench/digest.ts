@@ -30,6 +30,8 @@ export interface DigestBenchOptions {
   readonly modelsPerSubscriber?: number;
   readonly modelPool?: number;
   readonly rounds?: number;
+  /** Also time a second run with every series cached (default true). */
+  readonly cachedRun?: boolean;
 }
 
 export interface DigestFigures {
@@ -50,6 +52,11 @@ export interface DigestFigures {
   /** Walk-forward suggestions worked out, and reused for a subscriber with the same models and weights. */
   readonly suggestionsComputed: number;
   readonly suggestionsReused: number;
+  /**
+   * The same run again in the same process with a new loader: every series already in the cache,
+   * as in a running bot whose warm-up job (src/jobs/warm-series.ts) holds the registered models.
+   */
+  readonly cached: { readonly seconds: number; readonly loadSeconds: number; readonly computeSeconds: number } | null;
   readonly setupSeconds: number;
 }
 
@@ -100,22 +107,14 @@ function buildStore(path: string, o: Required<DigestBenchOptions>, periodEnd: nu
   store.close();
 }
 
-/** The measured part, run in the child: load in batches as the dispatcher does, build every digest. */
-function measure(path: string, subscribers: number, periodEnd: number): Omit<DigestFigures, "modelsPerSubscriber" | "modelPool" | "rounds" | "setupSeconds"> {
-  const store = openDatabase(path, { readonly: true });
-  const repo = createDigestRepository(store, TOURNAMENT);
-  const users = Array.from({ length: subscribers }, (_, u) => `${100_000_000_000_000_000n + BigInt(u)}`);
-  const at = new Date(periodEnd);
+/** One dispatch run's compute: load in batches as the dispatcher does, build every digest. */
+function dispatchRun(loader: ReturnType<typeof createDigestLoader>, users: readonly string[], at: Date) {
   let load = 0;
   let compute = 0;
   let digests = 0;
   let withSuggestion = 0;
-  const batch = DIGEST_BATCH_SIZE;
-  // As the dispatcher does: one loader for the run, registrations and new models a batch at a time.
-  const loader = createDigestLoader(repo, createSeriesCache(createScoreReadRepository(store.db, TOURNAMENT)));
-  const cpu0 = process.cpuUsage();
-  for (let b = 0; b < users.length; b += batch) {
-    const slice = users.slice(b, b + batch);
+  for (let b = 0; b < users.length; b += DIGEST_BATCH_SIZE) {
+    const slice = users.slice(b, b + DIGEST_BATCH_SIZE);
     const t0 = performance.now();
     loader.prepare(slice);
     loader.resolveTimes();
@@ -130,24 +129,41 @@ function measure(path: string, subscribers: number, periodEnd: number): Omit<Dig
     load += t1 - t0;
     compute += performance.now() - t1;
   }
+  return { seconds: (load + compute) / 1000, loadSeconds: load / 1000, computeSeconds: compute / 1000, digests, withSuggestion };
+}
+
+/** The measured part, run in the child: a run from a cold store, then one with every series cached. */
+function measure(path: string, subscribers: number, periodEnd: number, cachedRun: boolean): Omit<DigestFigures, "modelsPerSubscriber" | "modelPool" | "rounds" | "setupSeconds"> {
+  const store = openDatabase(path, { readonly: true });
+  const repo = createDigestRepository(store, TOURNAMENT);
+  const users = Array.from({ length: subscribers }, (_, u) => `${100_000_000_000_000_000n + BigInt(u)}`);
+  const at = new Date(periodEnd);
+  // One series cache for the process, as createServices makes; one loader per dispatch run.
+  const series = createSeriesCache(createScoreReadRepository(store.db, TOURNAMENT));
+  const loader = createDigestLoader(repo, series);
+  const cpu0 = process.cpuUsage();
+  const cold = dispatchRun(loader, users, at);
   const cpu = process.cpuUsage(cpu0);
+  const rss = peakRssMb();
+  const again = cachedRun ? dispatchRun(createDigestLoader(repo, series), users, at) : null;
   store.close();
   return {
     subscribers,
-    seconds: (load + compute) / 1000,
+    seconds: cold.seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    loadSeconds: load / 1000,
-    computeSeconds: compute / 1000,
-    peakRssMb: peakRssMb(),
-    digests,
-    withSuggestion,
+    loadSeconds: cold.loadSeconds,
+    computeSeconds: cold.computeSeconds,
+    peakRssMb: rss,
+    digests: cold.digests,
+    withSuggestion: cold.withSuggestion,
     suggestionsComputed: loader.suggestions.computed,
     suggestionsReused: loader.suggestions.reused,
+    cached: again && { seconds: again.seconds, loadSeconds: again.loadSeconds, computeSeconds: again.computeSeconds },
   };
 }
 
 export function benchDigest(options: DigestBenchOptions = {}): DigestFigures {
-  const o: Required<DigestBenchOptions> = { subscribers: 10_000, modelsPerSubscriber: 10, modelPool: 5_000, rounds: 260, ...options };
+  const o: Required<DigestBenchOptions> = { subscribers: 10_000, modelsPerSubscriber: 10, modelPool: 5_000, rounds: 260, cachedRun: true, ...options };
   const dir = mkdtempSync(join(tmpdir(), "modelfolio-bench-digest-"));
   const path = join(dir, "digest.db");
   const periodEnd = Date.UTC(2026, 5, 1, 13);
@@ -155,7 +171,7 @@ export function benchDigest(options: DigestBenchOptions = {}): DigestFigures {
     const s0 = performance.now();
     buildStore(path, o, periodEnd);
     const setupSeconds = (performance.now() - s0) / 1000;
-    const child = spawnSync(process.execPath, [...(process.env.BENCH_DIGEST_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_DIGEST_CPU_PROF}`] : []), "--import", "tsx", fileURLToPath(import.meta.url), CHILD_FLAG, path, String(o.subscribers), String(periodEnd)], {
+    const child = spawnSync(process.execPath, [...(process.env.BENCH_DIGEST_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_DIGEST_CPU_PROF}`] : []), "--import", "tsx", fileURLToPath(import.meta.url), CHILD_FLAG, path, String(o.subscribers), String(periodEnd), String(o.cachedRun)], {
       encoding: "utf8",
       maxBuffer: 1 << 20,
     });
@@ -168,8 +184,8 @@ export function benchDigest(options: DigestBenchOptions = {}): DigestFigures {
 }
 
 if (process.argv[2] === CHILD_FLAG) {
-  const [path, subscribers, periodEnd] = process.argv.slice(3);
-  console.log(JSON.stringify(measure(path as string, Number(subscribers), Number(periodEnd))));
+  const [path, subscribers, periodEnd, cachedRun] = process.argv.slice(3);
+  console.log(JSON.stringify(measure(path as string, Number(subscribers), Number(periodEnd), cachedRun === "true")));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // `tsx bench/digest.ts` on its own.
   const f = benchDigest();
