@@ -88,7 +88,7 @@ const { benchSoak } = await import("./soak.js");
 const soak = await benchSoak();
 const mb = (x: number) => `${x.toFixed(0)} MB`;
 console.log(
-  `Soak (${soak.simulatedMinutes} simulated minutes: a score sync every minute, digests every 5, ${soak.commands} commands; ${soak.wallSeconds.toFixed(0)} s wall)`,
+  `Soak (${soak.simulatedMinutes} simulated minutes: a score sync and the series warm-up every minute, digests every 5, ${soak.commands} commands; ${soak.wallSeconds.toFixed(0)} s wall)`,
 );
 console.log(`  bot RSS : start ${mb(soak.rssMb.start)}, end ${mb(soak.rssMb.end)}, max ${mb(soak.rssMb.max)}, slope ${soak.rssSlopeMbPerHour.toFixed(1)} MB/hour after warm-up`);
 console.log(`  bot heap: start ${mb(soak.heapMb.start)}, end ${mb(soak.heapMb.end)}, max ${mb(soak.heapMb.max)}, slope ${soak.heapSlopeMbPerHour.toFixed(1)} MB/hour (after a full GC)`);

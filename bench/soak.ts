@@ -142,6 +142,8 @@ export async function benchSoak(opts: SoakOptions = {}): Promise<SoakFigures> {
         const synced = expectReply(await bot.request({ type: "sync", at }), "synced");
         syncs++;
         if (synced.failures !== 0) syncFailures++;
+        // As the scheduler does after a sync: the series warm-up reads the models it wrote.
+        expectReply(await bot.request({ type: "warm", at }), "warmed");
         if (minute % 5 === 0) digestsSent += expectReply(await bot.request({ type: "digest", at }), "digested").sent;
         const handles = Array.from({ length: perMinute }, (_, k) => {
           const n = minute * perMinute + k;
