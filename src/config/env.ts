@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import cron from "node-cron";
 import { z } from "zod";
@@ -24,6 +25,9 @@ const cronExpression = (def: string) =>
       .default(def)
       .refine((v) => cron.validate(v), { message: "is not a valid cron expression" }),
   );
+/** Render threads when RENDER_WORKERS is unset: the machine's cores, at most 4 (each holds resvg and the fonts, ~40 MB). */
+export const DEFAULT_RENDER_WORKERS = Math.min(availableParallelism(), 4);
+
 const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
 
 const envSchema = z.object({
@@ -46,8 +50,8 @@ const envSchema = z.object({
   DISCORD_DEV_GUILD_ID: z.preprocess(emptyToUndefined, snowflake.optional()),
   DIGEST_CATCHUP_DAYS: intWithDefault(3, 0, 6),
   DIGEST_CONCURRENCY: intWithDefault(4, 1, 16),
-  // Opt-in: with the pool the soak's bot RSS grew ~800 MB/hour (heap flat); inline it stays flat.
-  RENDER_WORKERS: intWithDefault(0, 0, 64),
+  // Charts are most of a crowd's CPU: by default one render thread per core, at most 4.
+  RENDER_WORKERS: intWithDefault(DEFAULT_RENDER_WORKERS, 0, 64),
   // Unset: the series cache's own bound (src/services/series.ts, DEFAULT_MAX_CACHED_ROUNDS).
   SERIES_CACHE_ROUNDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(1_000_000_000).optional()),
   DISCOURSE_URL: z.preprocess(emptyToUndefined, z.url().optional()),

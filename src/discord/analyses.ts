@@ -1,13 +1,11 @@
 /**
- * The analyses a worker thread can run whole — the service call and its reply's rendering — with
- * its own read-only SQLite connection and series cache, so a crowd of them spreads over the cores
- * while the main thread keeps answering Discord (issue 13). Each name is a portfolio service
- * method and the renderer of its result, so the list is one list of names. A request is plain
- * data (structured-clonable): who, the options, and what the reply carries besides the result.
+ * The analyses whose reply is a chart: the service call on the main thread (against the process's
+ * one series cache), the rendering through the bot's renderer (its pool, issue 13). Each name is a
+ * portfolio service method and the renderer of its result, so the list is one list of names. A
+ * request is plain data: who, the options, and what the reply carries besides the result.
  */
 import type { PortfolioService, Selection } from "../services/portfolio.js";
-import type { MessagePayload } from "./render/payload.js";
-import { renderNow, type RenderInput } from "./render/registry.js";
+import type { RenderInput } from "./render/registry.js";
 
 export const ANALYSIS_KINDS = ["correlation", "contribution", "performance"] as const;
 
@@ -24,9 +22,4 @@ export interface AnalysisRequest<K extends AnalysisKind = AnalysisKind> {
 export function analysisResult<K extends AnalysisKind>(portfolio: PortfolioService, kind: K, request: AnalysisRequest<K>): RenderInput<K> {
   const method = portfolio[kind] as (selection: Selection, options: AnalysisRequest<K>["options"]) => ReturnType<PortfolioService[K]>;
   return { ...method(request.selection, request.options), ...request.extra };
-}
-
-/** Runs an analysis and renders its reply on this thread. */
-export function runAnalysis<K extends AnalysisKind>(portfolio: PortfolioService, kind: K, request: AnalysisRequest<K>): MessagePayload {
-  return renderNow(kind, analysisResult(portfolio, kind, request));
 }

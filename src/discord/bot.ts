@@ -35,8 +35,7 @@ export function createBotContext(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.interactive ? { interactive: true } : {}),
     render: (kind, input) => renderer.render(kind, input),
-    analyse: (kind, request) =>
-      renderer.analyse ? renderer.analyse(kind, request) : Promise.resolve().then(() => renderer.render(kind, analysisResult(ctx.services.portfolio, kind, request))),
+    analyse: (kind, request) => Promise.resolve().then(() => renderer.render(kind, analysisResult(ctx.services.portfolio, kind, request))),
     background(label, work) {
       const p = work().catch((err: unknown) => ctx.logger.error({ err, task: label }, "background task failed"));
       pending.add(p);
@@ -102,7 +101,7 @@ export async function startBot(
 ): Promise<Bot> {
   if (!ctx.config.discordToken) throw new Error("DISCORD_TOKEN is missing");
   const client = createClient(ctx.config, options.clientOptions ?? {});
-  const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers, { databasePath: ctx.config.databasePath, tournament: ctx.config.numeraiTournament, maxCachedRounds: ctx.config.seriesCacheRounds });
+  const renderer = options.renderer ?? rendererFor(ctx.config.renderWorkers);
   const context = createBotContext(ctx, { ...options, renderer, interactive: true });
   const route = createRouter(commands, context, { answerWithinMs: options.answerWithinMs ?? ANSWER_WITHIN_MS });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));

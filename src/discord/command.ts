@@ -87,11 +87,7 @@ export interface BotContext extends AppContext {
   readonly fetchAttachment: (attachment: AttachmentInput, maxBytes: number) => Promise<Buffer>;
   /** Draws an analysis reply (charts) from a service's result: in the bot's render pool, inline in the shell. */
   readonly render: Renderer["render"];
-  /**
-   * Runs an analysis (its service call and rendering): whole in a worker of the bot's render
-   * pool, with the worker's own read-only connection, when the pool has the database; else the
-   * service here and the rendering through `render`.
-   */
+  /** Runs an analysis: its service call here, against the process's series cache, then its rendering through `render`. */
   readonly analyse: <K extends AnalysisKind>(kind: K, request: AnalysisRequest<K>) => Promise<MessagePayload>;
   /** The server's clock for component expiry (injectable so tests can move it); default: now. */
   readonly clock?: () => Date;

@@ -1,11 +1,13 @@
 /**
- * Where charts are drawn: a piscina pool of worker threads (RENDER_WORKERS, opt-in), so a
- * crowd of analyses renders on every core while the main thread keeps reading interactions and
- * the database. Reads stay on the main thread; a task carries a service's result in (structured clone: it may share arrays with the series cache, so nothing is transferred in)
- * and the payload out (PNG bytes transferred). One error path: a refusal inside the worker comes
- * back as the same UserFacingError; any other failure, a crashed worker included, rejects with an
- * Error that the router turns into its apology. piscina replaces a worker that died.
- * RENDER_WORKERS=0 renders on the main thread (the shell does too).
+ * Where charts are drawn: a piscina pool of worker threads (RENDER_WORKERS, default the cores up
+ * to 4), so a crowd of analyses rasterises on every core while the main thread keeps answering
+ * interactions and running the analyses against the process's one series cache (kept warm by
+ * src/jobs/warm-series.ts; a cache per worker would be read cold and held N times). A task carries
+ * a service's result in (structured clone: it may share arrays with the series cache, so nothing is
+ * transferred in) and the payload out (PNG bytes transferred). One error path: a refusal inside the
+ * worker comes back as the same UserFacingError; any other failure, a crashed worker included,
+ * rejects with an Error that the router turns into its apology. piscina replaces a worker that
+ * died. RENDER_WORKERS=0 renders on the main thread (the shell does too).
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -14,14 +16,10 @@ import { Piscina } from "piscina";
 import { UserFacingError } from "../errors.js";
 import type { MessagePayload } from "./render/payload.js";
 import { renderNow, type RenderInput, type RenderKind } from "./render/registry.js";
-import type { AnalysisWorkerData, RenderOutcome, RenderTask } from "./render/worker.js";
-import type { AnalysisKind, AnalysisRequest } from "./analyses.js";
-import { DEFAULT_MAX_CACHED_ROUNDS } from "../services/series.js";
+import type { RenderOutcome, RenderTask } from "./render/worker.js";
 
 export interface Renderer {
   render<K extends RenderKind>(kind: K, input: RenderInput<K>): Promise<MessagePayload>;
-  /** Runs an analysis whole (service call + render) in a worker; absent when the pool has no database (the caller runs the service, then `render`). */
-  analyse?<K extends AnalysisKind>(kind: K, request: AnalysisRequest<K>): Promise<MessagePayload>;
   close(): Promise<void>;
 }
 
@@ -43,12 +41,11 @@ export function workerModule(here: string = import.meta.url): { filename: string
   return { filename: new URL("./render/worker.ts", here).href, execArgv: ["--import", tsx] };
 }
 
-export function createRenderPool(options: { threads: number; filename?: string; database?: AnalysisWorkerData }): Renderer {
+export function createRenderPool(options: { threads: number; filename?: string }): Renderer {
   const module = workerModule();
   const pool = new Piscina<RenderTask, RenderOutcome>({
     filename: options.filename ?? module.filename,
     execArgv: options.filename?.endsWith(".js") ? [] : module.execArgv,
-    ...(options.database ? { workerData: options.database } : {}),
     minThreads: options.threads,
     maxThreads: options.threads,
     // A chart task never waits on I/O: more than one at a time per thread only adds latency.
@@ -59,7 +56,7 @@ export function createRenderPool(options: { threads: number; filename?: string; 
     try {
       outcome = await pool.run(task);
     } catch (err) {
-      throw new Error(`${"request" in task ? "running" : "rendering"} ${task.kind} failed in the render pool`, { cause: err });
+      throw new Error(`rendering ${task.kind} failed in the render pool`, { cause: err });
     }
     if (!outcome.ok) throw new UserFacingError(outcome.refusal);
     // Transferred bytes arrive as Uint8Array; discord.js wants Buffers.
@@ -67,21 +64,11 @@ export function createRenderPool(options: { threads: number; filename?: string; 
   }
   return {
     render: (kind, input) => run({ kind, input }),
-    ...(options.database ? { analyse: <K extends AnalysisKind>(kind: K, request: AnalysisRequest<K>) => run({ kind, request }) } : {}),
     close: () => pool.destroy(),
   };
 }
 
-/**
- * The pool for `threads` workers, or the inline renderer for 0. With a database file the workers
- * also run the analyses whole (an in-memory store is this process's alone: they only render).
- * Each worker's series cache gets an equal share of the process's bound (SERIES_CACHE_ROUNDS).
- */
-export function rendererFor(threads: number, store?: { databasePath: string; tournament: number; maxCachedRounds?: number | undefined }): Renderer {
-  if (threads === 0) return inlineRenderer;
-  const database =
-    store && store.databasePath !== ":memory:"
-      ? { databasePath: store.databasePath, tournament: store.tournament, maxCachedRounds: Math.ceil((store.maxCachedRounds ?? DEFAULT_MAX_CACHED_ROUNDS) / threads) }
-      : undefined;
-  return createRenderPool({ threads, ...(database ? { database } : {}) });
+/** The pool for `threads` workers, or the inline renderer for 0. */
+export function rendererFor(threads: number): Renderer {
+  return threads === 0 ? inlineRenderer : createRenderPool({ threads });
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/env.js";
 
@@ -13,6 +14,8 @@ describe("loadConfig", () => {
     expect(c.adminUserIds).toEqual([]);
     expect(c.discordToken).toBeUndefined();
     expect(c.seriesCacheRounds).toBeUndefined(); // the cache's own bound
+    expect(c.renderWorkers).toBe(Math.min(availableParallelism(), 4));
+    expect(loadConfig({ RENDER_WORKERS: "0" }, { createDirs: false }).renderWorkers).toBe(0);
   });
 
   it("takes the series cache's size in model-rounds, and refuses one that is not a whole number of 1,000 or more", () => {

@@ -1,53 +1,20 @@
 /**
- * The render pool's worker (piscina): one task = one reply rendered from a service's result, or
- * (an analysis task) the service call too, against this worker's own read-only connection to the
- * bot's SQLite file and its own series cache: those are the only state kept between tasks, and
- * the cache checks the store's score versions on every use, so a write by the main thread (a sync,
- * an import) is seen by the next task. A UserFacingError is returned as its sentence (an Error crossing threads
- * loses its class), so the router's one error path shows it as the same ephemeral refusal; any
- * other error is thrown and reaches the router as a fault (the apology with an error id). The PNG
- * bytes go back to the main thread transferred, not copied.
+ * The render pool's worker (piscina): one task = one reply rendered from a service's result (the
+ * service ran on the main thread, against the process's one series cache). Nothing is kept
+ * between tasks but the loaded fonts and glyph outlines. A UserFacingError is returned as its
+ * sentence (an Error crossing threads loses its class), so the router's one error path shows it as
+ * the same ephemeral refusal; any other error is thrown and reaches the router as a fault (the
+ * apology with an error id). The PNG bytes go back to the main thread transferred, not copied.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { move, transferableSymbol, valueSymbol, workerData } from "piscina";
-import { openDatabase } from "../../db/open.js";
-import { createModelRepository, createRegistrationRepository, createUserSettingsRepository } from "../../db/repositories/models.js";
-import { createScoreReadRepository } from "../../db/repositories/score-reads.js";
+import { move, transferableSymbol, valueSymbol } from "piscina";
 import { isUserFacing } from "../../errors.js";
-import { createPortfolioService, type PortfolioService } from "../../services/portfolio.js";
-import { createSeriesCache } from "../../services/series.js";
-import { runAnalysis, type AnalysisKind, type AnalysisRequest } from "../analyses.js";
 import type { MessagePayload } from "./payload.js";
 import { renderNow, type RenderKind } from "./registry.js";
 
-/** What a pool that runs analyses gives each worker: the store to open read-only. */
-export interface AnalysisWorkerData {
-  readonly databasePath: string;
-  readonly tournament: number;
-  readonly maxCachedRounds: number;
-}
-
-export type RenderTask =
-  | { readonly kind: RenderKind; readonly input: unknown }
-  | { readonly kind: AnalysisKind; readonly request: AnalysisRequest };
-
-let portfolio: PortfolioService | null = null;
-
-/** This worker's portfolio service over its own read-only connection, opened on the first analysis. */
-function portfolioOfWorker(): PortfolioService {
-  if (portfolio) return portfolio;
-  const data = workerData as AnalysisWorkerData | undefined;
-  if (!data?.databasePath) throw new Error("this render pool was started without a database: it renders, it does not run analyses");
-  const store = openDatabase(data.databasePath, { readonly: true });
-  const reads = createScoreReadRepository(store.db, data.tournament);
-  portfolio = createPortfolioService({
-    models: createModelRepository(store.db, data.tournament),
-    registrations: createRegistrationRepository(store.db, data.tournament),
-    settings: createUserSettingsRepository(store.db),
-    reads,
-    series: createSeriesCache(reads, { maxCachedRounds: data.maxCachedRounds }),
-  });
-  return portfolio;
+export interface RenderTask {
+  readonly kind: RenderKind;
+  readonly input: unknown;
 }
 
 export type RenderOutcome = { readonly ok: true; readonly payload: MessagePayload } | { readonly ok: false; readonly refusal: string };
@@ -78,7 +45,7 @@ export default async function renderTask(task: RenderTask): Promise<RenderOutcom
   await nextTurn();
   let payload: MessagePayload;
   try {
-    payload = "request" in task ? runAnalysis(portfolioOfWorker(), task.kind, task.request) : renderNow(task.kind, task.input as never);
+    payload = renderNow(task.kind, task.input as never);
   } catch (err) {
     if (isUserFacing(err)) return { ok: false, refusal: err.message };
     throw err;
