@@ -312,6 +312,12 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
     return hit !== undefined && hit.version === (versions.get(id) ?? 0) ? hit : undefined;
   }
 
+  /** Reads one model's series and multipliers from the store (counted in `loads`); `cells` when already read. */
+  function loadModel(id: string, version: number, cells: ScoreRowColumns = reads.scoreRowColumns(id, COMBINED_NAMES)): CachedModel {
+    loads++;
+    return cachedModel(id, version, cells, reads.multiplierColumns(id));
+  }
+
   /** The models, current as of the store now: one version query, then one read of each model that changed or was never read. */
   function modelsOf(ids: readonly string[]): CachedModel[] {
     const unique = [...new Set(ids)];
@@ -321,8 +327,7 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
     for (const id of unique) {
       let model = currentEntry(id, versions);
       if (model === undefined) {
-        loads++;
-        model = cachedModel(id, versions.get(id) ?? 0, reads.scoreRowColumns(id, COMBINED_NAMES), reads.multiplierColumns(id));
+        model = loadModel(id, versions.get(id) ?? 0);
         cache.set(id, model);
       }
       // Answered from `current` even when more is asked at once than the cache keeps.
@@ -509,21 +514,23 @@ export function createSeriesCache(reads: ScoreReadRepository, options: { maxCach
      * Refresh-ahead (src/jobs/warm-series.ts): reads the models of `ids` that are not current, in
      * order, so a command finds them in memory. A stale entry is always replaced (same weight);
      * a model not held is added only while the cache has room for it without dropping anything,
-     * since what commands read recently matters more than what might be asked. `full`: it stopped
-     * for want of room, leaving the rest unread.
+     * since what commands read recently matters more than what might be asked. Looking at or
+     * refreshing a held model is not a use of it (a minute's tick would otherwise reorder the whole
+     * cache by registration); a model added goes in as the most recent. `full`: it stopped for want
+     * of room, leaving the rest unread.
      */
     warm(ids: readonly string[]): { read: number; full: boolean } {
       const versions = reads.scoreVersions([...new Set(ids)]);
       let read = 0;
       for (const id of ids) {
-        if (currentEntry(id, versions) !== undefined) continue;
+        const version = versions.get(id) ?? 0;
+        const held = cache.peek(id);
+        if (held?.version === version) continue;
         const cells = reads.scoreRowColumns(id, COMBINED_NAMES);
-        const stale = cache.has(id);
         // Weighed before it is stored: a model that does not fit is left unread, not read and dropped.
-        if (!stale && cells.rounds.length > 0 && cache.room < roundsIn(cells)) return { read, full: true };
-        loads++;
+        if (held === undefined && cells.rounds.length > 0 && cache.room < roundsIn(cells)) return { read, full: true };
         read++;
-        cache.set(id, cachedModel(id, versions.get(id) ?? 0, cells, reads.multiplierColumns(id)));
+        cache.replace(id, loadModel(id, version, cells));
       }
       return { read, full: false };
     },

@@ -27,6 +27,11 @@ export class WeightedLru<V> {
     return this.entries.has(key);
   }
 
+  /** The value of `key` without counting as a use (its place in the order stays); undefined when absent. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
   /** Stores `value` as the most recently used, then drops the least recently used until within the bound. */
   set(key: string, value: V): void {
     const old = this.entries.get(key);
@@ -34,10 +39,28 @@ export class WeightedLru<V> {
       this.entries.delete(key);
       this.weight -= this.weightOf(old);
     }
+    this.replace(key, value);
+  }
+
+  /**
+   * Stores a new `value` for `key`, held or not, without counting as a use: a held key keeps its
+   * place in the order (a refresh of what commands used, not a use), a new one goes in as the most
+   * recently used. Then drops the least recently used, never `key`, until within the bound.
+   */
+  replace(key: string, value: V): void {
+    const old = this.entries.get(key);
+    if (old !== undefined) this.weight -= this.weightOf(old);
+    // Map.set on a key it holds keeps the key's position.
     this.entries.set(key, value);
     this.weight += this.weightOf(value);
+    this.shrink(key);
+  }
+
+  /** Drops the least recently used until within the bound, never `keep`. */
+  private shrink(keep: string): void {
     for (const [oldKey, v] of this.entries) {
-      if (this.weight <= this.maxWeight || oldKey === key) break;
+      if (this.weight <= this.maxWeight) break;
+      if (oldKey === keep) continue;
       this.entries.delete(oldKey);
       this.weight -= this.weightOf(v);
     }

@@ -90,6 +90,23 @@ describe("runSeriesWarmup", () => {
     expect(runSeriesWarmup(ctxOf(services), AT)).not.toBe(run);
   });
 
+  it("leaves the order in which the cache drops models to the commands", async () => {
+    const { services, ids } = world();
+    const [a, b, c] = ids as [string, string, string];
+    // Room for two: commands read b, then a, so b is the one to drop next.
+    const small = createSeriesCache(services.repos.reads, { maxCachedRounds: 130 });
+    small.preload([b]);
+    small.preload([a]);
+    // The warm-up looks at a and b (in registration order) and finds no room for c.
+    expect(await runSeriesWarmup(ctxOf({ ...services, series: small }), AT)).toMatchObject({ read: 0, full: true });
+    small.preload([c]); // a command: b goes, as if the warm-up had not run
+    expect(small.loads).toBe(3);
+    small.preload([a, c]);
+    expect(small.loads).toBe(3);
+    small.preload([b]);
+    expect(small.loads).toBe(4);
+  });
+
   it("stops when the cache is full instead of dropping what a command read", async () => {
     const { services, ids } = world();
     // Room for two models of 60 rounds: a command has read imp_c, the warm-up adds imp_a and stops.
