@@ -2,21 +2,17 @@
  * The score writer against a real SQLite file: a later answer that carries less (NULLs, fewer
  * score names, no rounds) never takes away what is stored; a real change of a value updates it.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createScoreWriter, type RoundRecord } from "../../src/db/repositories/scores.js";
 import { createModelRepository } from "../../src/db/repositories/models.js";
 import { dumpStore } from "../faults/support.js";
-import { makeTestDb } from "../helpers/test-db.js";
+import { testDbsPerTest } from "../helpers/test-db.js";
 
 const MODEL = "6d99fd48-cb99-409f-966f-fe6a75ea2a34";
-const dbs: Array<ReturnType<typeof makeTestDb>> = [];
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.cleanup();
-});
+const newDb = testDbsPerTest();
 
 function setup() {
-  const db = makeTestDb();
-  dbs.push(db);
+  const db = newDb();
   createModelRepository(db.db, 8).upsertVerified(MODEL, "quirky");
   const writer = createScoreWriter(db.sqlite, 8);
   const write = (records: RoundRecord[]) => writer.writeBatch(() => writer.writeRounds(MODEL, records));

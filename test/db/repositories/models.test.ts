@@ -3,19 +3,15 @@
  * user's registrations. Without that, SQLite walks every model of the tournament for one user's
  * handful of rows (models.ts, inTournament) — invisible in results, ~10× the time in a big store.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createModelRepository, createRegistrationRepository } from "../../../src/db/repositories/models.js";
-import { makeTestDb } from "../../helpers/test-db.js";
+import { testDbsPerTest } from "../../helpers/test-db.js";
 
-const dbs: Array<ReturnType<typeof makeTestDb>> = [];
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.cleanup();
-});
+const newDb = testDbsPerTest();
 
 /** 300 models in tournament 8, one in tournament 11; user i registers models 3i, 3i+1, 3i+2 (in reverse). */
 function setup() {
-  const db = makeTestDb();
-  dbs.push(db);
+  const db = newDb();
   // Capture the SQL drizzle prepares, to ask SQLite how it runs it.
   const prepared: string[] = [];
   const prepare = db.sqlite.prepare.bind(db.sqlite);
