@@ -26,7 +26,7 @@ const cronExpression = (def: string) =>
       .refine((v) => cron.validate(v), { message: "is not a valid cron expression" }),
   );
 /** Render threads when RENDER_WORKERS is unset: the machine's cores, at most 4 (each holds resvg and the fonts, ~40 MB). */
-export const DEFAULT_RENDER_WORKERS = Math.min(availableParallelism(), 4);
+const DEFAULT_RENDER_WORKERS = Math.min(availableParallelism(), 4);
 
 const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
 
